@@ -1,0 +1,287 @@
+"""The only module that talks to AWS: readers, the applier and the reporting writes.
+
+Clients are created once per execution environment (``Aws.create``) with botocore's standard retry mode (exponential
+backoff with jitter for throttling, 5xx and timeouts), configured here and nowhere else. AWS errors leave this module
+classified: TemporaryError (retry later), EndpointNotReadyError (skip until IN_SERVICE), anything else re-raised.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+from autoscaler.actions import (
+    Action,
+    DeleteAlarms,
+    DeletePolicy,
+    DeleteScheduledAction,
+    DeregisterTarget,
+    PutScheduledAction,
+    PutTargetTrackingPolicy,
+    RegisterTarget,
+)
+from autoscaler.constants import AAS_NAMESPACE, POLICY_TARGET_TRACKING
+from autoscaler.errors import EndpointNotReadyError, TemporaryError
+from autoscaler.names import alarm_prefix, owned_prefix
+from autoscaler.spec import TargetKey, VariantKind
+from autoscaler.state import (
+    EndpointInfo,
+    ScalingState,
+    VariantInfo,
+    normalise_policy,
+    normalise_schedule,
+    normalise_target,
+)
+
+TEMPORARY_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ConcurrentUpdateException",
+        "InternalServiceException",
+        "InternalFailure",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "FailedResourceAccessException",
+        # The target or policy vanished under us (deregistered concurrently): the next pass rebuilds it.
+        "ObjectNotFoundException",
+    }
+)
+# ValidationException texts AWS uses for an endpoint that is not InService (aws-facts.md).
+NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
+ENDPOINT_MISSING_TEXT = "Could not find endpoint"
+DELETE_ALARMS_BATCH = 100
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def classified(what: str) -> Iterator[None]:
+    """Translate AWS failures into the controller's error types."""
+    try:
+        yield
+    except ClientError as exc:
+        code = error_code(exc)
+        message = str(exc.response.get("Error", {}).get("Message", ""))
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+        if code in TEMPORARY_CODES or status >= 500:
+            raise TemporaryError(f"{what}: {code or status}: {message}") from exc
+        if any(text in message for text in NOT_READY_TEXTS):
+            raise EndpointNotReadyError(f"{what}: {message}") from exc
+        raise
+    except (ConnectionError, HTTPClientError) as exc:
+        raise TemporaryError(f"{what}: {exc}") from exc
+
+
+def _ignore_missing(call: Callable[[], object]) -> None:
+    """Deletes are idempotent: something already gone is the state we wanted."""
+    try:
+        call()
+    except ClientError as exc:
+        if error_code(exc) != "ObjectNotFoundException":
+            raise
+
+
+@dataclass
+class Aws:
+    sagemaker: Any
+    autoscaling: Any
+    cloudwatch: Any
+    events: Any
+    _configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # endpoint configs are immutable: cache them
+
+    @classmethod
+    def create(
+        cls, session: boto3.session.Session | None = None, *, endpoint_url: str | None = None, max_attempts: int = 5
+    ) -> Aws:
+        session = session or boto3.session.Session()
+        config = Config(retries={"mode": "standard", "max_attempts": max_attempts}, connect_timeout=5, read_timeout=30)
+
+        def client(name: str) -> Any:
+            return session.client(name, config=config, endpoint_url=endpoint_url)  # type: ignore[call-overload]
+
+        return cls(client("sagemaker"), client("application-autoscaling"), client("cloudwatch"), client("events"))
+
+    @property
+    def clients(self) -> tuple[Any, ...]:
+        return (self.sagemaker, self.autoscaling, self.cloudwatch, self.events)
+
+    # ---------------------------------------------------------------- reads
+
+    def read_endpoint(self, name: str) -> EndpointInfo | None:
+        """DescribeEndpoint (+ DescribeEndpointConfig, cached); None when the endpoint does not exist."""
+        try:
+            with classified(f"DescribeEndpoint {name}"):
+                raw = self.sagemaker.describe_endpoint(EndpointName=name)
+        except ClientError as exc:
+            if ENDPOINT_MISSING_TEXT in str(exc):
+                return None
+            raise
+        config = self._endpoint_config(raw["EndpointConfigName"])
+        configured = {v["VariantName"]: v for v in config.get("ProductionVariants", ())}
+        asynchronous = "AsyncInferenceConfig" in config
+        variants = []
+        for live in raw.get("ProductionVariants") or config.get("ProductionVariants", ()):
+            static = configured.get(live["VariantName"], {})
+            if "CurrentServerlessConfig" in live or "ServerlessConfig" in static:
+                kind = VariantKind.SERVERLESS
+            else:
+                kind = VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE
+            variants.append(
+                VariantInfo(live["VariantName"], kind, static.get("InstanceType"), live.get("CurrentInstanceCount"))
+            )
+        return EndpointInfo(
+            raw["EndpointName"], raw["EndpointArn"], raw["EndpointStatus"], raw["EndpointConfigName"], tuple(variants)
+        )
+
+    def _endpoint_config(self, name: str) -> dict[str, Any]:
+        if name not in self._configs:
+            with classified(f"DescribeEndpointConfig {name}"):
+                self._configs[name] = self.sagemaker.describe_endpoint_config(EndpointConfigName=name)
+        return self._configs[name]
+
+    def read_tags(self, arn: str) -> dict[str, str]:
+        tags: dict[str, str] = {}
+        with classified(f"ListTags {arn}"):
+            for page in self.sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn):
+                tags.update({t["Key"]: t["Value"] for t in page.get("Tags", ())})
+        return tags
+
+    def read_state(self, endpoint: EndpointInfo, name_prefix: str) -> ScalingState:
+        """Targets of the endpoint's variants, their policies and schedules, and the owned alarms of the endpoint."""
+        owned = owned_prefix(name_prefix)
+        ids = [TargetKey.for_variant(endpoint.name, v.name, v.kind).resource_id for v in endpoint.variants]
+        targets = []
+        with classified(f"read AAS state of {endpoint.name}"):
+            raw_targets = self._pages(
+                self.autoscaling,
+                "describe_scalable_targets",
+                "ScalableTargets",
+                ServiceNamespace=AAS_NAMESPACE,
+                ResourceIds=ids,
+            )
+            for raw in raw_targets:
+                target = normalise_target(raw)
+                scope = {
+                    "ServiceNamespace": AAS_NAMESPACE,
+                    "ResourceId": target.key.resource_id,
+                    "ScalableDimension": target.key.dimension,
+                }
+                policies = self._pages(self.autoscaling, "describe_scaling_policies", "ScalingPolicies", **scope)
+                schedules = self._pages(self.autoscaling, "describe_scheduled_actions", "ScheduledActions", **scope)
+                targets.append(
+                    replace(
+                        target,
+                        policies=tuple(normalise_policy(p, owned) for p in policies),
+                        schedules=tuple(normalise_schedule(s, owned) for s in schedules),
+                    )
+                )
+        return ScalingState(endpoint.name, tuple(targets), self.read_owned_alarms(name_prefix, endpoint.name))
+
+    def read_owned_alarms(self, name_prefix: str, endpoint: str | None = None) -> tuple[str, ...]:
+        with classified("DescribeAlarms"):
+            alarms = self._pages(
+                self.cloudwatch,
+                "describe_alarms",
+                "MetricAlarms",
+                AlarmNamePrefix=alarm_prefix(name_prefix, endpoint),
+                AlarmTypes=["MetricAlarm"],
+            )
+        return tuple(a["AlarmName"] for a in alarms)
+
+    @staticmethod
+    def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        for page in client.get_paginator(operation).paginate(**kwargs):
+            items += page.get(key, ())
+        return items
+
+    # ---------------------------------------------------------------- writes
+
+    def apply(self, action: Action) -> None:
+        """Carry out one planned action."""
+        with classified(action.describe()):
+            match action:
+                case RegisterTarget():
+                    self.autoscaling.register_scalable_target(
+                        **action.target.api(),
+                        MinCapacity=action.min_capacity,
+                        MaxCapacity=action.max_capacity,
+                        SuspendedState=action.suspended.api(),
+                    )
+                case DeregisterTarget():
+                    _ignore_missing(lambda: self.autoscaling.deregister_scalable_target(**action.target.api()))
+                case PutTargetTrackingPolicy():
+                    self.autoscaling.put_scaling_policy(
+                        **action.target.api(),
+                        PolicyName=action.policy.name,
+                        PolicyType=POLICY_TARGET_TRACKING,
+                        TargetTrackingScalingPolicyConfiguration=action.policy.configuration(),
+                    )
+                case DeletePolicy():
+                    _ignore_missing(
+                        lambda: self.autoscaling.delete_scaling_policy(**action.target.api(), PolicyName=action.name)
+                    )
+                case PutScheduledAction():
+                    self.autoscaling.put_scheduled_action(**action.target.api(), **_scheduled_action_api(action))
+                case DeleteScheduledAction():
+                    _ignore_missing(
+                        lambda: self.autoscaling.delete_scheduled_action(
+                            **action.target.api(), ScheduledActionName=action.name
+                        )
+                    )
+                case DeleteAlarms():
+                    self.delete_alarms(action.names)
+                case _:
+                    raise TypeError(f"no applier for {action.verb}")
+
+    def delete_alarms(self, names: Sequence[str]) -> None:
+        for start in range(0, len(names), DELETE_ALARMS_BATCH):
+            with classified("DeleteAlarms"):
+                self.cloudwatch.delete_alarms(AlarmNames=list(names[start : start + DELETE_ALARMS_BATCH]))
+
+    def put_event(self, bus: str, source: str, detail_type: str, detail: Mapping[str, Any]) -> None:
+        with classified("PutEvents"):
+            result = self.events.put_events(
+                Entries=[
+                    {"EventBusName": bus, "Source": source, "DetailType": detail_type, "Detail": json.dumps(detail)}
+                ]
+            )
+        if result.get("FailedEntryCount"):
+            raise TemporaryError(f"PutEvents: {result['Entries']}")
+
+    def write_tags(self, arn: str, tags: Mapping[str, str]) -> None:
+        with classified(f"AddTags {arn}"):
+            self.sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+def _scheduled_action_api(action: PutScheduledAction) -> dict[str, Any]:
+    scheduled = action.action
+    bounds = {
+        key: value
+        for key, value in (("MinCapacity", scheduled.min_capacity), ("MaxCapacity", scheduled.max_capacity))
+        if value is not None
+    }
+    api: dict[str, Any] = {
+        "ScheduledActionName": scheduled.name,
+        "Schedule": scheduled.schedule,
+        "Timezone": scheduled.timezone,
+        "ScalableTargetAction": bounds,
+    }
+    if scheduled.start is not None:
+        api["StartTime"] = scheduled.start
+    if scheduled.end is not None:
+        api["EndTime"] = scheduled.end
+    return api

@@ -1,0 +1,39 @@
+"""AWS literals, in one place. Each is spelled exactly as AWS spells it."""
+
+from typing import Final
+
+AAS_NAMESPACE: Final = "sagemaker"
+DIMENSION_INSTANCE_COUNT: Final = "sagemaker:variant:DesiredInstanceCount"
+DIMENSION_PROVISIONED_CONCURRENCY: Final = "sagemaker:variant:DesiredProvisionedConcurrency"
+DIMENSION_COPY_COUNT: Final = "sagemaker:inference-component:DesiredCopyCount"
+
+POLICY_TARGET_TRACKING: Final = "TargetTrackingScaling"
+POLICY_STEP: Final = "StepScaling"
+
+METRIC_INVOCATIONS_PER_INSTANCE: Final = "SageMakerVariantInvocationsPerInstance"
+METRIC_CONCURRENT_REQUESTS_HIGH_RES: Final = "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+
+# Instance metrics SageMaker publishes for real-time endpoints, dimensions EndpointName and VariantName.
+ENDPOINT_INSTANCE_NAMESPACE: Final = "/aws/sagemaker/Endpoints"
+METRIC_MEMORY_UTILIZATION: Final = "MemoryUtilization"
+DIMENSION_ENDPOINT_NAME: Final = "EndpointName"
+DIMENSION_VARIANT_NAME: Final = "VariantName"
+
+# API status values (DescribeEndpoint); events spell them UPPER_SNAKE.
+ENDPOINT_IN_SERVICE: Final = "InService"
+
+# Default cooldowns AAS applies to SageMaker target tracking when none is given (AAS user guide,
+# target-tracking-scaling-policy-overview: 300 s scale-out and scale-in for SageMaker variants). The
+# controller always sends explicit values so that what it reads back compares equal to what it asked.
+DEFAULT_COOLDOWN_SECONDS: Final = 300
+MAX_COOLDOWN_SECONDS: Final = 86_400
+
+# Quotas (AAS user guide, application-auto-scaling-limits).
+MAX_POLICIES_PER_TARGET: Final = 50
+MAX_SCHEDULED_ACTIONS_PER_TARGET: Final = 200
+
+OUTCOME_EVENT_SOURCE: Final = "sagemaker-autoscaler"
+OUTCOME_EVENT_DETAIL_TYPE: Final = "SageMaker Autoscaler Reconcile Outcome"
+
+# SageMaker tag values allow only letters, digits, spaces and _ . : / = + - @ (at most 256 characters).
+TAG_VALUE_MAX_LENGTH: Final = 256

@@ -1,0 +1,41 @@
+"""The controller's exception types: temporary errors are retried, permanent ones are reported and acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or risky) with a configuration, with the place it came from."""
+
+    source: str  # a tag key, an environment variable, or "profile NAME: path"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+class AutoscalerError(Exception):
+    """Base class of the controller's own errors."""
+
+
+class ConfigError(AutoscalerError):
+    """The configuration asked for is invalid: permanent, nothing is written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class SettingsError(AutoscalerError):
+    """An environment variable of the stack is missing or malformed."""
+
+
+class TemporaryError(AutoscalerError):
+    """AWS throttled, failed or timed out, or a concurrent update is pending: retry later."""
+
+
+class EndpointNotReadyError(AutoscalerError):
+    """The endpoint is not InService (creating, updating, ...): skipped, the IN_SERVICE event brings it back."""

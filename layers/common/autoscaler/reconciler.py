@@ -1,0 +1,235 @@
+"""reconcile_endpoint(name): observe -> desire -> plan -> act -> report, for one endpoint.
+
+Outcomes: ``applied`` (writes made), ``unchanged`` (nothing to write), ``dry-run`` (planned, not written), ``rejected``
+(invalid configuration: nothing written, the applied state kept), ``skipped`` (endpoint not InService: the IN_SERVICE
+event or the sweep brings it back), ``disabled`` (not opted in; what it owned removed), ``deleted`` (endpoint gone;
+its owned alarms removed). Temporary AWS failures raise TemporaryError so the queue retries the message.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
+
+from autoscaler.actions import Action
+from autoscaler.aws import Aws
+from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE, TAG_VALUE_MAX_LENGTH
+from autoscaler.errors import ConfigError, EndpointNotReadyError, Problem, TemporaryError
+from autoscaler.planner import Plan, plan
+from autoscaler.settings import Settings
+from autoscaler.sources import build_spec
+from autoscaler.tags import parse_tags
+
+logger = Logger(service="sagemaker-autoscaler")
+metrics = Metrics()
+
+
+class Status(StrEnum):
+    APPLIED = "applied"
+    UNCHANGED = "unchanged"
+    DRY_RUN = "dry-run"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+    DISABLED = "disabled"
+    DELETED = "deleted"
+
+
+# The status tag says what the configuration is, not what this pass did: `unchanged` is still `applied`.
+STATUS_TAG_VALUES = {
+    Status.APPLIED: "applied",
+    Status.UNCHANGED: "applied",
+    Status.DRY_RUN: "dry-run",
+    Status.REJECTED: "rejected",
+    Status.DISABLED: "disabled",
+}
+QUIET = frozenset({Status.UNCHANGED, Status.SKIPPED})  # no outcome event: nothing happened
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What a reconcile needs, built once per execution environment; tests build it directly."""
+
+    settings: Settings
+    aws: Aws
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    endpoint: str
+    status: Status
+    reason: str
+    actions: tuple[Action, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    errors: tuple[Problem, ...] = ()
+    writes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "endpoint": self.endpoint,
+            "status": str(self.status),
+            "reason": self.reason,
+            "actions": [{"action": a.verb, "subject": a.subject, "reason": a.reason} for a in self.actions],
+            "notes": list(self.notes),
+            "warnings": [str(w) for w in self.warnings],
+            "errors": [str(e) for e in self.errors],
+            "writes": self.writes,
+        }
+
+
+def reconcile_endpoint(name: str, deps: Deps) -> Outcome:
+    """Raises TemporaryError when AWS throttled or failed: the caller retries. Never raises for bad configuration."""
+    started = time.perf_counter()
+    outcome = _reconcile(name, deps)
+    report(outcome, deps, time.perf_counter() - started)
+    return outcome
+
+
+def _reconcile(name: str, deps: Deps) -> Outcome:
+    settings, aws = deps.settings, deps.aws
+    endpoint = aws.read_endpoint(name)
+    if endpoint is None:
+        return _forget(name, deps)
+    tags = aws.read_tags(endpoint.arn)
+    config = parse_tags(tags, settings.tag_prefix)
+    now = deps.clock()
+    try:
+        desired = build_spec(endpoint, config, settings, now)
+    except ConfigError as exc:
+        outcome = Outcome(
+            name,
+            Status.REJECTED,
+            "invalid configuration: nothing written",
+            errors=exc.problems,
+            warnings=config.warnings,
+        )
+        return _with_status_tags(outcome, tags, endpoint.arn, deps)
+    if not endpoint.in_service:
+        return Outcome(name, Status.SKIPPED, f"endpoint is {endpoint.status}, not InService", warnings=desired.warnings)
+
+    actual = aws.read_state(endpoint, settings.name_prefix)
+    planned = plan(desired.spec, actual, now)
+    done_status = Status.APPLIED if desired.spec.enabled else Status.DISABLED
+    if settings.dry_run:
+        status, writes, reason = Status.DRY_RUN, 0, f"dry run: {len(planned.actions)} action(s) planned, none written"
+    elif not planned:
+        status, writes, reason = (Status.UNCHANGED if desired.spec.enabled else Status.DISABLED), 0, "nothing to change"
+    else:
+        try:
+            writes = _apply(planned, aws)
+        except EndpointNotReadyError as exc:
+            return Outcome(
+                name,
+                Status.SKIPPED,
+                f"endpoint stopped being InService mid-apply: {exc}",
+                planned.actions,
+                planned.notes,
+                desired.warnings,
+            )
+        status, reason = done_status, f"{writes} change(s) written"
+    outcome = Outcome(name, status, reason, planned.actions, planned.notes, desired.warnings, writes=writes)
+    return _with_status_tags(outcome, tags, endpoint.arn, deps)
+
+
+def _apply(planned: Plan, aws: Aws) -> int:
+    for number, action in enumerate(planned.actions, 1):
+        try:
+            aws.apply(action)
+        except TemporaryError:
+            logger.warning("action failed, will retry", extra={"action": action.verb, "applied_before": number - 1})
+            raise
+    return len(planned.actions)
+
+
+def _forget(name: str, deps: Deps) -> Outcome:
+    """The endpoint no longer exists: AAS deregistered its targets (AWS does so on DeleteEndpoint); the alarms the
+    controller made for its step policies are left behind by AAS, so delete them."""
+    alarms = deps.aws.read_owned_alarms(deps.settings.name_prefix, name)
+    if alarms and not deps.settings.dry_run:
+        deps.aws.delete_alarms(alarms)
+    writes = 0 if deps.settings.dry_run else len(alarms)
+    return Outcome(
+        name, Status.DELETED, f"endpoint does not exist; {len(alarms)} owned alarm(s) deleted", writes=writes
+    )
+
+
+def _with_status_tags(outcome: Outcome, tags: dict[str, str], arn: str, deps: Deps) -> Outcome:
+    """Write the status tags when enabled and changed; their own tag events are ignored by the router."""
+    settings = deps.settings
+    value = STATUS_TAG_VALUES.get(outcome.status)
+    if not settings.write_status_tags or value is None:
+        return outcome
+    reason = "; ".join(str(e) for e in outcome.errors) or outcome.reason
+    wanted = {
+        f"{settings.tag_prefix}:status": value,
+        f"{settings.tag_prefix}:status-reason": sanitise_tag_value(reason),
+    }
+    changed = {k: v for k, v in wanted.items() if tags.get(k) != v}
+    if not changed or settings.dry_run:
+        return outcome
+    deps.aws.write_tags(arn, changed)
+    return replace(outcome, writes=outcome.writes + 1)
+
+
+def sanitise_tag_value(text: str) -> str:
+    """SageMaker tag values allow letters, digits, spaces and _ . : / = + - @ only."""
+    cleaned = re.sub(r"[^\w .:/=+\-@]", " ", text, flags=re.UNICODE).replace("\n", " ")
+    return re.sub(r" +", " ", cleaned).strip()[:TAG_VALUE_MAX_LENGTH]
+
+
+def report(outcome: Outcome, deps: Deps, seconds: float) -> None:
+    """One structured log line per decision, EMF metrics, and an outcome event when something happened."""
+    fields = {
+        "endpoint": outcome.endpoint,
+        "outcome": str(outcome.status),
+        "reason": outcome.reason,
+        "writes": outcome.writes,
+        "duration_ms": round(seconds * 1000),
+    }
+    for action in outcome.actions:
+        logger.info(
+            "planned" if outcome.status is Status.DRY_RUN else "applied",
+            extra={
+                "endpoint": outcome.endpoint,
+                "action": action.verb,
+                "subject": action.subject,
+                "reason": action.reason,
+            },
+        )
+    for note in outcome.notes:
+        logger.info("kept", extra={"endpoint": outcome.endpoint, "reason": note})
+    for warning in outcome.warnings:
+        logger.warning(
+            "configuration warning",
+            extra={"endpoint": outcome.endpoint, "source": warning.source, "reason": warning.message},
+        )
+    if outcome.status is Status.REJECTED:
+        logger.error("configuration rejected", extra={**fields, "errors": [str(e) for e in outcome.errors]})
+    else:
+        logger.info("reconciled", extra=fields)
+
+    metrics.add_metric(name="Reconciles", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="Writes", unit=MetricUnit.Count, value=outcome.writes)
+    metrics.add_metric(name="ReconcileDuration", unit=MetricUnit.Milliseconds, value=seconds * 1000)
+    if outcome.status is Status.REJECTED:
+        metrics.add_metric(name="Rejects", unit=MetricUnit.Count, value=1)
+
+    if outcome.status in QUIET:
+        return
+    try:
+        deps.aws.put_event(
+            deps.settings.event_bus_name, OUTCOME_EVENT_SOURCE, OUTCOME_EVENT_DETAIL_TYPE, outcome.to_dict()
+        )
+    except (TemporaryError, ClientError) as exc:
+        # The reconcile itself succeeded; losing its notification must not undo or repeat it.
+        logger.warning("outcome event not sent", extra={"endpoint": outcome.endpoint, "reason": str(exc)})

@@ -1,0 +1,99 @@
+"""Settings.from_env(): the stack parameters, read once from the environment into one frozen, typed object."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from autoscaler.errors import SettingsError
+
+_NAME_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+_TAG_PREFIX = re.compile(r"^[A-Za-z0-9_.=+\-@/]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    tag_prefix: str = "autoscaling"
+    profile_prefix: str = "/sagemaker-autoscaler/profiles"
+    name_prefix: str = "autoscaler"
+    max_capacity_ceiling: int = 20
+    dry_run: bool = False
+    write_status_tags: bool = False
+    event_bus_name: str = "default"
+    # The built-in defaults used when an endpoint opts in with `enabled=true` alone.
+    default_min: int = 1
+    default_max: int = 4
+    default_target_invocations: float = 70.0
+    max_attempts: int = 5
+
+    def __post_init__(self) -> None:
+        if not _NAME_PREFIX.match(self.name_prefix):
+            raise SettingsError(
+                f"NAME_PREFIX {self.name_prefix!r}: 1-32 letters, digits, '-', '_' or '.' "
+                "(scheduled-action names forbid ':', '/' and '|')"
+            )
+        if not _TAG_PREFIX.match(self.tag_prefix) or ":" in self.tag_prefix:
+            raise SettingsError(f"TAG_PREFIX {self.tag_prefix!r}: tag-key characters without ':'")
+        if not self.profile_prefix.startswith("/") or self.profile_prefix.endswith("/"):
+            raise SettingsError(f"PROFILE_PREFIX {self.profile_prefix!r}: must start with '/' and not end with '/'")
+        if self.max_capacity_ceiling < 1:
+            raise SettingsError(f"MAX_CAPACITY_CEILING {self.max_capacity_ceiling}: must be at least 1")
+        if not 1 <= self.default_min <= self.default_max <= self.max_capacity_ceiling:
+            raise SettingsError(
+                f"DEFAULT_MIN {self.default_min} / DEFAULT_MAX {self.default_max}: need "
+                f"1 <= min <= max <= MAX_CAPACITY_CEILING ({self.max_capacity_ceiling})"
+            )
+        if not self.default_target_invocations > 0:
+            raise SettingsError(f"DEFAULT_TARGET_INVOCATIONS {self.default_target_invocations}: must be positive")
+
+    @property
+    def owned_prefix(self) -> str:
+        """Names of everything the controller owns start with this (policies, scheduled actions, alarms)."""
+        return f"{self.name_prefix}-"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        return cls(
+            tag_prefix=env.get("TAG_PREFIX", defaults.tag_prefix),
+            profile_prefix=env.get("PROFILE_PREFIX", defaults.profile_prefix),
+            name_prefix=env.get("NAME_PREFIX", defaults.name_prefix),
+            max_capacity_ceiling=_int(env, "MAX_CAPACITY_CEILING", defaults.max_capacity_ceiling),
+            dry_run=_bool(env, "DRY_RUN", defaults.dry_run),
+            write_status_tags=_bool(env, "WRITE_STATUS_TAGS", defaults.write_status_tags),
+            event_bus_name=env.get("OUTCOME_EVENT_BUS", defaults.event_bus_name),
+            default_min=_int(env, "DEFAULT_MIN", defaults.default_min),
+            default_max=_int(env, "DEFAULT_MAX", defaults.default_max),
+            default_target_invocations=_float(env, "DEFAULT_TARGET_INVOCATIONS", defaults.default_target_invocations),
+            max_attempts=_int(env, "AWS_MAX_ATTEMPTS", defaults.max_attempts),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()):
+        raise SettingsError(f"{name} {raw!r}: expected a non-negative integer")
+    return int(raw)
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", raw):
+        raise SettingsError(f"{name} {raw!r}: expected a positive number")
+    return float(raw)
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() not in ("true", "false"):
+        raise SettingsError(f"{name} {raw!r}: expected true or false")
+    return raw.lower() == "true"

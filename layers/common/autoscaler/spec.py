@@ -1,0 +1,197 @@
+"""The desired state as frozen value objects. They are also what the actual state is normalised into, so that
+comparing desired with actual is plain equality (see ``state``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from autoscaler.constants import (
+    AAS_NAMESPACE,
+    DEFAULT_COOLDOWN_SECONDS,
+    DIMENSION_COPY_COUNT,
+    DIMENSION_INSTANCE_COUNT,
+    DIMENSION_PROVISIONED_CONCURRENCY,
+)
+
+
+class VariantKind(StrEnum):
+    """What a scalable thing on an endpoint is; decides the AAS dimension and which metrics make sense."""
+
+    INSTANCE = "instance"  # real-time variant on instances
+    SERVERLESS = "serverless"  # serverless variant (provisioned concurrency)
+    INFERENCE_COMPONENT = "inference-component"
+    ASYNC = "async"  # instance variant of an asynchronous-inference endpoint (may scale to zero)
+
+    @property
+    def dimension(self) -> str:
+        return {
+            VariantKind.INSTANCE: DIMENSION_INSTANCE_COUNT,
+            VariantKind.ASYNC: DIMENSION_INSTANCE_COUNT,
+            VariantKind.SERVERLESS: DIMENSION_PROVISIONED_CONCURRENCY,
+            VariantKind.INFERENCE_COMPONENT: DIMENSION_COPY_COUNT,
+        }[self]
+
+    @property
+    def min_floor(self) -> int:
+        """The lowest min AWS allows for this kind (real-time instance variants need at least one instance)."""
+        return 0 if self in (VariantKind.ASYNC, VariantKind.INFERENCE_COMPONENT) else 1
+
+
+class AdoptMode(StrEnum):
+    COEXIST = "coexist"
+    REPLACE = "replace"
+
+
+@dataclass(frozen=True, order=True)
+class TargetKey:
+    """A scalable target: AAS identifies it by namespace (always sagemaker here), resource id and dimension."""
+
+    resource_id: str
+    dimension: str
+
+    @classmethod
+    def for_variant(cls, endpoint: str, variant: str, kind: VariantKind) -> TargetKey:
+        if kind is VariantKind.INFERENCE_COMPONENT:
+            return cls(f"inference-component/{variant}", kind.dimension)
+        return cls(f"endpoint/{endpoint}/variant/{variant}", kind.dimension)
+
+    def api(self) -> dict[str, str]:
+        return {"ServiceNamespace": AAS_NAMESPACE, "ResourceId": self.resource_id, "ScalableDimension": self.dimension}
+
+
+@dataclass(frozen=True)
+class SuspendedState:
+    scale_in: bool = False
+    scale_out: bool = False
+    scheduled: bool = False
+
+    def api(self) -> dict[str, bool]:
+        return {
+            "DynamicScalingInSuspended": self.scale_in,
+            "DynamicScalingOutSuspended": self.scale_out,
+            "ScheduledScalingSuspended": self.scheduled,
+        }
+
+    def describe(self) -> str:
+        parts = [
+            n
+            for n, on in (("scale-in", self.scale_in), ("scale-out", self.scale_out), ("scheduled", self.scheduled))
+            if on
+        ]
+        return "+".join(parts) or "none"
+
+
+@dataclass(frozen=True)
+class PredefinedMetric:
+    metric_type: str
+
+    def api(self) -> dict[str, Any]:
+        return {"PredefinedMetricSpecification": {"PredefinedMetricType": self.metric_type}}
+
+
+@dataclass(frozen=True)
+class CustomMetric:
+    """A single CloudWatch metric; dimensions are kept sorted so that equality does not depend on order."""
+
+    namespace: str
+    name: str
+    statistic: str
+    dimensions: tuple[tuple[str, str], ...] = ()
+    unit: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dimensions", tuple(sorted(self.dimensions)))
+
+    def api(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "MetricName": self.name,
+            "Namespace": self.namespace,
+            "Dimensions": [{"Name": n, "Value": v} for n, v in self.dimensions],
+            "Statistic": self.statistic,
+        }
+        if self.unit is not None:
+            spec["Unit"] = self.unit
+        return {"CustomizedMetricSpecification": spec}
+
+
+Metric = PredefinedMetric | CustomMetric
+
+
+@dataclass(frozen=True)
+class TargetTrackingPolicy:
+    """A target-tracking policy, with every setting explicit so that a read-back compares equal."""
+
+    name: str
+    # invocations | concurrency | memory | ...: part of the name, shown to operators; AWS does not store it
+    metric_key: str = field(compare=False)
+    metric: Metric
+    target: float
+    scale_in_cooldown: int = DEFAULT_COOLDOWN_SECONDS
+    scale_out_cooldown: int = DEFAULT_COOLDOWN_SECONDS
+    disable_scale_in: bool = False
+
+    def configuration(self) -> dict[str, Any]:
+        return {
+            "TargetValue": self.target,
+            **self.metric.api(),
+            "ScaleInCooldown": self.scale_in_cooldown,
+            "ScaleOutCooldown": self.scale_out_cooldown,
+            "DisableScaleIn": self.disable_scale_in,
+        }
+
+    def describe(self) -> str:
+        extra = " scale-in disabled" if self.disable_scale_in else ""
+        return (
+            f"{self.metric_key} target {self.target:g} cooldowns in {self.scale_in_cooldown}s "
+            f"out {self.scale_out_cooldown}s{extra}"
+        )
+
+
+@dataclass(frozen=True)
+class ScheduledAction:
+    """A scheduled action; an action put without start/end loses them, so the whole action is always sent."""
+
+    name: str
+    schedule: str
+    timezone: str = "UTC"
+    start: datetime | None = None
+    end: datetime | None = None
+    min_capacity: int | None = None
+    max_capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """What one managed variant (or inference component) should look like."""
+
+    endpoint: str
+    variant: str
+    kind: VariantKind
+    min_capacity: int
+    max_capacity: int
+    suspended: SuspendedState = field(default_factory=SuspendedState)
+    policies: tuple[TargetTrackingPolicy, ...] = ()
+    schedules: tuple[ScheduledAction, ...] = ()
+
+    @property
+    def target(self) -> TargetKey:
+        return TargetKey.for_variant(self.endpoint, self.variant, self.kind)
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    """The desired state of one endpoint: the variants it manages. An opted-out endpoint manages none."""
+
+    endpoint: str
+    variants: tuple[VariantSpec, ...] = ()
+    adopt: AdoptMode = AdoptMode.COEXIST
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.variants)
+
+    def variant(self, name: str) -> VariantSpec | None:
+        return next((v for v in self.variants if v.variant == name), None)

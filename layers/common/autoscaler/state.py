@@ -1,0 +1,181 @@
+"""The actual state, read back from AWS and normalised into the value objects of ``spec``.
+
+The ``normalise_*`` functions are pure (AWS response dicts in, value objects out); ``aws`` does the reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, ENDPOINT_IN_SERVICE, POLICY_TARGET_TRACKING
+from autoscaler.spec import (
+    CustomMetric,
+    Metric,
+    PredefinedMetric,
+    ScheduledAction,
+    SuspendedState,
+    TargetKey,
+    TargetTrackingPolicy,
+    VariantKind,
+)
+
+
+@dataclass(frozen=True)
+class VariantInfo:
+    name: str
+    kind: VariantKind
+    instance_type: str | None = None
+    current_count: int | None = None
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    """What DescribeEndpoint (and the endpoint config) say about an endpoint."""
+
+    name: str
+    arn: str
+    status: str
+    config_name: str
+    variants: tuple[VariantInfo, ...]
+
+    @property
+    def in_service(self) -> bool:
+        return self.status == ENDPOINT_IN_SERVICE
+
+    def variant(self, name: str) -> VariantInfo | None:
+        return next((v for v in self.variants if v.name == name), None)
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    name: str
+    policy_type: str
+    arn: str
+    owned: bool
+    target_tracking: TargetTrackingPolicy | None = None  # normalised, for target-tracking policies we can read
+    alarms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    action: ScheduledAction
+    owned: bool
+
+
+@dataclass(frozen=True)
+class TargetState:
+    key: TargetKey
+    min_capacity: int
+    max_capacity: int
+    suspended: SuspendedState
+    policies: tuple[PolicyState, ...] = ()
+    schedules: tuple[ScheduleState, ...] = ()
+
+    def policy(self, name: str) -> PolicyState | None:
+        return next((p for p in self.policies if p.name == name), None)
+
+    def schedule(self, name: str) -> ScheduleState | None:
+        return next((s for s in self.schedules if s.action.name == name), None)
+
+    @property
+    def foreign_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.policies if not p.owned) + tuple(
+            s.action.name for s in self.schedules if not s.owned
+        )
+
+    @property
+    def owns_anything(self) -> bool:
+        return any(p.owned for p in self.policies) or any(s.owned for s in self.schedules)
+
+
+@dataclass(frozen=True)
+class ScalingState:
+    """Everything AAS and CloudWatch hold for one endpoint that concerns the controller."""
+
+    endpoint: str
+    targets: tuple[TargetState, ...] = ()
+    owned_alarms: tuple[str, ...] = ()
+
+    def target(self, key: TargetKey) -> TargetState | None:
+        return next((t for t in self.targets if t.key == key), None)
+
+
+def normalise_target(raw: Mapping[str, Any]) -> TargetState:
+    suspended = raw.get("SuspendedState") or {}
+    return TargetState(
+        key=TargetKey(raw["ResourceId"], raw["ScalableDimension"]),
+        min_capacity=int(raw["MinCapacity"]),
+        max_capacity=int(raw["MaxCapacity"]),
+        suspended=SuspendedState(
+            scale_in=bool(suspended.get("DynamicScalingInSuspended", False)),
+            scale_out=bool(suspended.get("DynamicScalingOutSuspended", False)),
+            scheduled=bool(suspended.get("ScheduledScalingSuspended", False)),
+        ),
+    )
+
+
+def normalise_policy(raw: Mapping[str, Any], owned_prefix: str) -> PolicyState:
+    name = raw["PolicyName"]
+    tracking = None
+    if raw.get("PolicyType") == POLICY_TARGET_TRACKING:
+        tracking = normalise_target_tracking(name, raw.get("TargetTrackingScalingPolicyConfiguration") or {})
+    return PolicyState(
+        name=name,
+        policy_type=raw.get("PolicyType", ""),
+        arn=raw.get("PolicyARN", ""),
+        owned=name.startswith(owned_prefix),
+        target_tracking=tracking,
+        alarms=tuple(a["AlarmName"] for a in raw.get("Alarms") or ()),
+    )
+
+
+def normalise_target_tracking(name: str, config: Mapping[str, Any]) -> TargetTrackingPolicy | None:
+    metric = _normalise_metric(config)
+    if metric is None or "TargetValue" not in config:
+        return None
+    return TargetTrackingPolicy(
+        name=name,
+        metric_key="",
+        metric=metric,
+        target=float(config["TargetValue"]),
+        scale_in_cooldown=int(config.get("ScaleInCooldown", DEFAULT_COOLDOWN_SECONDS)),
+        scale_out_cooldown=int(config.get("ScaleOutCooldown", DEFAULT_COOLDOWN_SECONDS)),
+        disable_scale_in=bool(config.get("DisableScaleIn", False)),
+    )
+
+
+def _normalise_metric(config: Mapping[str, Any]) -> Metric | None:
+    predefined = config.get("PredefinedMetricSpecification")
+    if predefined:
+        if predefined.get("ResourceLabel"):
+            return None  # not a shape the controller writes: compare unequal, so it is re-put
+        return PredefinedMetric(predefined["PredefinedMetricType"])
+    custom = config.get("CustomizedMetricSpecification")
+    if custom and "MetricName" in custom:
+        return CustomMetric(
+            namespace=custom["Namespace"],
+            name=custom["MetricName"],
+            statistic=custom.get("Statistic", ""),
+            dimensions=tuple((d["Name"], d["Value"]) for d in custom.get("Dimensions") or ()),
+            unit=custom.get("Unit"),
+        )
+    return None
+
+
+def normalise_schedule(raw: Mapping[str, Any], owned_prefix: str) -> ScheduleState:
+    bounds = raw.get("ScalableTargetAction") or {}
+    name = raw["ScheduledActionName"]
+    return ScheduleState(
+        action=ScheduledAction(
+            name=name,
+            schedule=raw["Schedule"],
+            timezone=raw.get("Timezone") or "UTC",
+            start=raw.get("StartTime"),
+            end=raw.get("EndTime"),
+            min_capacity=bounds.get("MinCapacity"),
+            max_capacity=bounds.get("MaxCapacity"),
+        ),
+        owned=name.startswith(owned_prefix),
+    )
