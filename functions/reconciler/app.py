@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -28,11 +30,12 @@ def record_handler(record: SQSRecord) -> None:
         request = ReconcileRequest.parse(record.body)
     except BadMessageError as exc:  # permanent: retrying cannot fix it
         logger.error("message dropped", extra={"message_id": record.message_id, "reason": str(exc)})
+        metrics.add_metric(name="DroppedMessages", unit=MetricUnit.Count, value=1)
         return
     reconcile_endpoint(request.endpoint, deps())  # TemporaryError propagates: the message returns to the queue
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -169,7 +169,12 @@ def _with_status_tags(outcome: Outcome, tags: dict[str, str], arn: str, deps: De
     value = STATUS_TAG_VALUES.get(outcome.status)
     if not settings.write_status_tags or value is None:
         return outcome
-    reason = "; ".join(str(e) for e in outcome.errors) or outcome.reason
+    # The reason describes the configuration, not this pass, so an unchanged endpoint gets no tag write.
+    reason = {
+        Status.REJECTED: "; ".join(str(e) for e in outcome.errors),
+        Status.DISABLED: "not opted in",
+        Status.DRY_RUN: f"dry run: {len(outcome.actions)} action(s) pending",
+    }.get(outcome.status, "configuration applied")
     wanted = {
         f"{settings.tag_prefix}:status": value,
         f"{settings.tag_prefix}:status-reason": sanitise_tag_value(reason),

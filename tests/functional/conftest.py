@@ -1,0 +1,108 @@
+"""Functional fixtures: the library and handlers against moto in-process, with the AWS fidelity layer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from autoscaler.aws import Aws
+from autoscaler.reconciler import Deps, Outcome, reconcile_endpoint
+from autoscaler.settings import Settings
+from localaws.calls import CallCounter
+from localaws.fidelity import fidelity
+from localaws.seed import VariantSeed, create_endpoint, remove_tags, set_tags
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+BASE_TAGS = {
+    "autoscaling:enabled": "true",
+    "autoscaling:min": "1",
+    "autoscaling:max": "4",
+    "autoscaling:target-invocations": "70",
+}
+
+
+@pytest.fixture(scope="session")
+def library_aws() -> Aws:
+    """One set of clients for the session: moto intercepts them whenever a mock is active."""
+    return Aws.create(max_attempts=1)
+
+
+@dataclass
+class World:
+    """A moto account with the fidelity layer, the controller's deps, a call counter and an outcome-event tap."""
+
+    aws: Aws
+    settings: Settings
+    counter: CallCounter
+    outcome_queue: str
+    sqs: Any
+    arns: dict[str, str] = field(default_factory=dict)
+
+    def deps(self, **settings: Any) -> Deps:
+        merged = Settings(**{**self.settings.__dict__, **settings})
+        return Deps(merged, self.aws, clock=lambda: NOW)
+
+    def endpoint(
+        self, name: str, tags: dict[str, str] | None = None, variants: tuple[str, ...] = ("AllTraffic",)
+    ) -> str:
+        arn = create_endpoint(self.aws.sagemaker, name, tuple(VariantSeed(v) for v in variants), tags)
+        self.arns[name] = arn
+        self.counter.reset()  # count only what the controller does from here on
+        return arn
+
+    def tag(self, name: str, **tags: str) -> None:
+        set_tags(
+            self.aws.sagemaker, self.arns[name], {f"autoscaling:{k.replace('_', '-')}": v for k, v in tags.items()}
+        )
+        self.counter.reset()
+
+    def untag(self, name: str, *keys: str) -> None:
+        remove_tags(self.aws.sagemaker, self.arns[name], [f"autoscaling:{k}" for k in keys])
+        self.counter.reset()
+
+    def reconcile(self, name: str, **settings: Any) -> Outcome:
+        return reconcile_endpoint(name, self.deps(**settings))
+
+    def targets(self, name: str) -> dict[str, tuple[int, int]]:
+        found = self.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
+        return {
+            t["ResourceId"].split("/")[-1]: (t["MinCapacity"], t["MaxCapacity"])
+            for t in found
+            if t["ResourceId"].startswith(f"endpoint/{name}/")
+        }
+
+    def policies(self, name: str) -> dict[str, dict[str, Any]]:
+        found = self.aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"]
+        return {p["PolicyName"]: p for p in found if p["ResourceId"].startswith(f"endpoint/{name}/")}
+
+    def outcome_events(self) -> list[dict[str, Any]]:
+        messages = self.sqs.receive_message(QueueUrl=self.outcome_queue, MaxNumberOfMessages=10).get("Messages", [])
+        return [json.loads(m["Body"])["detail"] for m in messages]
+
+    def writes(self) -> dict[tuple[str, str], int]:
+        """Writes to what the controller manages (the outcome event is reporting, counted separately)."""
+        return {k: n for k, n in self.counter.writes.items() if k[0] != "events"}
+
+
+@pytest.fixture
+def world(library_aws: Aws) -> Iterator[World]:
+    with mock_aws(), fidelity():
+        sqs = boto3.client("sqs")
+        events = boto3.client("events")
+        queue = sqs.create_queue(QueueName="outcomes")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.put_rule(Name="outcomes", EventPattern=json.dumps({"source": ["sagemaker-autoscaler"]}))
+        events.put_targets(Rule="outcomes", Targets=[{"Id": "q", "Arn": queue_arn}])
+        counter = CallCounter(*library_aws.clients)
+        try:
+            yield World(library_aws, Settings(max_capacity_ceiling=20), counter, queue, sqs)
+        finally:
+            for client in library_aws.clients:
+                client.meta.events.unregister("before-call", counter._count)

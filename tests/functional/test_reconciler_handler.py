@@ -1,0 +1,64 @@
+"""The reconciler Lambda handler: SQS FIFO batches in, partial batch failures out."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from localaws.faults import inject
+
+from .conftest import BASE_TAGS, World
+
+EVENT = json.loads((Path(__file__).parents[2] / "events" / "sqs-reconcile-batch.json").read_text())
+
+
+class Context:
+    function_name = "ReconcilerFunction"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ReconcilerFunction"
+    aws_request_id = "b5f4c2a0-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def app(world: World, monkeypatch: pytest.MonkeyPatch) -> Any:
+    module = importlib.import_module("functions.reconciler.app")
+    monkeypatch.setattr(module, "deps", world.deps)
+    return module
+
+
+def test_batch_reconciles_every_endpoint(world: World, app: Any) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.endpoint("recommender", BASE_TAGS)
+    assert app.handler(EVENT, Context()) == {"batchItemFailures": []}
+    assert world.targets("fraud-detector") == {"AllTraffic": (1, 4)}
+    assert world.targets("recommender") == {"AllTraffic": (1, 4)}
+
+
+def test_throttled_endpoint_fails_only_its_own_message(world: World, app: Any) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.endpoint("recommender", BASE_TAGS)
+    with inject(world.aws.autoscaling, "RegisterScalableTarget", "ThrottlingException", when="fraud-detector") as hit:
+        response = app.handler(EVENT, Context())
+    assert hit
+    assert response == {"batchItemFailures": [{"itemIdentifier": EVENT["Records"][0]["messageId"]}]}
+    assert world.targets("fraud-detector") == {}
+    assert world.targets("recommender") == {"AllTraffic": (1, 4)}
+
+
+def test_malformed_message_is_dropped_not_retried(world: World, app: Any) -> None:
+    event = copy.deepcopy(EVENT)
+    event["Records"][0]["body"] = "not json"
+    event["Records"][1]["body"] = json.dumps({"endpoint": "../etc"})
+    assert app.handler(event, Context()) == {"batchItemFailures": []}
+
+
+def test_invalid_configuration_is_acknowledged(world: World, app: Any) -> None:
+    world.endpoint("fraud-detector", {**BASE_TAGS, "autoscaling:max": "lots"})
+    world.endpoint("recommender", BASE_TAGS)
+    assert app.handler(EVENT, Context()) == {"batchItemFailures": []}
+    assert world.targets("fraud-detector") == {}

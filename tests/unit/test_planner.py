@@ -1,0 +1,284 @@
+"""plan(desired, actual, now): tables of situations, and convergence over generated specs and states."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autoscaler.actions import (
+    Action,
+    DeleteAlarms,
+    DeletePolicy,
+    DeleteScheduledAction,
+    DeregisterTarget,
+    PutScheduledAction,
+    PutTargetTrackingPolicy,
+    RegisterTarget,
+)
+from autoscaler.constants import METRIC_INVOCATIONS_PER_INSTANCE
+from autoscaler.planner import plan
+from autoscaler.spec import (
+    AdoptMode,
+    EndpointSpec,
+    PredefinedMetric,
+    ScheduledAction,
+    SuspendedState,
+    TargetKey,
+    TargetTrackingPolicy,
+    VariantKind,
+    VariantSpec,
+)
+from autoscaler.state import PolicyState, ScalingState, ScheduleState, TargetState
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+OWNED = "autoscaler-"
+
+
+def policy(variant: str = "AllTraffic", target: float = 70.0, key: str = "invocations") -> TargetTrackingPolicy:
+    return TargetTrackingPolicy(
+        f"{OWNED}{variant}-{key}", key, PredefinedMetric(METRIC_INVOCATIONS_PER_INSTANCE), target
+    )
+
+
+def variant(name: str = "AllTraffic", lo: int = 1, hi: int = 4, *policies: TargetTrackingPolicy) -> VariantSpec:
+    return VariantSpec("ep", name, VariantKind.INSTANCE, lo, hi, policies=policies or (policy(name),))
+
+
+def key(name: str = "AllTraffic") -> TargetKey:
+    return TargetKey.for_variant("ep", name, VariantKind.INSTANCE)
+
+
+def tracked(p: TargetTrackingPolicy, owned: bool = True) -> PolicyState:
+    return PolicyState(p.name, "TargetTrackingScaling", f"arn:{p.name}", owned, p)
+
+
+def foreign_policy(name: str = "hand-made") -> PolicyState:
+    return PolicyState(name, "StepScaling", f"arn:{name}", owned=False)
+
+
+def target(name: str = "AllTraffic", lo: int = 1, hi: int = 4, policies=(), schedules=()) -> TargetState:
+    return TargetState(key(name), lo, hi, SuspendedState(), tuple(policies), tuple(schedules))
+
+
+def verbs(actions) -> list[str]:
+    return [a.verb for a in actions]
+
+
+# ------------------------------------------------------------------ tables
+
+
+def test_empty_state_registers_then_puts_policies() -> None:
+    result = plan(EndpointSpec("ep", (variant(),)), ScalingState("ep"), NOW)
+    assert verbs(result.actions) == ["RegisterTarget", "PutTargetTrackingPolicy"]
+    assert result.actions[0].reason.startswith("not registered")
+
+
+def test_state_equal_to_spec_plans_nothing() -> None:
+    state = ScalingState("ep", (target(policies=[tracked(policy())]),))
+    assert plan(EndpointSpec("ep", (variant(),)), state, NOW).actions == ()
+
+
+def test_changed_bound_re_registers_with_a_reason() -> None:
+    state = ScalingState("ep", (target(hi=4, policies=[tracked(policy())]),))
+    (action,) = plan(EndpointSpec("ep", (variant(hi=6),)), state, NOW).actions
+    assert isinstance(action, RegisterTarget)
+    assert action.reason == "max 4 -> 6"
+
+
+def test_changed_target_value_re_puts_only_that_policy() -> None:
+    state = ScalingState("ep", (target(policies=[tracked(policy(target=70))]),))
+    (action,) = plan(EndpointSpec("ep", (variant("AllTraffic", 1, 4, policy(target=80)),)), state, NOW).actions
+    assert isinstance(action, PutTargetTrackingPolicy)
+    assert action.reason.startswith("changed: invocations target 80")
+
+
+def test_owned_policy_no_longer_desired_is_deleted_before_puts() -> None:
+    stale = replace(policy(key="memory"), name=f"{OWNED}AllTraffic-memory")
+    state = ScalingState("ep", (target(policies=[tracked(stale)]),))
+    result = plan(EndpointSpec("ep", (variant(),)), state, NOW)
+    assert verbs(result.actions) == ["DeletePolicy", "PutTargetTrackingPolicy"]
+
+
+def test_coexist_keeps_foreign_policies_and_says_so() -> None:
+    state = ScalingState("ep", (target(policies=[tracked(policy()), foreign_policy()]),))
+    result = plan(EndpointSpec("ep", (variant(),)), state, NOW)
+    assert result.actions == ()
+    assert "kept hand-made hand-made" in result.notes[0]
+
+
+def test_replace_deletes_foreign_policies_and_schedules() -> None:
+    hand = ScheduleState(ScheduledAction("nightly", "cron(0 0 * * ? *)"), owned=False)
+    state = ScalingState("ep", (target(policies=[tracked(policy()), foreign_policy()], schedules=[hand]),))
+    result = plan(EndpointSpec("ep", (variant(),), AdoptMode.REPLACE), state, NOW)
+    assert verbs(result.actions) == ["DeletePolicy", "DeleteScheduledAction"]
+    assert all("adopt=replace" in a.reason for a in result.actions)
+
+
+def test_opt_out_deregisters_a_target_that_holds_only_owned_configuration() -> None:
+    state = ScalingState("ep", (target(policies=[tracked(policy())]),), owned_alarms=("autoscaler/ep/AllTraffic/x",))
+    result = plan(EndpointSpec("ep"), state, NOW)
+    assert verbs(result.actions) == ["DeregisterTarget", "DeleteAlarms"]
+
+
+def test_opt_out_with_foreign_policy_keeps_the_target_and_deletes_only_owned() -> None:
+    state = ScalingState("ep", (target(policies=[tracked(policy()), foreign_policy()]),))
+    result = plan(EndpointSpec("ep"), state, NOW)
+    assert verbs(result.actions) == ["DeletePolicy"]
+    assert result.actions[0].name == policy().name
+    assert "target kept for hand-made hand-made" in result.notes[0]
+
+
+def test_target_that_was_never_ours_is_left_alone() -> None:
+    state = ScalingState("ep", (target(policies=[foreign_policy()]), target("Other")))
+    assert plan(EndpointSpec("ep"), state, NOW).actions == ()
+
+
+def test_suspend_change_re_registers() -> None:
+    state = ScalingState("ep", (target(policies=[tracked(policy())]),))
+    spec = EndpointSpec("ep", (replace(variant(), suspended=SuspendedState(scale_in=True)),))
+    (action,) = plan(spec, state, NOW).actions
+    assert action.reason == "suspended none -> scale-in"
+
+
+def test_policy_of_another_type_under_an_owned_name_is_replaced() -> None:
+    clash = PolicyState(policy().name, "StepScaling", "arn:x", owned=True)
+    state = ScalingState("ep", (target(policies=[clash]),))
+    assert verbs(plan(EndpointSpec("ep", (variant(),)), state, NOW).actions) == [
+        "DeletePolicy",
+        "PutTargetTrackingPolicy",
+    ]
+
+
+def test_two_variants_are_planned_independently() -> None:
+    spec = EndpointSpec("ep", (variant("A", 1, 2), variant("B", 2, 8)))
+    result = plan(spec, ScalingState("ep"), NOW)
+    registered = {
+        a.target.resource_id: (a.min_capacity, a.max_capacity) for a in result.actions if isinstance(a, RegisterTarget)
+    }
+    assert registered == {"endpoint/ep/variant/A": (1, 2), "endpoint/ep/variant/B": (2, 8)}
+
+
+# ------------------------------------------------------------------ convergence
+
+
+def state_after(state: ScalingState, actions: tuple[Action, ...]) -> ScalingState:
+    """What AWS holds after the actions, as AWS behaves (deregistering deletes policies and schedules)."""
+    targets = {t.key: t for t in state.targets}
+    alarms = set(state.owned_alarms)
+    for action in actions:
+        match action:
+            case RegisterTarget():
+                old = targets.get(action.target)
+                targets[action.target] = TargetState(
+                    action.target,
+                    action.min_capacity,
+                    action.max_capacity,
+                    action.suspended,
+                    old.policies if old else (),
+                    old.schedules if old else (),
+                )
+            case DeregisterTarget():
+                targets.pop(action.target)
+            case PutTargetTrackingPolicy():
+                t = targets[action.target]  # KeyError = a policy put before its target: AWS would refuse it
+                kept = tuple(p for p in t.policies if p.name != action.policy.name)
+                targets[action.target] = replace(
+                    t, policies=(*kept, tracked(action.policy, owned=action.policy.name.startswith(OWNED)))
+                )
+            case DeletePolicy():
+                t = targets[action.target]
+                targets[action.target] = replace(t, policies=tuple(p for p in t.policies if p.name != action.name))
+            case PutScheduledAction():
+                t = targets[action.target]
+                kept = tuple(s for s in t.schedules if s.action.name != action.action.name)
+                targets[action.target] = replace(t, schedules=(*kept, ScheduleState(action.action, True)))
+            case DeleteScheduledAction():
+                t = targets[action.target]
+                targets[action.target] = replace(
+                    t, schedules=tuple(s for s in t.schedules if s.action.name != action.name)
+                )
+            case DeleteAlarms():
+                alarms -= set(action.names)
+    return ScalingState(state.endpoint, tuple(targets.values()), tuple(sorted(alarms)))
+
+
+VARIANTS = ("A", "B", "C")
+policies_st = st.lists(
+    st.builds(
+        lambda v, key, target, cin, cout, off: TargetTrackingPolicy(
+            f"{OWNED}{v}-{key}", key, PredefinedMetric(key), target, cin, cout, off
+        ),
+        st.just("?"),
+        st.sampled_from(["invocations", "concurrency", "memory"]),
+        st.floats(min_value=1, max_value=1000, allow_nan=False),
+        st.integers(0, 3600),
+        st.integers(0, 3600),
+        st.booleans(),
+    ),
+    max_size=3,
+    unique_by=lambda p: p.metric_key,
+)
+
+
+@st.composite
+def variant_specs(draw: st.DrawFn, name: str) -> VariantSpec:
+    lo = draw(st.integers(1, 10))
+    hi = draw(st.integers(lo, 20))
+    pols = tuple(replace(p, name=f"{OWNED}{name}-{p.metric_key}") for p in draw(policies_st))
+    suspended = SuspendedState(draw(st.booleans()), draw(st.booleans()), draw(st.booleans()))
+    return VariantSpec("ep", name, VariantKind.INSTANCE, lo, hi, suspended, pols)
+
+
+@st.composite
+def endpoint_specs(draw: st.DrawFn) -> EndpointSpec:
+    names = draw(st.lists(st.sampled_from(VARIANTS), unique=True, max_size=3))
+    return EndpointSpec("ep", tuple(draw(variant_specs(n)) for n in names), draw(st.sampled_from(list(AdoptMode))))
+
+
+@st.composite
+def actual_states(draw: st.DrawFn) -> ScalingState:
+    """Whatever might already be there: our old configuration, hand-made configuration, stale alarms."""
+    targets = []
+    for name in draw(st.lists(st.sampled_from(VARIANTS), unique=True, max_size=3)):
+        old = draw(variant_specs(name))
+        owned = [tracked(p) for p in old.policies]
+        foreign = [foreign_policy(f"hand-{i}") for i in range(draw(st.integers(0, 2)))]
+        schedules = [
+            ScheduleState(ScheduledAction(f"{OWNED}{name}-s{i}", "rate(1 hour)"), owned=True)
+            for i in range(draw(st.integers(0, 1)))
+        ]
+        targets.append(
+            TargetState(
+                key(name), old.min_capacity, old.max_capacity, old.suspended, (*owned, *foreign), tuple(schedules)
+            )
+        )
+    alarms = tuple(f"autoscaler/ep/{n}/old" for n in draw(st.lists(st.sampled_from(VARIANTS), unique=True)))
+    return ScalingState("ep", tuple(targets), alarms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(desired=endpoint_specs(), actual=actual_states())
+def test_applying_the_plan_converges_from_any_state(desired: EndpointSpec, actual: ScalingState) -> None:
+    after = state_after(actual, plan(desired, actual, NOW).actions)
+    assert plan(desired, after, NOW).actions == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(desired=endpoint_specs(), actual=actual_states())
+def test_coexist_never_touches_foreign_configuration(desired: EndpointSpec, actual: ScalingState) -> None:
+    desired = replace(desired, adopt=AdoptMode.COEXIST)
+    after = state_after(actual, plan(desired, actual, NOW).actions)
+    foreign_before = {(t.key, n) for t in actual.targets for n in t.foreign_names}
+    foreign_after = {(t.key, n) for t in after.targets for n in t.foreign_names}
+    assert foreign_before == foreign_after
+
+
+@settings(max_examples=200, deadline=None)
+@given(actual=actual_states())
+def test_opt_out_leaves_nothing_owned(actual: ScalingState) -> None:
+    after = state_after(actual, plan(EndpointSpec("ep"), actual, NOW).actions)
+    assert after.owned_alarms == ()
+    assert not any(t.owns_anything for t in after.targets)
