@@ -24,8 +24,9 @@ class AutoscalerError(Exception):
 class ConfigError(AutoscalerError):
     """The configuration asked for is invalid: permanent, nothing is written."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> None:
         self.problems = tuple(problems)
+        self.warnings = tuple(warnings)
         super().__init__("; ".join(str(p) for p in self.problems))
 
 

@@ -26,8 +26,7 @@ from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE
 from autoscaler.errors import ConfigError, EndpointNotReadyError, Problem, TemporaryError
 from autoscaler.planner import Plan, plan
 from autoscaler.settings import Settings
-from autoscaler.sources import build_spec
-from autoscaler.tags import parse_tags
+from autoscaler.sources import desire
 
 logger = Logger(service="sagemaker-autoscaler")
 metrics = Metrics()
@@ -101,17 +100,12 @@ def _reconcile(name: str, deps: Deps) -> Outcome:
     if endpoint is None:
         return _forget(name, deps)
     tags = aws.read_tags(endpoint.arn)
-    config = parse_tags(tags, settings.tag_prefix)
     now = deps.clock()
     try:
-        desired = build_spec(endpoint, config, settings, now)
+        desired = desire(endpoint, tags, settings, now)
     except ConfigError as exc:
         outcome = Outcome(
-            name,
-            Status.REJECTED,
-            "invalid configuration: nothing written",
-            errors=exc.problems,
-            warnings=config.warnings,
+            name, Status.REJECTED, "invalid configuration: nothing written", errors=exc.problems, warnings=exc.warnings
         )
         return _with_status_tags(outcome, tags, endpoint.arn, deps)
     if not endpoint.in_service:

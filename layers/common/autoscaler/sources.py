@@ -6,6 +6,7 @@ error rejects the whole endpoint (nothing is written, the applied state stays as
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,7 +35,7 @@ from autoscaler.spec import (
     VariantSpec,
 )
 from autoscaler.state import EndpointInfo, VariantInfo
-from autoscaler.tags import TARGET_TAGS, ScopeTags, TagConfig
+from autoscaler.tags import TARGET_TAGS, ScopeTags, TagConfig, parse_tags
 
 DEFAULTS_SOURCE = "stack defaults"
 # Kinds the controller acts on today; the others are recognised and reported, never touched.
@@ -47,10 +48,15 @@ class Desired:
     warnings: tuple[Problem, ...] = ()
 
 
+def desire(endpoint: EndpointInfo, tags: Mapping[str, str], settings: Settings, now: datetime) -> Desired:
+    """The endpoint's raw tags -> its desired state. Raises ConfigError (with the warnings too) when invalid."""
+    return build_spec(endpoint, parse_tags(tags, settings.tag_prefix), settings, now)
+
+
 def build_spec(endpoint: EndpointInfo, tags: TagConfig, settings: Settings, now: datetime) -> Desired:
     """Raises ConfigError listing every problem when the configuration cannot be applied."""
     if tags.enabled_error:
-        raise ConfigError(tags.errors)
+        raise ConfigError(tags.errors, tags.warnings)
     if tags.endpoint.enabled is not True:
         return Desired(EndpointSpec(endpoint.name), tags.warnings)  # not opted in: other tags do not matter
 
@@ -76,7 +82,7 @@ def build_spec(endpoint: EndpointInfo, tags: TagConfig, settings: Settings, now:
         except ConfigError as exc:
             errors += exc.problems
     if errors:
-        raise ConfigError(errors)
+        raise ConfigError(errors, warnings)
     return Desired(EndpointSpec(endpoint.name, tuple(variants), tags.adopt or AdoptMode.COEXIST), tuple(warnings))
 
 
