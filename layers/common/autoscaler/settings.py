@@ -22,6 +22,8 @@ class Settings:
     dry_run: bool = False
     write_status_tags: bool = False
     event_bus_name: str = "default"
+    # The profile used by endpoints that opt in without a `profile` tag (a parameter under profile_prefix).
+    default_profile: str = "default"
     # The built-in defaults used when an endpoint opts in with `enabled=true` alone.
     default_min: int = 1
     default_max: int = 4
@@ -65,6 +67,7 @@ class Settings:
             dry_run=_bool(env, "DRY_RUN", defaults.dry_run),
             write_status_tags=_bool(env, "WRITE_STATUS_TAGS", defaults.write_status_tags),
             event_bus_name=env.get("OUTCOME_EVENT_BUS", defaults.event_bus_name),
+            default_profile=env.get("DEFAULT_PROFILE", defaults.default_profile),
             default_min=_int(env, "DEFAULT_MIN", defaults.default_min),
             default_max=_int(env, "DEFAULT_MAX", defaults.default_max),
             default_target_invocations=_float(env, "DEFAULT_TARGET_INVOCATIONS", defaults.default_target_invocations),
