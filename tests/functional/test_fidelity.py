@@ -1,0 +1,466 @@
+"""The fidelity layer makes moto behave like AWS, and each rule is needed: plain moto behaves differently.
+
+Rule tests run twice, with the layer ("fidelity") and without it ("plain-moto"), and state what each does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from localaws import fidelity
+from localaws.fidelity import FidelityConfig
+from localaws.seed import VariantSeed, create_endpoint
+
+TRANSITION_SECONDS = 60.0
+RESOURCE_ID = "endpoint/ep/variant/AllTraffic"
+INSTANCES = "sagemaker:variant:DesiredInstanceCount"
+ACCEPTED = "accepted"
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Aws:
+    sagemaker: Any
+    autoscaling: Any
+    cloudwatch: Any
+    clock: FakeClock
+
+
+@pytest.fixture(scope="module")
+def clients() -> tuple[Any, Any, Any]:
+    """Clients are slow to build; moto intercepts them whenever a mock is active, so one set serves every test."""
+    return boto3.client("sagemaker"), boto3.client("application-autoscaling"), boto3.client("cloudwatch")
+
+
+@pytest.fixture
+def aws(request: pytest.FixtureRequest, clients: tuple[Any, Any, Any]) -> Iterator[Aws]:
+    """moto in-process, with the fidelity layer installed unless the test is parametrized with False."""
+    clock = FakeClock()
+    with mock_aws():
+        if getattr(request, "param", True):
+            with fidelity.fidelity(FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=clock)):
+                yield Aws(*clients, clock)
+        else:
+            yield Aws(*clients, clock)
+
+
+def with_and_without_layer(with_layer: object, plain_moto: object) -> pytest.MarkDecorator:
+    """Runs the test with the layer and without it, passing what each should produce as ``expected``."""
+    return pytest.mark.parametrize(
+        ("aws", "expected"), [(True, with_layer), (False, plain_moto)], indirect=["aws"], ids=["fidelity", "plain-moto"]
+    )
+
+
+def outcome(call: Callable[[], object]) -> str:
+    """The AWS error code a call fails with, or ACCEPTED."""
+    try:
+        call()
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return ACCEPTED
+
+
+def error_of(call: Callable[[], object]) -> dict[str, Any]:
+    with pytest.raises(ClientError) as raised:
+        call()
+    return {
+        "code": raised.value.response["Error"]["Code"],
+        "message": raised.value.response["Error"]["Message"],
+        "status": raised.value.response["ResponseMetadata"]["HTTPStatusCode"],
+    }
+
+
+def in_service_endpoint(
+    aws: Aws, name: str = "ep", variants: tuple[VariantSeed, ...] = (VariantSeed("AllTraffic"),)
+) -> None:
+    create_endpoint(aws.sagemaker, name, variants)
+    aws.clock.advance(TRANSITION_SECONDS)
+
+
+def register(aws: Aws, resource_id: str = RESOURCE_ID, dimension: str = INSTANCES) -> None:
+    aws.autoscaling.register_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId=resource_id, ScalableDimension=dimension, MinCapacity=1, MaxCapacity=4
+    )
+
+
+def put_policy(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
+    aws.autoscaling.put_scaling_policy(
+        PolicyName="invocations",
+        ServiceNamespace="sagemaker",
+        ResourceId=resource_id,
+        ScalableDimension=INSTANCES,
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 70.0,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+        },
+    )
+
+
+def put_schedule(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
+    aws.autoscaling.put_scheduled_action(
+        ServiceNamespace="sagemaker",
+        ScheduledActionName="nightly",
+        ResourceId=resource_id,
+        ScalableDimension=INSTANCES,
+        Schedule="cron(0 22 * * ? *)",
+        ScalableTargetAction={"MinCapacity": 1, "MaxCapacity": 1},
+    )
+
+
+def status(aws: Aws, name: str = "ep") -> str:
+    return str(aws.sagemaker.describe_endpoint(EndpointName=name)["EndpointStatus"])
+
+
+def variant(aws: Aws, name: str = "ep") -> dict[str, Any]:
+    return dict(aws.sagemaker.describe_endpoint(EndpointName=name)["ProductionVariants"][0])
+
+
+# --- rule (a): RegisterScalableTarget needs an existing InService endpoint and variant ------------------------------
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_register_rejects_endpoint_that_is_creating(aws: Aws, expected: str) -> None:
+    create_endpoint(aws.sagemaker, "ep")
+
+    assert outcome(lambda: register(aws)) == expected
+    if expected != ACCEPTED:
+        assert error_of(lambda: register(aws))["message"] == (
+            "The status should be in 'InService' to register it as a scalable target"
+        )
+
+
+def test_register_accepts_endpoint_once_it_is_in_service(aws: Aws) -> None:
+    in_service_endpoint(aws)
+
+    register(aws)
+
+    targets = aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
+    assert [target["ResourceId"] for target in targets] == [RESOURCE_ID]
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_register_rejects_endpoint_that_is_updating(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws)
+    aws.sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="ep", DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 2}]
+    )
+
+    assert outcome(lambda: register(aws)) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_register_rejects_endpoint_that_does_not_exist(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: register(aws, "endpoint/missing/variant/AllTraffic")) == expected
+    if expected != ACCEPTED:
+        assert error_of(lambda: register(aws, "endpoint/missing/variant/AllTraffic"))["message"] == (
+            "Could not find endpoint 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/missing'."
+        )
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_register_rejects_variant_that_the_endpoint_does_not_have(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws)
+
+    assert outcome(lambda: register(aws, "endpoint/ep/variant/Missing")) == expected
+    if expected != ACCEPTED:
+        assert error_of(lambda: register(aws, "endpoint/ep/variant/Missing"))["message"] == (
+            'The variant name(s) "Missing" is/are not present within endpoint configuration "ep".'
+        )
+
+
+# --- new dimensions -------------------------------------------------------------------------------------------------
+
+
+@with_and_without_layer(with_layer=ACCEPTED, plain_moto="ValidationException")
+def test_register_accepts_provisioned_concurrency_of_a_serverless_variant(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws, variants=(VariantSeed("AllTraffic", serverless=(2048, 10)),))
+
+    assert outcome(lambda: register(aws, dimension="sagemaker:variant:DesiredProvisionedConcurrency")) == expected
+
+
+@with_and_without_layer(with_layer=ACCEPTED, plain_moto="ValidationException")
+def test_register_accepts_copy_count_of_an_inference_component(aws: Aws, expected: str) -> None:
+    assert (
+        outcome(lambda: register(aws, "inference-component/ic", "sagemaker:inference-component:DesiredCopyCount"))
+        == expected
+    )
+
+
+def test_register_still_rejects_a_dimension_that_does_not_match_the_resource(aws: Aws) -> None:
+    mismatched = "sagemaker:variant:DesiredProvisionedConcurrency"
+
+    assert outcome(lambda: register(aws, "inference-component/ic", mismatched)) == "ValidationException"
+
+
+# --- rule (b): PutScalingPolicy / PutScheduledAction need a registered target ---------------------------------------
+
+
+@with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto=ACCEPTED)
+def test_put_scaling_policy_requires_a_registered_target(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: put_policy(aws, "endpoint/x/variant/y")) == expected
+    if expected != ACCEPTED:
+        assert error_of(lambda: put_policy(aws, "endpoint/x/variant/y")) == {
+            "code": "ObjectNotFoundException",
+            "message": "No scalable target registered for service namespace: sagemaker, resource ID: "
+            "endpoint/x/variant/y, scalable dimension: sagemaker:variant:DesiredInstanceCount",
+            "status": 400,
+        }
+
+
+@with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto=ACCEPTED)
+def test_put_scheduled_action_requires_a_registered_target(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: put_schedule(aws, "endpoint/x/variant/y")) == expected
+
+
+def test_put_scaling_policy_on_a_registered_target_is_accepted(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+
+    put_policy(aws)
+    put_schedule(aws)
+
+    assert len(aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"]) == 1
+    assert len(aws.autoscaling.describe_scheduled_actions(ServiceNamespace="sagemaker")["ScheduledActions"]) == 1
+
+
+# --- rule (c): DeregisterScalableTarget deletes policies and scheduled actions, not alarms --------------------------
+
+
+@with_and_without_layer(with_layer=(0, 0), plain_moto=(1, 1))
+def test_deregister_deletes_the_targets_policies_and_scheduled_actions(aws: Aws, expected: tuple[int, int]) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+    put_policy(aws)
+    put_schedule(aws)
+    aws.cloudwatch.put_metric_alarm(
+        AlarmName="step-alarm",
+        MetricName="CPUUtilization",
+        Namespace="/aws/sagemaker/Endpoints",
+        Statistic="Average",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=80.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+
+    aws.autoscaling.deregister_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId=RESOURCE_ID, ScalableDimension=INSTANCES
+    )
+
+    policies = aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"]
+    actions = aws.autoscaling.describe_scheduled_actions(ServiceNamespace="sagemaker")["ScheduledActions"]
+    assert (len(policies), len(actions)) == expected
+    assert [alarm["AlarmName"] for alarm in aws.cloudwatch.describe_alarms()["MetricAlarms"]] == ["step-alarm"]
+
+
+# --- rule (d): endpoint lifecycle -----------------------------------------------------------------------------------
+
+
+@with_and_without_layer(with_layer=["Creating", "Creating", "InService"], plain_moto=["InService"] * 3)
+def test_endpoint_is_creating_until_the_transition_time_has_passed(aws: Aws, expected: list[str]) -> None:
+    create_endpoint(aws.sagemaker, "ep")
+    seen = [status(aws)]
+    aws.clock.advance(TRANSITION_SECONDS - 1)
+    seen.append(aws.sagemaker.list_endpoints()["Endpoints"][0]["EndpointStatus"])
+    aws.clock.advance(1)
+    seen.append(status(aws))
+
+    assert seen == expected
+
+
+def test_list_endpoints_filters_on_the_current_status(aws: Aws) -> None:
+    create_endpoint(aws.sagemaker, "ep")
+
+    assert len(aws.sagemaker.list_endpoints(StatusEquals="InService")["Endpoints"]) == 0
+    aws.clock.advance(TRANSITION_SECONDS)
+    assert len(aws.sagemaker.list_endpoints(StatusEquals="InService")["Endpoints"]) == 1
+
+
+def snapshot(aws: Aws) -> tuple[str, int, int, float | None]:
+    """(status, current instances, desired instances, current weight) of the endpoint's first variant."""
+    seen = variant(aws)
+    return status(aws), seen["CurrentInstanceCount"], seen["DesiredInstanceCount"], seen.get("CurrentWeight")
+
+
+@with_and_without_layer(
+    with_layer=[("Updating", 1, 3, 1.0), ("InService", 3, 3, 1.0)],
+    plain_moto=[("InService", 3, 3, None), ("InService", 3, 3, None)],
+)
+def test_update_weights_and_capacities_goes_through_updating_and_keeps_the_weight(
+    aws: Aws, expected: list[tuple[str, int, int, float | None]]
+) -> None:
+    in_service_endpoint(aws)
+
+    aws.sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="ep", DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 3}]
+    )
+    during = snapshot(aws)
+    aws.clock.advance(TRANSITION_SECONDS)
+
+    assert [during, snapshot(aws)] == expected
+
+
+def update_weights(aws: Aws) -> None:
+    aws.sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="ep", DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 2}]
+    )
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_update_of_an_endpoint_that_is_creating_is_rejected(aws: Aws, expected: str) -> None:
+    create_endpoint(aws.sagemaker, "ep")
+
+    assert outcome(lambda: update_weights(aws)) == expected
+    if expected != ACCEPTED:
+        assert error_of(lambda: update_weights(aws))["message"] == (
+            'Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep".'
+        )
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_update_of_an_endpoint_that_is_updating_is_rejected(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws)
+    update_weights(aws)
+
+    assert outcome(lambda: update_weights(aws)) == expected
+
+
+def test_update_endpoint_switches_the_config_through_updating(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    aws.sagemaker.create_endpoint_config(
+        EndpointConfigName="ep-v2",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "ep-AllTraffic",
+                "InstanceType": "ml.m5.xlarge",
+                "InitialInstanceCount": 2,
+            }
+        ],
+    )
+
+    aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2")
+    during = aws.sagemaker.describe_endpoint(EndpointName="ep")
+    rejected = outcome(lambda: aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2"))
+    aws.clock.advance(TRANSITION_SECONDS)
+    after = aws.sagemaker.describe_endpoint(EndpointName="ep")
+
+    assert (during["EndpointStatus"], during["EndpointConfigName"], rejected) == (
+        "Updating",
+        "ep",
+        "ValidationException",
+    )
+    assert (after["EndpointStatus"], after["EndpointConfigName"]) == ("InService", "ep-v2")
+    assert after["ProductionVariants"][0]["CurrentInstanceCount"] == 2
+
+
+def test_update_endpoint_retaining_variant_properties_keeps_the_current_counts(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    update_weights(aws)
+    fidelity.settle()
+
+    aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep", RetainAllVariantProperties=True)
+    fidelity.settle()
+
+    assert variant(aws)["CurrentInstanceCount"] == 2
+
+
+@pytest.mark.parametrize("aws", [False], indirect=True, ids=["plain-moto"])
+def test_plain_moto_does_not_implement_update_endpoint(aws: Aws) -> None:
+    in_service_endpoint(aws)
+
+    with pytest.raises(NotImplementedError):
+        aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep")
+
+
+def test_settle_completes_every_pending_transition(aws: Aws) -> None:
+    in_service_endpoint(aws, "ep")
+    update_weights(aws)
+    create_endpoint(aws.sagemaker, "creating")
+    assert (status(aws, "creating"), status(aws, "ep")) == ("Creating", "Updating")
+
+    fidelity.settle()
+
+    assert (status(aws, "creating"), status(aws, "ep")) == ("InService", "InService")
+
+
+# --- rule (e): DeleteEndpoint deregisters the endpoint's scalable targets -------------------------------------------
+
+
+OTHER_RESOURCE_ID = "endpoint/other/variant/AllTraffic"
+
+
+@with_and_without_layer(with_layer=([OTHER_RESOURCE_ID], 0), plain_moto=([RESOURCE_ID, OTHER_RESOURCE_ID], 1))
+def test_delete_endpoint_deregisters_its_scalable_targets(aws: Aws, expected: tuple[list[str], int]) -> None:
+    in_service_endpoint(aws)
+    in_service_endpoint(aws, "other")
+    register(aws)
+    register(aws, OTHER_RESOURCE_ID)
+    put_policy(aws)
+
+    aws.sagemaker.delete_endpoint(EndpointName="ep")
+
+    targets = aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
+    policies = aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"]
+    assert (sorted(target["ResourceId"] for target in targets), len(policies)) == expected
+
+
+# --- installation ---------------------------------------------------------------------------------------------------
+
+
+def moto_attributes() -> dict[tuple[str, str], object]:
+    return {(repr(owner), name): vars(owner).get(name) for owner, name, _ in fidelity._PATCHES}
+
+
+def test_uninstall_restores_moto_exactly() -> None:
+    before = moto_attributes()
+    assert not fidelity.installed()
+
+    fidelity.install()
+    fidelity.install()  # idempotent
+    patched = moto_attributes()
+    fidelity.uninstall()
+
+    assert fidelity.installed() is False
+    assert all(patched[key] is not before[key] for key in before)
+    assert all(moto_attributes()[key] is before[key] for key in before)
+
+
+def test_fidelity_context_restores_the_previous_config() -> None:
+    outer = FidelityConfig(endpoint_transition_seconds=1.0)
+    inner = FidelityConfig(endpoint_transition_seconds=2.0)
+    with fidelity.fidelity(outer):
+        with fidelity.fidelity(inner):
+            assert fidelity._state.config is inner
+        assert fidelity._state.config is outer
+    assert not fidelity.installed()
+
+
+def test_uninstall_completes_pending_transitions() -> None:
+    clock = FakeClock()
+    with mock_aws():
+        sagemaker = boto3.client("sagemaker")
+        with fidelity.fidelity(FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=clock)):
+            create_endpoint(sagemaker, "ep")
+
+        assert sagemaker.describe_endpoint(EndpointName="ep")["EndpointStatus"] == "InService"
