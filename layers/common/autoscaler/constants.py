@@ -37,3 +37,6 @@ OUTCOME_EVENT_DETAIL_TYPE: Final = "SageMaker Autoscaler Reconcile Outcome"
 
 # SageMaker tag values allow only letters, digits, spaces and _ . : / = + - @ (at most 256 characters).
 TAG_VALUE_MAX_LENGTH: Final = 256
+
+# CloudWatch statistics; anything else (p99, tm90, ...) is an extended statistic.
+STANDARD_STATISTICS: Final = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})

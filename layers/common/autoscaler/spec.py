@@ -14,6 +14,7 @@ from autoscaler.constants import (
     DIMENSION_COPY_COUNT,
     DIMENSION_INSTANCE_COUNT,
     DIMENSION_PROVISIONED_CONCURRENCY,
+    STANDARD_STATISTICS,
 )
 
 
@@ -117,7 +118,48 @@ class CustomMetric:
         return {"CustomizedMetricSpecification": spec}
 
 
-Metric = PredefinedMetric | CustomMetric
+@dataclass(frozen=True)
+class MetricQuery:
+    """One query of a metric-math target-tracking metric: a metric with a statistic, or an expression."""
+
+    id: str
+    metric: CustomMetric | None = None  # its statistic is the query's Stat
+    expression: str | None = None
+    label: str | None = None
+    return_data: bool = True
+
+    def api(self) -> dict[str, Any]:
+        query: dict[str, Any] = {"Id": self.id, "ReturnData": self.return_data}
+        if self.metric is not None:
+            stat: dict[str, Any] = {
+                "Metric": {
+                    "Namespace": self.metric.namespace,
+                    "MetricName": self.metric.name,
+                    "Dimensions": [{"Name": n, "Value": v} for n, v in self.metric.dimensions],
+                },
+                "Stat": self.metric.statistic,
+            }
+            if self.metric.unit is not None:
+                stat["Unit"] = self.metric.unit
+            query["MetricStat"] = stat
+        if self.expression is not None:
+            query["Expression"] = self.expression
+        if self.label is not None:
+            query["Label"] = self.label
+        return query
+
+
+@dataclass(frozen=True)
+class MetricMath:
+    """A metric-math metric (AAS CustomizedMetricSpecification.Metrics): exactly one query returns data."""
+
+    queries: tuple[MetricQuery, ...]
+
+    def api(self) -> dict[str, Any]:
+        return {"CustomizedMetricSpecification": {"Metrics": [q.api() for q in self.queries]}}
+
+
+Metric = PredefinedMetric | CustomMetric | MetricMath
 
 
 @dataclass(frozen=True)
@@ -151,6 +193,81 @@ class TargetTrackingPolicy:
 
 
 @dataclass(frozen=True)
+class StepAdjustment:
+    """Bounds are offsets from the alarm threshold; None is unbounded (AAS StepAdjustment)."""
+
+    adjustment: int
+    lower: float | None = None
+    upper: float | None = None
+
+    def api(self) -> dict[str, Any]:
+        step: dict[str, Any] = {"ScalingAdjustment": self.adjustment}
+        if self.lower is not None:
+            step["MetricIntervalLowerBound"] = self.lower
+        if self.upper is not None:
+            step["MetricIntervalUpperBound"] = self.upper
+        return step
+
+
+@dataclass(frozen=True)
+class StepScalingPolicy:
+    name: str
+    adjustment_type: str  # ChangeInCapacity | PercentChangeInCapacity | ExactCapacity
+    steps: tuple[StepAdjustment, ...]
+    cooldown: int = DEFAULT_COOLDOWN_SECONDS
+    metric_aggregation: str = "Average"
+    min_adjustment_magnitude: int | None = None
+    step_key: str = field(default="", compare=False)  # the profile's name for it, shown to operators
+
+    def configuration(self) -> dict[str, Any]:
+        config: dict[str, Any] = {
+            "AdjustmentType": self.adjustment_type,
+            "StepAdjustments": [s.api() for s in self.steps],
+            "Cooldown": self.cooldown,
+            "MetricAggregationType": self.metric_aggregation,
+        }
+        if self.min_adjustment_magnitude is not None:
+            config["MinAdjustmentMagnitude"] = self.min_adjustment_magnitude
+        return config
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """The CloudWatch alarm the controller creates for a step policy (AAS does not create it)."""
+
+    name: str
+    metric: CustomMetric
+    comparison: str  # a CloudWatch ComparisonOperator
+    threshold: float
+    period: int
+    evaluation_periods: int
+    datapoints_to_alarm: int
+    treat_missing_data: str
+    policy_name: str = field(compare=False)  # the step policy whose ARN is the alarm action
+
+    def api(self, policy_arn: str) -> dict[str, Any]:
+        alarm: dict[str, Any] = {
+            "AlarmName": self.name,
+            "AlarmDescription": f"Step scaling {self.policy_name}; managed by sagemaker-autoscaler",
+            "Namespace": self.metric.namespace,
+            "MetricName": self.metric.name,
+            "Dimensions": [{"Name": n, "Value": v} for n, v in self.metric.dimensions],
+            "Period": self.period,
+            "EvaluationPeriods": self.evaluation_periods,
+            "DatapointsToAlarm": self.datapoints_to_alarm,
+            "Threshold": self.threshold,
+            "ComparisonOperator": self.comparison,
+            "TreatMissingData": self.treat_missing_data,
+            "AlarmActions": [policy_arn],
+        }
+        statistic_key = "Statistic" if self.metric.statistic in STANDARD_STATISTICS else "ExtendedStatistic"
+        alarm[statistic_key] = self.metric.statistic
+        if self.metric.unit is not None:
+            alarm["Unit"] = self.metric.unit
+        return alarm
+
+
+@dataclass(frozen=True)
 class ScheduledAction:
     """A scheduled action; an action put without start/end loses them, so the whole action is always sent."""
 
@@ -175,6 +292,7 @@ class VariantSpec:
     suspended: SuspendedState = field(default_factory=SuspendedState)
     policies: tuple[TargetTrackingPolicy, ...] = ()
     schedules: tuple[ScheduledAction, ...] = ()
+    step_policies: tuple[tuple[StepScalingPolicy, AlarmSpec], ...] = ()
 
     @property
     def target(self) -> TargetKey:
