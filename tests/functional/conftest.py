@@ -20,6 +20,8 @@ from localaws.fidelity import fidelity
 from localaws.seed import VariantSeed, create_endpoint, remove_tags, set_tags
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+DEFAULT_PROFILE = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": "invocations", "target": 70}]}
+PROFILE_PREFIX = "/sagemaker-autoscaler/profiles"
 BASE_TAGS = {
     "autoscaling:enabled": "true",
     "autoscaling:min": "1",
@@ -67,6 +69,12 @@ class World:
         remove_tags(self.aws.sagemaker, self.arns[name], [f"autoscaling:{k}" for k in keys])
         self.counter.reset()
 
+    def profile(self, name: str, body: dict[str, Any] | str, kind: str = "String") -> None:
+        """Store a profile (a dict is stored as JSON, a string as it is) under the profile prefix."""
+        text = body if isinstance(body, str) else json.dumps(body)
+        self.aws.ssm.put_parameter(Name=f"{PROFILE_PREFIX}/{name}", Value=text, Type=kind, Overwrite=True)
+        self.counter.reset()
+
     def reconcile(self, name: str, **settings: Any) -> Outcome:
         return reconcile_endpoint(name, self.deps(**settings))
 
@@ -101,8 +109,10 @@ def world(library_aws: Aws) -> Iterator[World]:
         events.put_rule(Name="outcomes", EventPattern=json.dumps({"source": ["sagemaker-autoscaler"]}))
         events.put_targets(Rule="outcomes", Targets=[{"Id": "q", "Arn": queue_arn}])
         counter = CallCounter(*library_aws.clients)
+        world = World(library_aws, Settings(max_capacity_ceiling=20), counter, queue, sqs)
+        world.profile("default", DEFAULT_PROFILE)  # the stack creates it (template.yaml)
         try:
-            yield World(library_aws, Settings(max_capacity_ceiling=20), counter, queue, sqs)
+            yield world
         finally:
             for client in library_aws.clients:
                 client.meta.events.unregister("before-call", counter._count)

@@ -14,24 +14,31 @@ from autoscaler.actions import (
     DeletePolicy,
     DeleteScheduledAction,
     DeregisterTarget,
+    PutAlarm,
     PutScheduledAction,
+    PutStepScalingPolicy,
     PutTargetTrackingPolicy,
     RegisterTarget,
 )
 from autoscaler.constants import METRIC_INVOCATIONS_PER_INSTANCE
-from autoscaler.planner import plan
+from autoscaler.planner import effective_bounds, plan
 from autoscaler.spec import (
     AdoptMode,
+    AlarmSpec,
+    CustomMetric,
     EndpointSpec,
+    Hold,
     PredefinedMetric,
     ScheduledAction,
+    StepAdjustment,
+    StepScalingPolicy,
     SuspendedState,
     TargetKey,
     TargetTrackingPolicy,
     VariantKind,
     VariantSpec,
 )
-from autoscaler.state import PolicyState, ScalingState, ScheduleState, TargetState
+from autoscaler.state import AlarmState, PolicyState, ScalingState, ScheduleState, TargetState
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 OWNED = "autoscaler-"
@@ -118,7 +125,8 @@ def test_replace_deletes_foreign_policies_and_schedules() -> None:
 
 
 def test_opt_out_deregisters_a_target_that_holds_only_owned_configuration() -> None:
-    state = ScalingState("ep", (target(policies=[tracked(policy())]),), owned_alarms=("autoscaler/ep/AllTraffic/x",))
+    alarm = AlarmState("autoscaler/ep/AllTraffic/x", None)
+    state = ScalingState("ep", (target(policies=[tracked(policy())]),), alarms=(alarm,))
     result = plan(EndpointSpec("ep"), state, NOW)
     assert verbs(result.actions) == ["DeregisterTarget", "DeleteAlarms"]
 
@@ -161,13 +169,116 @@ def test_two_variants_are_planned_independently() -> None:
     assert registered == {"endpoint/ep/variant/A": (1, 2), "endpoint/ep/variant/B": (2, 8)}
 
 
+def step_pair(variant: str, name: str, adjustment: int = 1) -> tuple[StepScalingPolicy, AlarmSpec]:
+    policy = StepScalingPolicy(f"{OWNED}{variant}-step-{name}", "ChangeInCapacity", (StepAdjustment(adjustment, 0.0),))
+    alarm = AlarmSpec(
+        f"autoscaler/ep/{variant}/{name}",
+        CustomMetric("AWS/SageMaker", "OverheadLatency", "Average"),
+        "GreaterThanThreshold",
+        100.0,
+        60,
+        1,
+        1,
+        "missing",
+        policy.name,
+    )
+    return policy, alarm
+
+
+def test_new_step_policy_is_put_before_its_alarm_which_takes_its_arn() -> None:
+    pair = step_pair("AllTraffic", "latency")
+    spec = EndpointSpec("ep", (replace(variant(), step_policies=(pair,)),))
+    result = plan(spec, ScalingState("ep", (target(policies=[tracked(policy())]),)), NOW)
+    assert verbs(result.actions) == ["PutStepScalingPolicy", "PutAlarm"]
+    assert result.actions[1].policy_arn is None  # the applier takes it from the put before
+
+
+def test_changed_alarm_threshold_re_puts_only_the_alarm() -> None:
+    policy_, alarm = step_pair("AllTraffic", "latency")
+    stepped = PolicyState(policy_.name, "StepScaling", "arn:step", True, None, policy_)
+    state = ScalingState(
+        "ep",
+        (target(policies=[tracked(policy()), stepped]),),
+        (AlarmState(alarm.name, replace(alarm, threshold=50.0), ("arn:step",)),),
+    )
+    spec = EndpointSpec("ep", (replace(variant(), step_policies=((policy_, alarm),)),))
+    (action,) = plan(spec, state, NOW).actions
+    assert isinstance(action, PutAlarm)
+    assert action.policy_arn == "arn:step"
+
+
+def test_removed_step_policy_is_deleted_with_its_alarm() -> None:
+    policy_, alarm = step_pair("AllTraffic", "latency")
+    stepped = PolicyState(policy_.name, "StepScaling", "arn:step", True, None, policy_)
+    state = ScalingState(
+        "ep", (target(policies=[tracked(policy()), stepped]),), (AlarmState(alarm.name, alarm, ("arn:step",)),)
+    )
+    result = plan(EndpointSpec("ep", (variant(),)), state, NOW)
+    assert verbs(result.actions) == ["DeletePolicy", "DeleteAlarms"]
+    assert result.actions[1].names == (alarm.name,)
+
+
+def test_removed_schedule_deletes_only_that_owned_action() -> None:
+    keep = ScheduledAction(f"{OWNED}AllTraffic-keep", "rate(1 day)")
+    drop = ScheduledAction(f"{OWNED}AllTraffic-drop", "rate(2 days)")
+    state = ScalingState(
+        "ep",
+        (target(policies=[tracked(policy())], schedules=[ScheduleState(keep, True), ScheduleState(drop, True)]),),
+    )
+    spec = EndpointSpec("ep", (replace(variant(), schedules=(keep,)),))
+    (action,) = plan(spec, state, NOW).actions
+    assert isinstance(action, DeleteScheduledAction)
+    assert action.name == drop.name
+
+
+BERLIN_PAIR = (
+    ScheduledAction(f"{OWNED}AllTraffic-up", "cron(0 8 ? * MON-FRI *)", "Europe/Berlin", None, None, 3, None),
+    ScheduledAction(f"{OWNED}AllTraffic-down", "cron(0 19 ? * MON-FRI *)", "Europe/Berlin", None, None, 1, None),
+)
+
+
+def test_schedule_pair_decides_min_by_which_fired_last() -> None:
+    spec = replace(variant(), schedules=BERLIN_PAIR)
+    # Wednesday 2026-11-25: 10:00 Berlin is 09:00 UTC, 20:00 Berlin is 19:00 UTC.
+    assert effective_bounds(spec, datetime(2026, 11, 25, 9, tzinfo=UTC))[:2] == (3, 4)
+    assert effective_bounds(spec, datetime(2026, 11, 25, 19, tzinfo=UTC))[:2] == (1, 4)
+    # Saturday: the Friday evening action fired last.
+    assert effective_bounds(spec, datetime(2026, 11, 28, 9, tzinfo=UTC))[:2] == (1, 4)
+
+
+def test_reconcile_inside_the_schedule_window_does_not_revert_it() -> None:
+    spec = EndpointSpec("ep", (replace(variant(), schedules=BERLIN_PAIR),))
+    scheduled = [ScheduleState(a, True) for a in BERLIN_PAIR]
+    state = ScalingState("ep", (target(lo=3, policies=[tracked(policy())], schedules=scheduled),))
+    assert plan(spec, state, datetime(2026, 11, 25, 9, tzinfo=UTC)).actions == ()
+    (action,) = plan(spec, state, datetime(2026, 11, 25, 19, 30, tzinfo=UTC)).actions
+    assert (action.min_capacity, action.reason) == (
+        1,
+        "min 3 -> 1 (scheduled action autoscaler-AllTraffic-down fired last)",
+    )
+
+
+def test_schedule_follows_local_time_across_daylight_saving() -> None:
+    spec = replace(variant(), schedules=BERLIN_PAIR)
+    # 2026-03-30 is the Monday after Berlin moved to summer time: 08:00 local is 06:00 UTC.
+    assert effective_bounds(spec, datetime(2026, 3, 30, 6, 5, tzinfo=UTC))[:2] == (3, 4)
+    assert effective_bounds(spec, datetime(2026, 3, 30, 5, 55, tzinfo=UTC))[:2] == (1, 4)
+
+
+def test_active_hold_is_a_floor_on_min_until_it_expires() -> None:
+    spec = replace(variant(), hold=Hold(3, datetime(2026, 11, 25, 13, tzinfo=UTC)))
+    assert effective_bounds(spec, NOW)[:2] == (3, 4)
+    assert effective_bounds(spec, datetime(2026, 11, 25, 14, tzinfo=UTC))[:2] == (1, 4)
+    assert effective_bounds(replace(spec, hold=Hold(9, datetime(2026, 12, 1, tzinfo=UTC))), NOW)[:2] == (4, 4)
+
+
 # ------------------------------------------------------------------ convergence
 
 
 def state_after(state: ScalingState, actions: tuple[Action, ...]) -> ScalingState:
     """What AWS holds after the actions, as AWS behaves (deregistering deletes policies and schedules)."""
     targets = {t.key: t for t in state.targets}
-    alarms = set(state.owned_alarms)
+    alarms = {a.name: a for a in state.alarms}
     for action in actions:
         match action:
             case RegisterTarget():
@@ -200,9 +311,20 @@ def state_after(state: ScalingState, actions: tuple[Action, ...]) -> ScalingStat
                 targets[action.target] = replace(
                     t, schedules=tuple(s for s in t.schedules if s.action.name != action.name)
                 )
+            case PutStepScalingPolicy():
+                t = targets[action.target]
+                kept = tuple(p for p in t.policies if p.name != action.policy.name)
+                stepped = PolicyState(
+                    action.policy.name, "StepScaling", f"arn:{action.policy.name}", True, None, action.policy
+                )
+                targets[action.target] = replace(t, policies=(*kept, stepped))
+            case PutAlarm():
+                arn = action.policy_arn or f"arn:{action.alarm.policy_name}"
+                alarms[action.alarm.name] = AlarmState(action.alarm.name, action.alarm, (arn,))
             case DeleteAlarms():
-                alarms -= set(action.names)
-    return ScalingState(state.endpoint, tuple(targets.values()), tuple(sorted(alarms)))
+                for name in action.names:
+                    alarms.pop(name)
+    return ScalingState(state.endpoint, tuple(targets.values()), tuple(alarms.values()))
 
 
 VARIANTS = ("A", "B", "C")
@@ -229,7 +351,14 @@ def variant_specs(draw: st.DrawFn, name: str) -> VariantSpec:
     hi = draw(st.integers(lo, 20))
     pols = tuple(replace(p, name=f"{OWNED}{name}-{p.metric_key}") for p in draw(policies_st))
     suspended = SuspendedState(draw(st.booleans()), draw(st.booleans()), draw(st.booleans()))
-    return VariantSpec("ep", name, VariantKind.INSTANCE, lo, hi, suspended, pols)
+    steps = tuple(
+        step_pair(name, n, draw(st.integers(1, 3))) for n in draw(st.lists(st.sampled_from("xyz"), unique=True))
+    )
+    schedules = tuple(
+        ScheduledAction(f"{OWNED}{name}-{n}", "cron(0 8 ? * MON-FRI *)", "Europe/Berlin", None, None, lo, hi)
+        for n in draw(st.lists(st.sampled_from("pq"), unique=True))
+    )
+    return VariantSpec("ep", name, VariantKind.INSTANCE, lo, hi, suspended, pols, schedules, steps)
 
 
 @st.composite
@@ -255,7 +384,9 @@ def actual_states(draw: st.DrawFn) -> ScalingState:
                 key(name), old.min_capacity, old.max_capacity, old.suspended, (*owned, *foreign), tuple(schedules)
             )
         )
-    alarms = tuple(f"autoscaler/ep/{n}/old" for n in draw(st.lists(st.sampled_from(VARIANTS), unique=True)))
+    alarms = tuple(
+        AlarmState(f"autoscaler/ep/{n}/old", None) for n in draw(st.lists(st.sampled_from(VARIANTS), unique=True))
+    )
     return ScalingState("ep", tuple(targets), alarms)
 
 
@@ -280,5 +411,5 @@ def test_coexist_never_touches_foreign_configuration(desired: EndpointSpec, actu
 @given(actual=actual_states())
 def test_opt_out_leaves_nothing_owned(actual: ScalingState) -> None:
     after = state_after(actual, plan(EndpointSpec("ep"), actual, NOW).actions)
-    assert after.owned_alarms == ()
+    assert after.alarms == ()
     assert not any(t.owns_anything for t in after.targets)

@@ -1,35 +1,54 @@
-"""Tags + endpoint description -> EndpointSpec: defaults, precedence, validation with sources."""
+"""Tags + profile + endpoint description -> EndpointSpec: precedence, limits, metrics, validation with sources."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from typing import Any
 
 import pytest
 
 from autoscaler.constants import METRIC_CONCURRENT_REQUESTS_HIGH_RES, METRIC_INVOCATIONS_PER_INSTANCE
 from autoscaler.errors import ConfigError
+from autoscaler.profiles import parse_profile
 from autoscaler.settings import Settings
-from autoscaler.sources import build_spec
-from autoscaler.spec import AdoptMode, CustomMetric, PredefinedMetric, SuspendedState, VariantKind
-from autoscaler.state import EndpointInfo, VariantInfo
-from autoscaler.tags import parse_tags
+from autoscaler.sources import Desired, desire
+from autoscaler.spec import (
+    AdoptMode,
+    CustomMetric,
+    MetricMath,
+    PredefinedMetric,
+    SuspendedState,
+    VariantKind,
+)
+from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.tags import ProfileRef
 
-NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
-SETTINGS = Settings(max_capacity_ceiling=10)
+SETTINGS = Settings(max_capacity_ceiling=20)
+DEFAULT = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": "invocations", "target": 70}]}
+HARDWARE = {"ml.m5.xlarge": Hardware(4, 0), "ml.g5.12xlarge": Hardware(48, 4)}
 
 
-def endpoint(*variants: VariantInfo, status: str = "InService") -> EndpointInfo:
-    variants = variants or (VariantInfo("AllTraffic", VariantKind.INSTANCE),)
-    return EndpointInfo("ep", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep", status, "cfg", variants)
+def endpoint(*variants: VariantInfo) -> EndpointInfo:
+    variants = variants or (VariantInfo("AllTraffic", VariantKind.INSTANCE, "ml.m5.xlarge"),)
+    return EndpointInfo("ep", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep", "InService", "cfg", variants)
 
 
-def spec_for(tags: dict[str, str], ep: EndpointInfo | None = None, settings: Settings = SETTINGS):
-    return build_spec(ep or endpoint(), parse_tags(tags, settings.tag_prefix), settings, NOW)
+def spec_for(tags: dict[str, str], ep: EndpointInfo | None = None, **profiles: dict[str, Any]) -> Desired:
+    texts = {"default": DEFAULT, **profiles}
+
+    def load(ref: ProfileRef) -> Any:
+        if ref.name not in texts:
+            raise ConfigError([])
+        return parse_profile(json.dumps(texts[ref.name]), f"profile {ref.name}")
+
+    return desire(ep or endpoint(), tags, SETTINGS, profiles=load, hardware=HARDWARE.get)
 
 
-def test_enabled_alone_gives_the_stack_defaults() -> None:
-    desired = spec_for({"autoscaling:enabled": "true"})
-    (variant,) = desired.spec.variants
+ON = {"autoscaling:enabled": "true"}
+
+
+def test_enabled_alone_gives_the_default_profile() -> None:
+    (variant,) = spec_for(ON).spec.variants
     assert (variant.min_capacity, variant.max_capacity) == (1, 4)
     (policy,) = variant.policies
     assert policy.metric == PredefinedMetric(METRIC_INVOCATIONS_PER_INSTANCE)
@@ -51,7 +70,7 @@ def test_invalid_enabled_rejects_instead_of_opting_out() -> None:
 def test_tags_set_bounds_targets_cooldowns_and_suspend() -> None:
     desired = spec_for(
         {
-            "autoscaling:enabled": "true",
+            **ON,
             "autoscaling:min": "2",
             "autoscaling:max": "6",
             "autoscaling:target-invocations": "120",
@@ -76,21 +95,128 @@ def test_tags_set_bounds_targets_cooldowns_and_suspend() -> None:
         "Average",
         (("EndpointName", "ep"), ("VariantName", "AllTraffic")),
     )
-    assert all(
-        p.scale_in_cooldown == 900 and p.scale_out_cooldown == 300 and p.disable_scale_in for p in variant.policies
+    assert all(p.scale_in_cooldown == 900 and p.scale_out_cooldown == 300 for p in variant.policies)
+    assert all(p.disable_scale_in for p in variant.policies)
+
+
+def test_tag_target_replaces_only_the_target_of_the_profile_policy_on_that_metric() -> None:
+    profile = {
+        **DEFAULT,
+        "target_tracking": [
+            {"metric": "invocations", "target": 70, "scale_in_cooldown": 600, "disable_scale_in": True},
+            {"metric": "concurrency", "target": 4},
+        ],
+    }
+    (variant,) = spec_for(
+        {**ON, "autoscaling:profile": "p", "autoscaling:target-invocations": "90"}, p=profile
+    ).spec.variants
+    by_key = {p.metric_key: p for p in variant.policies}
+    assert (by_key["invocations"].target, by_key["invocations"].scale_in_cooldown) == (90, 600)
+    assert by_key["invocations"].disable_scale_in is True
+    assert by_key["concurrency"].target == 4
+
+
+def test_precedence_profile_top_then_profile_variant_then_endpoint_tags_then_variant_tags() -> None:
+    ep = endpoint(
+        VariantInfo("A", VariantKind.INSTANCE, "ml.m5.xlarge"), VariantInfo("B", VariantKind.INSTANCE, "ml.m5.xlarge")
     )
+    profile = {**DEFAULT, "min": 1, "max": 4, "variants": {"A": {"max": 6}, "B": {"min": 2, "max": 8}}}
+    desired = spec_for(
+        {**ON, "autoscaling:profile": "p", "autoscaling:max": "5", "autoscaling:B:max": "9"}, ep, p=profile
+    )
+    a, b = desired.spec.variants
+    assert (a.min_capacity, a.max_capacity) == (1, 5)  # endpoint tag beats the profile's variant section
+    assert (b.min_capacity, b.max_capacity) == (2, 9)  # variant tag beats everything
+
+
+def test_tag_max_above_the_profile_limits_is_rejected_naming_the_tag() -> None:
+    profile = {**DEFAULT, "limits": {"max": 6}}
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:profile": "p", "autoscaling:max": "7"}, p=profile)
+    assert [(p.source, p.message) for p in caught.value.problems] == [
+        ("autoscaling:max", "max 7 is above the profile's limits.max 6")
+    ]
+
+
+def test_cpu_target_divides_by_the_instance_type_vcpu_count() -> None:
+    (variant,) = spec_for({**ON, "autoscaling:target-cpu": "70"}).spec.variants
+    cpu = next(p for p in variant.policies if p.metric_key == "cpu")
+    assert isinstance(cpu.metric, MetricMath)
+    returned = [q for q in cpu.metric.queries if q.return_data]
+    assert [q.expression for q in returned] == ["cpu / 4"]
+    source = next(q for q in cpu.metric.queries if q.metric)
+    assert source.metric.name == "CPUUtilization"
+    assert source.metric.dimensions == (("EndpointName", "ep"), ("VariantName", "AllTraffic"))
+
+
+def test_gpu_target_divides_by_the_gpu_count_and_needs_a_gpu() -> None:
+    gpu_ep = endpoint(VariantInfo("AllTraffic", VariantKind.INSTANCE, "ml.g5.12xlarge"))
+    (variant,) = spec_for({**ON, "autoscaling:target-gpu": "60"}, gpu_ep).spec.variants
+    gpu = next(p for p in variant.policies if p.metric_key == "gpu")
+    assert [q.expression for q in gpu.metric.queries if q.return_data] == ["gpu / 4"]
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:target-gpu": "60"})
+    assert "has no GPU" in str(caught.value)
+
+
+def test_unknown_instance_type_rejects_cpu_targets() -> None:
+    ep = endpoint(VariantInfo("AllTraffic", VariantKind.INSTANCE, "ml.mystery.large"))
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:target-cpu": "50"}, ep)
+    assert caught.value.problems[0].source == "autoscaling:target-cpu"
+
+
+def test_custom_metric_placeholders_and_default_dimensions() -> None:
+    profile = {
+        **DEFAULT,
+        "target_tracking": [
+            {
+                "metric": {"namespace": "Acme", "name": "QueueDepth", "dimensions": {"Model": "{endpoint}-{variant}"}},
+                "target": 10,
+            },
+            {"metric": {"namespace": "AWS/SageMaker", "name": "ApproximateBacklogSizePerInstance"}, "target": 5},
+            {"metric": {"namespace": "Acme", "name": "Latency", "statistic": "p90"}, "target": 200},
+        ],
+    }
+    (variant,) = spec_for({**ON, "autoscaling:profile": "p"}, p=profile).spec.variants
+    by_key = {p.metric_key: p.metric for p in variant.policies}
+    assert by_key["queuedepth"].dimensions == (("Model", "ep-AllTraffic"),)
+    assert by_key["approximatebacklogsizeperinstance"].dimensions == (("EndpointName", "ep"),)
+    assert by_key["latency"].dimensions == (("EndpointName", "ep"), ("VariantName", "AllTraffic"))
+
+
+def test_step_policy_and_its_alarm_are_named_for_endpoint_variant_and_step() -> None:
+    profile = {
+        **DEFAULT,
+        "step_scaling": [
+            {
+                "name": "latency",
+                "metric": {"namespace": "AWS/SageMaker", "name": "OverheadLatency"},
+                "comparison": ">=",
+                "threshold": 100000,
+                "adjustment_type": "change",
+                "steps": [{"lower": 0, "upper": 50000, "adjustment": 1}, {"lower": 50000, "adjustment": 3}],
+            }
+        ],
+    }
+    (variant,) = spec_for({**ON, "autoscaling:profile": "p"}, p=profile).spec.variants
+    ((policy, alarm),) = variant.step_policies
+    assert policy.name == "autoscaler-AllTraffic-step-latency"
+    assert alarm.name == "autoscaler/ep/AllTraffic/latency"
+    assert alarm.comparison == "GreaterThanOrEqualToThreshold"
+    assert alarm.metric.dimensions == (("EndpointName", "ep"), ("VariantName", "AllTraffic"))
+    assert alarm.policy_name == policy.name
+
+
+def test_missing_profile_is_rejected_not_replaced() -> None:
+    with pytest.raises(ConfigError):
+        spec_for({**ON, "autoscaling:profile": "absent"})
 
 
 def test_variant_tags_override_endpoint_tags_for_that_variant_only() -> None:
     ep = endpoint(VariantInfo("A", VariantKind.INSTANCE), VariantInfo("B", VariantKind.INSTANCE))
     desired = spec_for(
-        {
-            "autoscaling:enabled": "true",
-            "autoscaling:max": "5",
-            "autoscaling:B:max": "8",
-            "autoscaling:B:target-invocations": "30",
-        },
-        ep,
+        {**ON, "autoscaling:max": "5", "autoscaling:B:max": "8", "autoscaling:B:target-invocations": "30"}, ep
     )
     a, b = desired.spec.variants
     assert (a.variant, a.max_capacity, a.policies[0].target) == ("A", 5, 70.0)
@@ -99,62 +225,55 @@ def test_variant_tags_override_endpoint_tags_for_that_variant_only() -> None:
 
 def test_variant_enabled_false_leaves_that_variant_unmanaged() -> None:
     ep = endpoint(VariantInfo("A", VariantKind.INSTANCE), VariantInfo("B", VariantKind.INSTANCE))
-    desired = spec_for({"autoscaling:enabled": "true", "autoscaling:B:enabled": "false"}, ep)
+    desired = spec_for({**ON, "autoscaling:B:enabled": "false"}, ep)
     assert [v.variant for v in desired.spec.variants] == ["A"]
 
 
-def test_unknown_variant_in_tags_is_a_warning() -> None:
-    desired = spec_for({"autoscaling:enabled": "true", "autoscaling:Ghost:max": "3"})
-    assert [w.source for w in desired.warnings] == ["autoscaling:Ghost:*"]
+def test_unknown_variant_in_tags_or_profile_is_a_warning() -> None:
+    desired = spec_for(
+        {**ON, "autoscaling:profile": "p", "autoscaling:Ghost:max": "3"},
+        p={**DEFAULT, "variants": {"Gone": {"max": 2}}},
+    )
+    assert [w.source for w in desired.warnings] == ["autoscaling:Ghost:*", "profile p: variants.Gone"]
 
 
 @pytest.mark.parametrize(
     ("tags", "source", "fragment"),
     [
         ({"autoscaling:min": "5", "autoscaling:max": "3"}, "autoscaling:min / autoscaling:max", "greater than max"),
-        ({"autoscaling:min": "5"}, "autoscaling:min / stack defaults", "greater than max"),
-        ({"autoscaling:max": "11"}, "autoscaling:max", "above MaxCapacityCeiling 10"),
+        ({"autoscaling:min": "5"}, "autoscaling:min / profile default: max", "greater than max"),
+        ({"autoscaling:max": "21"}, "autoscaling:max", "above MaxCapacityCeiling 20"),
         ({"autoscaling:min": "0"}, "autoscaling:min", "at least 1"),
         ({"autoscaling:AllTraffic:max": "50"}, "autoscaling:AllTraffic:max", "above MaxCapacityCeiling"),
-        ({"autoscaling:target-cpu": "50"}, "autoscaling:target-cpu", "vCPU/GPU"),
-        ({"autoscaling:profile": "business-hours"}, "autoscaling:profile", "not supported"),
         ({"autoscaling:mxa": "4"}, "autoscaling:mxa", "did you mean 'max'"),
     ],
 )
 def test_invalid_configuration_is_rejected_naming_its_source(tags: dict[str, str], source: str, fragment: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        spec_for({"autoscaling:enabled": "true", **tags})
+        spec_for({**ON, **tags})
     assert any(p.source == source and fragment in p.message for p in caught.value.problems), caught.value.problems
 
 
 def test_asynchronous_endpoints_may_scale_to_zero() -> None:
     ep = endpoint(VariantInfo("AllTraffic", VariantKind.ASYNC))
-    (variant,) = spec_for({"autoscaling:enabled": "true", "autoscaling:min": "0"}, ep).spec.variants
+    (variant,) = spec_for({**ON, "autoscaling:min": "0"}, ep).spec.variants
     assert variant.min_capacity == 0
 
 
 def test_serverless_variants_are_recognised_but_left_alone() -> None:
     ep = endpoint(VariantInfo("A", VariantKind.INSTANCE), VariantInfo("S", VariantKind.SERVERLESS))
-    desired = spec_for({"autoscaling:enabled": "true"}, ep)
+    desired = spec_for(ON, ep)
     assert [v.variant for v in desired.spec.variants] == ["A"]
     assert "serverless" in desired.warnings[0].message
 
 
-def test_active_hold_is_a_floor_on_min_and_an_expired_one_is_not() -> None:
-    active = spec_for({"autoscaling:enabled": "true", "autoscaling:AllTraffic:hold": "3@2026-11-25T13:00:00Z"})
-    expired = spec_for({"autoscaling:enabled": "true", "autoscaling:AllTraffic:hold": "3@2026-11-25T11:00:00Z"})
-    assert active.spec.variants[0].min_capacity == 3
-    assert expired.spec.variants[0].min_capacity == 1
-
-
-def test_hold_never_lifts_min_above_max() -> None:
-    desired = spec_for(
-        {"autoscaling:enabled": "true", "autoscaling:max": "2", "autoscaling:AllTraffic:hold": "9@2026-11-26T00:00:00Z"}
-    )
-    assert desired.spec.variants[0].min_capacity == 2
+def test_hold_tag_is_carried_to_the_spec() -> None:
+    (variant,) = spec_for({**ON, "autoscaling:AllTraffic:hold": "3@2026-11-25T13:00:00Z"}).spec.variants
+    assert variant.hold is not None
+    assert variant.hold.count == 3
 
 
 def test_custom_name_prefix_names_the_policies() -> None:
-    settings = Settings(name_prefix="acme")
-    desired = build_spec(endpoint(), parse_tags({"autoscaling:enabled": "true"}, "autoscaling"), settings, NOW)
+    load = lambda ref: parse_profile(json.dumps(DEFAULT), "profile default")  # noqa: E731
+    desired = desire(endpoint(), ON, Settings(name_prefix="acme"), profiles=load, hardware=HARDWARE.get)
     assert desired.spec.variants[0].policies[0].name == "acme-AllTraffic-invocations"

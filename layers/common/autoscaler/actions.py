@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autoscaler.spec import ScheduledAction, SuspendedState, TargetKey, TargetTrackingPolicy
+from autoscaler.spec import (
+    AlarmSpec,
+    ScheduledAction,
+    StepScalingPolicy,
+    SuspendedState,
+    TargetKey,
+    TargetTrackingPolicy,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,29 @@ class PutTargetTrackingPolicy(Action):
     @property
     def subject(self) -> str:
         return f"{self.target.resource_id} {self.policy.name}"
+
+
+@dataclass(frozen=True)
+class PutStepScalingPolicy(Action):
+    target: TargetKey
+    policy: StepScalingPolicy
+
+    @property
+    def subject(self) -> str:
+        return f"{self.target.resource_id} {self.policy.name}"
+
+
+@dataclass(frozen=True)
+class PutAlarm(Action):
+    """Create or update a step policy's alarm; its action is the policy's ARN (known, or from the put before it)."""
+
+    target: TargetKey
+    alarm: AlarmSpec
+    policy_arn: str | None
+
+    @property
+    def subject(self) -> str:
+        return self.alarm.name
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,22 @@ from autoscaler.actions import (
     DeletePolicy,
     DeleteScheduledAction,
     DeregisterTarget,
+    PutAlarm,
     PutScheduledAction,
+    PutStepScalingPolicy,
     PutTargetTrackingPolicy,
     RegisterTarget,
 )
-from autoscaler.constants import AAS_NAMESPACE, POLICY_TARGET_TRACKING
+from autoscaler.constants import AAS_NAMESPACE, POLICY_STEP, POLICY_TARGET_TRACKING
 from autoscaler.errors import EndpointNotReadyError, TemporaryError
 from autoscaler.names import alarm_prefix, owned_prefix
 from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
     EndpointInfo,
+    Hardware,
     ScalingState,
     VariantInfo,
+    normalise_alarm,
     normalise_policy,
     normalise_schedule,
     normalise_target,
@@ -61,6 +65,15 @@ TEMPORARY_CODES = frozenset(
 NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
 DELETE_ALARMS_BATCH = 100
+PARAMETER_MISSING_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound"})
+
+
+@dataclass(frozen=True)
+class ParameterText:
+    name: str
+    type: str
+    value: str
+    version: int
 
 
 def error_code(exc: ClientError) -> str:
@@ -100,7 +113,10 @@ class Aws:
     autoscaling: Any
     cloudwatch: Any
     events: Any
+    ssm: Any
+    ec2: Any
     _configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # endpoint configs are immutable: cache them
+    _hardware: dict[str, Hardware | None] = field(default_factory=dict)  # so are instance types
 
     @classmethod
     def create(
@@ -112,11 +128,18 @@ class Aws:
         def client(name: str) -> Any:
             return session.client(name, config=config, endpoint_url=endpoint_url)  # type: ignore[call-overload]
 
-        return cls(client("sagemaker"), client("application-autoscaling"), client("cloudwatch"), client("events"))
+        return cls(
+            client("sagemaker"),
+            client("application-autoscaling"),
+            client("cloudwatch"),
+            client("events"),
+            client("ssm"),
+            client("ec2"),
+        )
 
     @property
     def clients(self) -> tuple[Any, ...]:
-        return (self.sagemaker, self.autoscaling, self.cloudwatch, self.events)
+        return (self.sagemaker, self.autoscaling, self.cloudwatch, self.events, self.ssm, self.ec2)
 
     # ---------------------------------------------------------------- reads
 
@@ -188,18 +211,53 @@ class Aws:
                         schedules=tuple(normalise_schedule(s, owned) for s in schedules),
                     )
                 )
-        return ScalingState(endpoint.name, tuple(targets), self.read_owned_alarms(name_prefix, endpoint.name))
+        alarms = tuple(normalise_alarm(a) for a in self._owned_alarms(name_prefix, endpoint.name))
+        return ScalingState(endpoint.name, tuple(targets), alarms)
 
     def read_owned_alarms(self, name_prefix: str, endpoint: str | None = None) -> tuple[str, ...]:
+        return tuple(a["AlarmName"] for a in self._owned_alarms(name_prefix, endpoint))
+
+    def _owned_alarms(self, name_prefix: str, endpoint: str | None) -> list[dict[str, Any]]:
         with classified("DescribeAlarms"):
-            alarms = self._pages(
+            return self._pages(
                 self.cloudwatch,
                 "describe_alarms",
                 "MetricAlarms",
                 AlarmNamePrefix=alarm_prefix(name_prefix, endpoint),
                 AlarmTypes=["MetricAlarm"],
             )
-        return tuple(a["AlarmName"] for a in alarms)
+
+    def read_parameter(self, name: str) -> ParameterText | None:
+        """GetParameter (``name`` may end in ``:version`` or ``:label``); None when it (or that version) is missing."""
+        try:
+            with classified(f"GetParameter {name}"):
+                raw = self.ssm.get_parameter(Name=name, WithDecryption=False)["Parameter"]
+        except ClientError as exc:
+            if error_code(exc) in PARAMETER_MISSING_CODES:
+                return None
+            raise
+        return ParameterText(raw["Name"], raw["Type"], raw["Value"], int(raw.get("Version", 0)))
+
+    def instance_hardware(self, instance_type: str) -> Hardware | None:
+        """vCPUs and GPUs of a SageMaker instance type (``ml.g5.12xlarge`` is EC2's ``g5.12xlarge``), cached."""
+        if instance_type not in self._hardware:
+            ec2_type = instance_type.removeprefix("ml.")
+            try:
+                with classified(f"DescribeInstanceTypes {ec2_type}"):
+                    found = self.ec2.describe_instance_types(InstanceTypes=[ec2_type])["InstanceTypes"]
+            except ClientError as exc:
+                if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
+                    raise
+                found = []
+            self._hardware[instance_type] = (
+                Hardware(
+                    vcpus=int(found[0]["VCpuInfo"]["DefaultVCpus"]),
+                    gpus=sum(int(g.get("Count", 0)) for g in found[0].get("GpuInfo", {}).get("Gpus", ())),
+                )
+                if found
+                else None
+            )
+        return self._hardware[instance_type]
 
     @staticmethod
     def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
@@ -210,10 +268,26 @@ class Aws:
 
     # ---------------------------------------------------------------- writes
 
-    def apply(self, action: Action) -> None:
-        """Carry out one planned action."""
+    def apply(self, action: Action, policy_arns: dict[str, str] | None = None) -> str | None:
+        """Carry out one planned action; returns the policy ARN of a put policy.
+
+        ``policy_arns`` maps policy names put earlier in the same plan to their ARNs, for alarms of new step policies.
+        """
         with classified(action.describe()):
             match action:
+                case PutStepScalingPolicy():
+                    response = self.autoscaling.put_scaling_policy(
+                        **action.target.api(),
+                        PolicyName=action.policy.name,
+                        PolicyType=POLICY_STEP,
+                        StepScalingPolicyConfiguration=action.policy.configuration(),
+                    )
+                    return str(response["PolicyARN"])
+                case PutAlarm():
+                    arn = action.policy_arn or (policy_arns or {}).get(action.alarm.policy_name)
+                    if arn is None:
+                        raise TypeError(f"{action.describe()}: no ARN for policy {action.alarm.policy_name}")
+                    self.cloudwatch.put_metric_alarm(**action.alarm.api(arn))
                 case RegisterTarget():
                     self.autoscaling.register_scalable_target(
                         **action.target.api(),
@@ -224,11 +298,13 @@ class Aws:
                 case DeregisterTarget():
                     _ignore_missing(lambda: self.autoscaling.deregister_scalable_target(**action.target.api()))
                 case PutTargetTrackingPolicy():
-                    self.autoscaling.put_scaling_policy(
-                        **action.target.api(),
-                        PolicyName=action.policy.name,
-                        PolicyType=POLICY_TARGET_TRACKING,
-                        TargetTrackingScalingPolicyConfiguration=action.policy.configuration(),
+                    return str(
+                        self.autoscaling.put_scaling_policy(
+                            **action.target.api(),
+                            PolicyName=action.policy.name,
+                            PolicyType=POLICY_TARGET_TRACKING,
+                            TargetTrackingScalingPolicyConfiguration=action.policy.configuration(),
+                        )["PolicyARN"]
                     )
                 case DeletePolicy():
                     _ignore_missing(
@@ -246,6 +322,7 @@ class Aws:
                     self.delete_alarms(action.names)
                 case _:
                     raise TypeError(f"no applier for {action.verb}")
+        return None
 
     def delete_alarms(self, names: Sequence[str]) -> None:
         for start in range(0, len(names), DELETE_ALARMS_BATCH):
@@ -265,6 +342,78 @@ class Aws:
     def write_tags(self, arn: str, tags: Mapping[str, str]) -> None:
         with classified(f"AddTags {arn}"):
             self.sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+    # ---------------------------------------------------------------- router and sweep
+
+    def client(self, service: str) -> Any:
+        """A client of one more service (the Tagging API, SQS), made like the others: same region, retry
+        configuration and endpoint URL (a local emulator's, or AWS's own), created once and kept."""
+        extras: dict[str, Any] = self.__dict__.setdefault("_extra_clients", {})
+        if service not in extras:
+            meta = self.sagemaker.meta
+            session = boto3.session.Session(region_name=meta.region_name)
+            default_url = session.client("sagemaker", region_name=meta.region_name).meta.endpoint_url
+            endpoint_url = None if meta.endpoint_url == default_url else meta.endpoint_url
+            extras[service] = session.client(  # type: ignore[call-overload]
+                service, region_name=meta.region_name, config=meta.config, endpoint_url=endpoint_url
+            )
+        return extras[service]
+
+    def list_endpoint_names(self) -> tuple[str, ...]:
+        """ListEndpoints, every page: the real (mixed-case) names, which ARNs in events and the Tagging API
+        lower-case."""
+        with classified("ListEndpoints"):
+            endpoints = self._pages(self.sagemaker, "list_endpoints", "Endpoints", PaginationConfig={"PageSize": 100})
+        return tuple(e["EndpointName"] for e in endpoints)
+
+    def read_tagged_endpoints(self, tag_key: str) -> tuple[tuple[str, dict[str, str]], ...]:
+        """Resource Groups Tagging API GetResources: (ARN, all tags) of every SageMaker endpoint carrying ``tag_key``
+        (any value), in pages of 100."""
+        with classified(f"GetResources {tag_key}"):
+            found = self._pages(
+                self.client("resourcegroupstaggingapi"),
+                "get_resources",
+                "ResourceTagMappingList",
+                ResourceTypeFilters=["sagemaker:endpoint"],
+                TagFilters=[{"Key": tag_key}],
+                ResourcesPerPage=100,
+            )
+        return tuple((r["ResourceARN"], {t["Key"]: t["Value"] for t in r.get("Tags", ())}) for r in found)
+
+    def read_namespace(self, name_prefix: str) -> dict[str, list[dict[str, Any]]]:
+        """Every scalable target, scaling policy and scheduled action of the ``sagemaker`` namespace, and every owned
+        alarm, in pages (DescribeScalableTargets 50, DescribeScalingPolicies 10, DescribeScheduledActions 50,
+        DescribeAlarms 100 per page): keys ``targets``, ``policies``, ``schedules``, ``alarms``."""
+        with classified("read AAS namespace"):
+            scope = {"ServiceNamespace": AAS_NAMESPACE}
+            targets = self._pages(self.autoscaling, "describe_scalable_targets", "ScalableTargets", **scope)
+            policies = self._pages(self.autoscaling, "describe_scaling_policies", "ScalingPolicies", **scope)
+            schedules = self._pages(self.autoscaling, "describe_scheduled_actions", "ScheduledActions", **scope)
+        with classified("DescribeAlarms"):
+            alarms = self._pages(
+                self.cloudwatch,
+                "describe_alarms",
+                "MetricAlarms",
+                AlarmNamePrefix=alarm_prefix(name_prefix),
+                AlarmTypes=["MetricAlarm"],
+            )
+        return {"targets": targets, "policies": policies, "schedules": schedules, "alarms": alarms}
+
+    def send_fifo_messages(self, queue_url: str, messages: Sequence[tuple[str, str, str]]) -> None:
+        """SendMessageBatch of (body, message group id, deduplication id), ten at a time. Any entry SQS did not
+        accept raises TemporaryError after the whole batch was tried (deduplication makes a resend harmless)."""
+        sqs = self.client("sqs")
+        failed: list[dict[str, Any]] = []
+        for start in range(0, len(messages), 10):
+            entries = [
+                {"Id": str(number), "MessageBody": body, "MessageGroupId": group, "MessageDeduplicationId": dedup}
+                for number, (body, group, dedup) in enumerate(messages[start : start + 10])
+            ]
+            with classified("SendMessageBatch"):
+                result = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+            failed += result.get("Failed", [])
+        if failed:
+            raise TemporaryError(f"SendMessageBatch: {len(failed)} message(s) not accepted: {failed}")
 
 
 def _scheduled_action_api(action: PutScheduledAction) -> dict[str, Any]:

@@ -16,6 +16,22 @@ METRIC_CONCURRENT_REQUESTS_HIGH_RES: Final = "SageMakerVariantConcurrentRequests
 # Instance metrics SageMaker publishes for real-time endpoints, dimensions EndpointName and VariantName.
 ENDPOINT_INSTANCE_NAMESPACE: Final = "/aws/sagemaker/Endpoints"
 METRIC_MEMORY_UTILIZATION: Final = "MemoryUtilization"
+# tag/profile metric key -> the instance metric, in percent (CPU and GPU ones summed over cores by CloudWatch).
+PERCENT_METRIC_NAMES: Final = {
+    "cpu": "CPUUtilization",
+    "memory": METRIC_MEMORY_UTILIZATION,
+    "gpu": "GPUUtilization",
+    "gpu-memory": "GPUMemoryUtilization",
+}
+# AWS/SageMaker metrics published with the EndpointName dimension only (asynchronous inference).
+ENDPOINT_ONLY_METRICS: Final = frozenset(
+    {
+        "ApproximateBacklogSize",
+        "ApproximateBacklogSizePerInstance",
+        "ApproximateAgeOfOldestRequest",
+        "HasBacklogWithoutCapacity",
+    }
+)
 DIMENSION_ENDPOINT_NAME: Final = "EndpointName"
 DIMENSION_VARIANT_NAME: Final = "VariantName"
 

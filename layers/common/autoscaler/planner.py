@@ -5,8 +5,9 @@ updated, stale owned policies and schedules deleted (freeing quota), then change
 deregistered (which deletes their policies and schedules in AWS) or, where foreign configuration remains, stripped of
 what the controller owns only; last, owned alarms nobody wants.
 
-``now`` is the moment the plan is for: scheduled actions decide the desired bounds at that moment (the profiles
-issue); with tag-only configuration it does not change the plan.
+``now`` is the moment the plan is for: the bounds a target should have are the spec's, overridden by the scheduled
+action that fired most recently by then (so a reconcile never reverts a schedule, DESIGN §5), with an unexpired
+capacity hold as a floor on min.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from autoscaler.actions import (
     DeletePolicy,
     DeleteScheduledAction,
     DeregisterTarget,
+    PutAlarm,
     PutScheduledAction,
+    PutStepScalingPolicy,
     PutTargetTrackingPolicy,
     RegisterTarget,
 )
-from autoscaler.constants import POLICY_TARGET_TRACKING
-from autoscaler.spec import AdoptMode, EndpointSpec, VariantSpec
-from autoscaler.state import ScalingState, TargetState
+from autoscaler.constants import POLICY_STEP, POLICY_TARGET_TRACKING
+from autoscaler.schedules import desired_bounds
+from autoscaler.spec import AdoptMode, EndpointSpec, TargetKey, VariantSpec
+from autoscaler.state import AlarmState, PolicyState, ScalingState, TargetState
 
 
 @dataclass(frozen=True)
@@ -42,19 +46,28 @@ def plan(desired: EndpointSpec, actual: ScalingState, now: datetime) -> Plan:
     actions: list[Action] = []
     notes: list[str] = []
     wanted = {v.target: v for v in desired.variants}
+    alarms = {a.name: a for a in actual.alarms}
     for key in sorted(set(wanted) | {t.key for t in actual.targets}):
         spec, state = wanted.get(key), actual.target(key)
         if spec is not None:
-            actions += _plan_managed(spec, state, desired.adopt, notes)
+            actions += _plan_managed(spec, state, desired.adopt, alarms, now, notes)
         elif state is not None:
             actions += _plan_released(state, notes)
-    stale_alarms = tuple(sorted(set(actual.owned_alarms)))
+    wanted_alarms = {alarm.name for v in desired.variants for _, alarm in v.step_policies}
+    stale_alarms = tuple(sorted(set(alarms) - wanted_alarms))
     if stale_alarms:
         actions.append(DeleteAlarms(reason="owned alarm without a desired step policy", names=stale_alarms))
     return Plan(tuple(actions), tuple(notes))
 
 
-def _plan_managed(spec: VariantSpec, state: TargetState | None, adopt: AdoptMode, notes: list[str]) -> list[Action]:
+def _plan_managed(
+    spec: VariantSpec,
+    state: TargetState | None,
+    adopt: AdoptMode,
+    alarms: dict[str, AlarmState],
+    now: datetime,
+    notes: list[str],
+) -> list[Action]:
     key = spec.target
     actions: list[Action] = []
     if state is not None and state.foreign_names:
@@ -77,33 +90,40 @@ def _plan_managed(spec: VariantSpec, state: TargetState | None, adopt: AdoptMode
                 "whichever policy asks for more capacity)"
             )
 
-    register_reason = _register_reason(spec, state)
+    low, high, why = effective_bounds(spec, now)
+    register_reason = _register_reason(spec, state, low, high, why)
     if register_reason:
         actions.append(
             RegisterTarget(
-                reason=register_reason,
-                target=key,
-                min_capacity=spec.min_capacity,
-                max_capacity=spec.max_capacity,
-                suspended=spec.suspended,
+                reason=register_reason, target=key, min_capacity=low, max_capacity=high, suspended=spec.suspended
             )
         )
 
     owned_policies = {p.name: p for p in state.policies if p.owned} if state else {}
-    wanted_policies = {p.name: p for p in spec.policies}
+    wanted_tracking = {p.name: p for p in spec.policies}
+    wanted_steps = {p.name: (p, alarm) for p, alarm in spec.step_policies}
     actions += [
         DeletePolicy(reason="owned policy no longer desired", target=key, name=name)
-        for name in sorted(set(owned_policies) - set(wanted_policies))
+        for name in sorted(set(owned_policies) - set(wanted_tracking) - set(wanted_steps))
     ]
-    for name, policy in wanted_policies.items():
-        current = owned_policies.get(name)
-        if current is not None and current.policy_type != POLICY_TARGET_TRACKING:
-            actions.append(DeletePolicy(reason=f"was a {current.policy_type} policy", target=key, name=name))
-            current = None
+    for name, policy in wanted_tracking.items():
+        current = _same_type(owned_policies.get(name), POLICY_TARGET_TRACKING, key, actions)
         if current is None:
             actions.append(PutTargetTrackingPolicy(reason=f"new: {policy.describe()}", target=key, policy=policy))
         elif current.target_tracking != policy:
             actions.append(PutTargetTrackingPolicy(reason=f"changed: {policy.describe()}", target=key, policy=policy))
+    for name, (step, alarm) in wanted_steps.items():
+        current = _same_type(owned_policies.get(name), POLICY_STEP, key, actions)
+        if current is None or current.step_scaling != step:
+            reason = "new step-scaling policy" if current is None else "changed step-scaling policy"
+            actions.append(PutStepScalingPolicy(reason=reason, target=key, policy=step))
+        arn = current.arn if current is not None else None
+        existing = alarms.get(alarm.name)
+        if arn is None:
+            actions.append(PutAlarm(reason="alarm for a new step policy", target=key, alarm=alarm, policy_arn=None))
+        elif existing is None or existing.alarm != alarm or existing.actions != (arn,):
+            reason = "alarm missing" if existing is None else "alarm changed"
+            actions.append(PutAlarm(reason=reason, target=key, alarm=alarm, policy_arn=arn))
 
     owned_schedules = {s.action.name: s.action for s in state.schedules if s.owned} if state else {}
     wanted_schedules = {s.name: s for s in spec.schedules}
@@ -119,14 +139,36 @@ def _plan_managed(spec: VariantSpec, state: TargetState | None, adopt: AdoptMode
     return actions
 
 
-def _register_reason(spec: VariantSpec, state: TargetState | None) -> str:
+def _same_type(
+    current: PolicyState | None, policy_type: str, key: TargetKey, actions: list[Action]
+) -> PolicyState | None:
+    """An owned policy of another type under the wanted name is deleted first (a policy's type cannot change)."""
+    if current is not None and current.policy_type != policy_type:
+        actions.append(DeletePolicy(reason=f"was a {current.policy_type} policy", target=key, name=current.name))
+        return None
+    return current
+
+
+def effective_bounds(spec: VariantSpec, now: datetime) -> tuple[int, int, str]:
+    """The bounds the target should have at `now`, and why they differ from the spec's (empty when they do not)."""
+    low, high, fired = desired_bounds(spec.schedules, spec.min_capacity, spec.max_capacity, now)
+    why = f"scheduled action {fired.name} fired last" if fired else ""
+    if spec.hold is not None and spec.hold.active(now) and spec.hold.count > low:
+        low = min(spec.hold.count, high)
+        why = f"{why}; " if why else ""
+        why += f"capacity hold {spec.hold.tag_value()}"
+    return low, high, why
+
+
+def _register_reason(spec: VariantSpec, state: TargetState | None, low: int, high: int, why: str) -> str:
+    because = f" ({why})" if why else ""
     if state is None:
-        return f"not registered: min {spec.min_capacity}, max {spec.max_capacity}"
+        return f"not registered: min {low}, max {high}{because}"
     changes = []
-    if state.min_capacity != spec.min_capacity:
-        changes.append(f"min {state.min_capacity} -> {spec.min_capacity}")
-    if state.max_capacity != spec.max_capacity:
-        changes.append(f"max {state.max_capacity} -> {spec.max_capacity}")
+    if state.min_capacity != low:
+        changes.append(f"min {state.min_capacity} -> {low}{because}")
+    if state.max_capacity != high:
+        changes.append(f"max {state.max_capacity} -> {high}{because}")
     if state.suspended != spec.suspended:
         changes.append(f"suspended {state.suspended.describe()} -> {spec.suspended.describe()}")
     return ", ".join(changes)

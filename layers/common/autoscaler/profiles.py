@@ -13,14 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS, MAX_SCHEDULED_ACTIONS_PER_TARGET
 from autoscaler.documents import STANDARD_PARAMETER_BYTES, DocumentError, parse_document
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.schedules import parse_timezone, validate_schedule
 from autoscaler.spec import CustomMetric, MetricMath, MetricQuery, StepAdjustment, SuspendedState
-from autoscaler.tags import PERCENT_METRICS, TARGET_TAGS, did_you_mean, parse_suspend
+from autoscaler.tags import PERCENT_METRICS, TARGET_TAGS, ProfileRef, did_you_mean, parse_suspend
 
 PROFILE_VERSION = 1
 MAX_STEPS = 20
@@ -122,6 +122,52 @@ def parse_profile(text: str, source: str) -> Profile:
         warning = Problem(source, f"{size} bytes: needs an advanced SSM parameter (standard ones hold 4 KB)")
         profile = Profile(profile.source, profile.top, profile.limits_max, profile.variants, (warning,))
     return profile
+
+
+class ParameterRead(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+
+
+class ProfileStore:
+    """Loads profiles from SSM once per pass (a reconcile, or a whole sweep): a cache that never outlives the pass,
+    so a profile change is seen by the next reconcile, never masked by a time-to-live."""
+
+    def __init__(self, read: Callable[[str], ParameterRead | None], prefix: str) -> None:
+        self._read = read
+        self._prefix = prefix
+        self._cache: dict[str, Profile | ConfigError] = {}
+
+    def parameter_name(self, ref: ProfileRef) -> str:
+        """The full parameter name a reference resolves to; raises ConfigError outside the profile prefix."""
+        if not ref.name.startswith("/"):
+            return f"{self._prefix}/{ref.name}"
+        if not ref.name.startswith(f"{self._prefix}/"):
+            raise ConfigError([Problem(f"profile {ref.name}", f"is outside the profile prefix {self._prefix}/")])
+        return ref.name
+
+    def load(self, ref: ProfileRef) -> Profile:
+        shown = ref.name + (f":{ref.selector}" if ref.selector else "")
+        name = self.parameter_name(ref) + (f":{ref.selector}" if ref.selector else "")
+        if name not in self._cache:
+            self._cache[name] = self._load(name, f"profile {shown}")
+        found = self._cache[name]
+        if isinstance(found, ConfigError):
+            raise found
+        return found
+
+    def _load(self, name: str, source: str) -> Profile | ConfigError:
+        parameter = self._read(name)
+        if parameter is None:
+            return ConfigError([Problem(source, f"parameter {name} does not exist")])
+        if parameter.type != "String":
+            return ConfigError([Problem(source, f"is a {parameter.type} parameter: profiles are String parameters")])
+        try:
+            return parse_profile(parameter.value, source)
+        except ConfigError as exc:
+            return exc
 
 
 SCOPE_FIELDS = ("min", "max", "target_tracking", "step_scaling", "schedules", "suspend")

@@ -20,11 +20,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError
 
-from autoscaler.actions import Action
+from autoscaler.actions import Action, PutStepScalingPolicy
 from autoscaler.aws import Aws
 from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE, TAG_VALUE_MAX_LENGTH
 from autoscaler.errors import ConfigError, EndpointNotReadyError, Problem, TemporaryError
 from autoscaler.planner import Plan, plan
+from autoscaler.profiles import ProfileStore
 from autoscaler.settings import Settings
 from autoscaler.sources import desire
 
@@ -101,8 +102,9 @@ def _reconcile(name: str, deps: Deps) -> Outcome:
         return _forget(name, deps)
     tags = aws.read_tags(endpoint.arn)
     now = deps.clock()
+    profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)
     try:
-        desired = desire(endpoint, tags, settings, now)
+        desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=aws.instance_hardware)
     except ConfigError as exc:
         outcome = Outcome(
             name, Status.REJECTED, "invalid configuration: nothing written", errors=exc.problems, warnings=exc.warnings
@@ -136,12 +138,15 @@ def _reconcile(name: str, deps: Deps) -> Outcome:
 
 
 def _apply(planned: Plan, aws: Aws) -> int:
+    arns: dict[str, str] = {}
     for number, action in enumerate(planned.actions, 1):
         try:
-            aws.apply(action)
+            arn = aws.apply(action, arns)
         except TemporaryError:
             logger.warning("action failed, will retry", extra={"action": action.verb, "applied_before": number - 1})
             raise
+        if arn is not None and isinstance(action, PutStepScalingPolicy):
+            arns[action.policy.name] = arn
     return len(planned.actions)
 
 

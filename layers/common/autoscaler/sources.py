@@ -1,45 +1,60 @@
-"""Tags (and, later, the profile) of one endpoint -> its EndpointSpec.
+"""Tags + profile of one endpoint -> its EndpointSpec.
 
-Precedence, lowest first: the stack's defaults < endpoint tags < variant tags. Every problem names its source; any
-error rejects the whole endpoint (nothing is written, the applied state stays as it is).
+Precedence, lowest first: profile top level < profile ``variants.<V>`` < endpoint tags < variant tags. Tags set
+scalars (bounds, cooldowns, disable-scale-in, suspend) and, per metric, the target of the target-tracking policy on
+that metric (keeping the profile's other settings for it, adding a policy where the profile has none). Tags never
+raise max above the profile's ``limits.max`` (default MaxCapacityCeiling). Step scaling and schedules come only from
+the profile. What depends on the time (the scheduled action that fired last, an unexpired capacity hold) is left to
+the planner, so a spec does not change with the clock.
+
+Every problem names its source; any error rejects the whole endpoint (nothing is written, the applied state stays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from autoscaler.constants import (
-    DEFAULT_COOLDOWN_SECONDS,
     DIMENSION_ENDPOINT_NAME,
     DIMENSION_VARIANT_NAME,
     ENDPOINT_INSTANCE_NAMESPACE,
+    ENDPOINT_ONLY_METRICS,
+    MAX_POLICIES_PER_TARGET,
     METRIC_CONCURRENT_REQUESTS_HIGH_RES,
     METRIC_INVOCATIONS_PER_INSTANCE,
-    METRIC_MEMORY_UTILIZATION,
+    PERCENT_METRIC_NAMES,
 )
 from autoscaler.errors import ConfigError, Problem
-from autoscaler.names import policy_name
+from autoscaler.names import alarm_name, policy_name
+from autoscaler.profiles import Profile, ProfileScope, ScheduleEntry, StepEntry, TrackingEntry
 from autoscaler.settings import Settings
 from autoscaler.spec import (
     AdoptMode,
+    AlarmSpec,
     CustomMetric,
     EndpointSpec,
     Metric,
+    MetricMath,
+    MetricQuery,
     PredefinedMetric,
+    ScheduledAction,
+    StepScalingPolicy,
     SuspendedState,
     TargetTrackingPolicy,
     VariantKind,
     VariantSpec,
 )
-from autoscaler.state import EndpointInfo, VariantInfo
-from autoscaler.tags import TARGET_TAGS, ScopeTags, TagConfig, parse_tags
+from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.tags import TARGET_TAGS, ProfileRef, ScopeTags, TagConfig, parse_tags
 
-DEFAULTS_SOURCE = "stack defaults"
 # Kinds the controller acts on today; the others are recognised and reported, never touched.
 ACTED_ON = frozenset({VariantKind.INSTANCE, VariantKind.ASYNC})
+
+
+ProfileLoader = Callable[[ProfileRef], Profile]  # raises ConfigError for a missing or invalid profile
+HardwareLookup = Callable[[str], Hardware | None]
 
 
 @dataclass(frozen=True)
@@ -48,120 +63,306 @@ class Desired:
     warnings: tuple[Problem, ...] = ()
 
 
-def desire(endpoint: EndpointInfo, tags: Mapping[str, str], settings: Settings, now: datetime) -> Desired:
-    """The endpoint's raw tags -> its desired state. Raises ConfigError (with the warnings too) when invalid."""
-    return build_spec(endpoint, parse_tags(tags, settings.tag_prefix), settings, now)
+def desire(
+    endpoint: EndpointInfo,
+    tags: Mapping[str, str],
+    settings: Settings,
+    *,
+    profiles: ProfileLoader,
+    hardware: HardwareLookup,
+) -> Desired:
+    """The endpoint's raw tags (and the profile they name) -> its desired state.
+
+    Raises ConfigError (carrying the warnings too) when the configuration cannot be applied.
+    """
+    config = parse_tags(tags, settings.tag_prefix)
+    if config.enabled_error:
+        raise ConfigError(config.errors, config.warnings)
+    if config.endpoint.enabled is not True:
+        return Desired(EndpointSpec(endpoint.name), config.warnings)  # not opted in: other tags do not matter
+    if config.errors:
+        raise ConfigError(config.errors, config.warnings)
+    try:
+        profile = profiles(config.profile or ProfileRef(settings.default_profile))
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, config.warnings) from None
+    return build_spec(endpoint, config, profile, settings, hardware)
 
 
-def build_spec(endpoint: EndpointInfo, tags: TagConfig, settings: Settings, now: datetime) -> Desired:
-    """Raises ConfigError listing every problem when the configuration cannot be applied."""
-    if tags.enabled_error:
-        raise ConfigError(tags.errors, tags.warnings)
-    if tags.endpoint.enabled is not True:
-        return Desired(EndpointSpec(endpoint.name), tags.warnings)  # not opted in: other tags do not matter
-
-    errors = list(tags.errors)
-    warnings = list(tags.warnings)
+def build_spec(
+    endpoint: EndpointInfo,
+    tags: TagConfig,
+    profile: Profile,
+    settings: Settings,
+    hardware: HardwareLookup,
+) -> Desired:
+    errors: list[Problem] = list(tags.errors)
+    warnings = [*tags.warnings, *profile.warnings]
     prefix = settings.tag_prefix
-    if tags.profile is not None:
-        errors.append(Problem(f"{prefix}:profile", "SSM profiles are not supported by this version of the controller"))
     for name, _ in tags.variants:
         if endpoint.variant(name) is None:
             warnings.append(Problem(f"{prefix}:{name}:*", f"endpoint {endpoint.name} has no variant {name!r}: ignored"))
+    for name, _ in profile.variants:
+        if endpoint.variant(name) is None:
+            warnings.append(
+                Problem(f"{profile.source}: variants.{name}", f"endpoint {endpoint.name} has no such variant: ignored")
+            )
+    limit = profile.limits_max or settings.max_capacity_ceiling
+    if limit > settings.max_capacity_ceiling:
+        errors.append(
+            Problem(
+                f"{profile.source}: limits.max", f"{limit} is above MaxCapacityCeiling {settings.max_capacity_ceiling}"
+            )
+        )
 
     variants = []
     for info in endpoint.variants:
-        scope = tags.variant(info.name)
-        if scope.enabled is False:
+        own = tags.variant(info.name)
+        if own.enabled is False:
             continue
         if info.kind not in ACTED_ON:
             warnings.append(Problem(f"variant {info.name}", f"{info.kind} variants are not managed yet: left alone"))
             continue
-        try:
-            variants.append(_variant_spec(endpoint.name, info, tags.endpoint, scope, settings, now))
-        except ConfigError as exc:
-            errors += exc.problems
+        builder = _VariantBuilder(endpoint.name, info, tags.endpoint, own, profile, settings, hardware)
+        spec = builder.build(limit)
+        errors += builder.problems
+        if spec is not None:
+            variants.append(spec)
     if errors:
         raise ConfigError(errors, warnings)
     return Desired(EndpointSpec(endpoint.name, tuple(variants), tags.adopt or AdoptMode.COEXIST), tuple(warnings))
 
 
-def _variant_spec(
-    endpoint: str, info: VariantInfo, top: ScopeTags, own: ScopeTags, settings: Settings, now: datetime
-) -> VariantSpec:
-    problems: list[Problem] = []
+class _VariantBuilder:
+    def __init__(
+        self,
+        endpoint: str,
+        info: VariantInfo,
+        top: ScopeTags,
+        own: ScopeTags,
+        profile: Profile,
+        settings: Settings,
+        hardware: HardwareLookup,
+    ) -> None:
+        self.endpoint, self.info, self.settings, self.hardware = endpoint, info, settings, hardware
+        self.tag_scopes = (own, top)
+        self.profile = profile
+        variant_path = f"variants.{info.name}."
+        self.profile_scopes: tuple[tuple[ProfileScope, str], ...] = (
+            (profile.variant(info.name), variant_path),
+            (profile.top, ""),
+        )
+        self.problems: list[Problem] = []
 
-    def pick(field: str, default: Any) -> tuple[Any, str]:
-        for scope in (own, top):
-            value = getattr(scope, field)
+    def error(self, source: str, message: str) -> None:
+        self.problems.append(Problem(source, message))
+
+    def pick(self, tag_field: str, profile_field: str, path: str) -> tuple[Any, str | None]:
+        """The winning value of a scalar and its source (None when nothing sets it)."""
+        for tags in self.tag_scopes:
+            value = getattr(tags, tag_field)
             if value is not None:
-                return value, scope.source(field) or DEFAULTS_SOURCE
-        return default, DEFAULTS_SOURCE
+                return value, tags.source(tag_field)
+        for scope, where in self.profile_scopes:
+            value = getattr(scope, profile_field)
+            if value is not None:
+                return value, f"{self.profile.source}: {where}{path}"
+        return None, None
 
-    min_capacity, min_source = pick("min_capacity", settings.default_min)
-    max_capacity, max_source = pick("max_capacity", settings.default_max)
-    if min_capacity < info.kind.min_floor:
-        problems.append(Problem(min_source, f"min {min_capacity}: a real-time instance variant needs at least 1"))
-    if max_capacity > settings.max_capacity_ceiling:
-        problems.append(
-            Problem(max_source, f"max {max_capacity} is above MaxCapacityCeiling {settings.max_capacity_ceiling}")
+    def build(self, limit: int) -> VariantSpec | None:
+        name = self.info.name
+        lo, lo_source = self.pick("min_capacity", "min_capacity", "min")
+        hi, hi_source = self.pick("max_capacity", "max_capacity", "max")
+        if lo is None or hi is None:
+            missing = " and ".join(k for k, v in (("min", lo), ("max", hi)) if v is None)
+            self.error(self.profile.source, f"sets no {missing} for variant {name} (and no tag does)")
+            return None
+        if lo < self.info.kind.min_floor:
+            self.error(str(lo_source), f"min {lo}: a real-time instance variant needs at least 1")
+        if hi > limit:
+            what = "the profile's limits.max" if self.profile.limits_max else "MaxCapacityCeiling"
+            self.error(str(hi_source), f"max {hi} is above {what} {limit}")
+        if lo > hi:
+            self.error(f"{lo_source} / {hi_source}", f"min {lo} is greater than max {hi}")
+
+        policies = self.target_tracking()
+        steps = self.step_scaling()
+        schedules = self.schedules()
+        if len(policies) + len(steps) > MAX_POLICIES_PER_TARGET:
+            self.error(self.profile.source, f"variant {name}: more than {MAX_POLICIES_PER_TARGET} policies")
+        suspended, _ = self.pick("suspend", "suspend", "suspend")
+        if self.problems:
+            return None
+        return VariantSpec(
+            self.endpoint,
+            name,
+            self.info.kind,
+            lo,
+            hi,
+            suspended or SuspendedState(),
+            policies,
+            schedules,
+            steps,
+            self.tag_scopes[0].hold,
         )
-    if min_capacity > max_capacity:
-        problems.append(
-            Problem(f"{min_source} / {max_source}", f"min {min_capacity} is greater than max {max_capacity}")
-        )
 
-    hold = own.hold
-    if hold is not None and hold.active(now):
-        min_capacity = min(max(min_capacity, hold.count), max_capacity)
+    # ------------------------------------------------------------ policies
 
-    targets = {"invocations": settings.default_target_invocations}
-    targets.update(dict(top.targets))
-    targets.update(dict(own.targets))
-    cooldown_in, _ = pick("scale_in_cooldown", DEFAULT_COOLDOWN_SECONDS)
-    cooldown_out, _ = pick("scale_out_cooldown", DEFAULT_COOLDOWN_SECONDS)
-    disable_in, _ = pick("disable_scale_in", False)
-    policies = []
-    for metric_key, target in targets.items():
-        metric = _metric(metric_key, endpoint, info.name)
-        if metric is None:
-            source = own.source(f"target:{metric_key}") or top.source(f"target:{metric_key}") or DEFAULTS_SOURCE
-            problems.append(
-                Problem(
-                    source,
-                    f"{TARGET_TAGS[metric_key]} needs normalising over the instance type's vCPU/GPU count, "
-                    "which this version does not do yet",
+    def target_tracking(self) -> tuple[TargetTrackingPolicy, ...]:
+        entries: dict[str, tuple[TrackingEntry, str]] = {}
+        for scope, where in reversed(self.profile_scopes):
+            for i, entry in enumerate(scope.target_tracking or ()):
+                entries[entry.key] = (entry, f"{self.profile.source}: {where}target_tracking[{i}]")
+        for tags in reversed(self.tag_scopes):
+            for metric_key, target in tags.targets:
+                source = tags.source(f"target:{metric_key}") or TARGET_TAGS[metric_key]
+                current = entries.get(metric_key)
+                entry = replace(current[0], target=target) if current else TrackingEntry(metric_key, metric_key, target)
+                entries[metric_key] = (entry, source)
+            for tag_field, entry_field in (
+                ("scale_in_cooldown", "scale_in_cooldown"),
+                ("scale_out_cooldown", "scale_out_cooldown"),
+                ("disable_scale_in", "disable_scale_in"),
+            ):
+                value = getattr(tags, tag_field)
+                if value is not None:
+                    entries = {k: (replace(e, **{entry_field: value}), s) for k, (e, s) in entries.items()}
+        policies = []
+        for key, (entry, source) in entries.items():
+            metric = self.metric(entry.metric, entry.default_dimensions, source)
+            if metric is None:
+                continue
+            policies.append(
+                TargetTrackingPolicy(
+                    name=policy_name(self.settings.name_prefix, self.info.name, key),
+                    metric_key=key,
+                    metric=metric,
+                    target=entry.target,
+                    scale_in_cooldown=entry.scale_in_cooldown,
+                    scale_out_cooldown=entry.scale_out_cooldown,
+                    disable_scale_in=entry.disable_scale_in,
                 )
             )
-            continue
-        policies.append(
-            TargetTrackingPolicy(
-                name=policy_name(settings.name_prefix, info.name, metric_key),
-                metric_key=metric_key,
+        return tuple(policies)
+
+    def step_scaling(self) -> tuple[tuple[StepScalingPolicy, AlarmSpec], ...]:
+        entries: dict[str, tuple[StepEntry, str]] = {}
+        for scope, where in reversed(self.profile_scopes):
+            for i, entry in enumerate(scope.step_scaling or ()):
+                entries[entry.name] = (entry, f"{self.profile.source}: {where}step_scaling[{i}]")
+        result = []
+        prefix = self.settings.name_prefix
+        for step_name, (entry, source) in entries.items():
+            metric = self.metric(entry.metric, entry.default_dimensions, f"{source}.metric")
+            if not isinstance(metric, CustomMetric):
+                continue
+            policy = StepScalingPolicy(
+                name=policy_name(prefix, self.info.name, f"step-{step_name}"),
+                adjustment_type=entry.adjustment_type,
+                steps=entry.steps,
+                cooldown=entry.cooldown,
+                metric_aggregation=entry.metric_aggregation,
+                min_adjustment_magnitude=entry.min_adjustment_magnitude,
+                step_key=step_name,
+            )
+            alarm = AlarmSpec(
+                name=alarm_name(prefix, self.endpoint, self.info.name, step_name),
                 metric=metric,
-                target=target,
-                scale_in_cooldown=cooldown_in,
-                scale_out_cooldown=cooldown_out,
-                disable_scale_in=disable_in,
+                comparison=entry.comparison,
+                threshold=entry.threshold,
+                period=entry.period,
+                evaluation_periods=entry.evaluation_periods,
+                datapoints_to_alarm=entry.datapoints_to_alarm,
+                treat_missing_data=entry.treat_missing_data,
+                policy_name=policy.name,
+            )
+            result.append((policy, alarm))
+        return tuple(result)
+
+    def schedules(self) -> tuple[ScheduledAction, ...]:
+        entries: dict[str, tuple[ScheduleEntry, str]] = {}
+        for scope, where in reversed(self.profile_scopes):
+            for i, entry in enumerate(scope.schedules or ()):
+                entries[entry.name] = (entry, f"{self.profile.source}: {where}schedules[{i}]")
+        actions = []
+        for entry, source in entries.values():
+            if entry.max_capacity is not None and entry.max_capacity > self.settings.max_capacity_ceiling:
+                self.error(f"{source}.max", f"{entry.max_capacity} is above MaxCapacityCeiling")
+            if entry.min_capacity is not None and entry.min_capacity < self.info.kind.min_floor:
+                self.error(f"{source}.min", f"{entry.min_capacity}: a real-time instance variant needs at least 1")
+            actions.append(
+                ScheduledAction(
+                    name=policy_name(self.settings.name_prefix, self.info.name, entry.name),
+                    schedule=entry.schedule,
+                    timezone=entry.timezone,
+                    start=entry.start,
+                    end=entry.end,
+                    min_capacity=entry.min_capacity,
+                    max_capacity=entry.max_capacity,
+                )
+            )
+        return tuple(actions)
+
+    # ------------------------------------------------------------ metrics
+
+    def metric(self, template: str | CustomMetric | MetricMath, default_dimensions: bool, source: str) -> Metric | None:
+        if isinstance(template, CustomMetric):
+            return self.custom(template, default_dimensions)
+        if isinstance(template, MetricMath):
+            return MetricMath(
+                tuple(replace(q, metric=self.custom(q.metric, False) if q.metric else None) for q in template.queries)
+            )
+        if template == "invocations":
+            return PredefinedMetric(METRIC_INVOCATIONS_PER_INSTANCE)
+        if template == "concurrency":
+            return PredefinedMetric(METRIC_CONCURRENT_REQUESTS_HIGH_RES)
+        return self.instance_metric(template, source)
+
+    def custom(self, metric: CustomMetric, default_dimensions: bool) -> CustomMetric:
+        if default_dimensions:
+            dimensions: tuple[tuple[str, str], ...] = ((DIMENSION_ENDPOINT_NAME, self.endpoint),)
+            if metric.name not in ENDPOINT_ONLY_METRICS:
+                dimensions += ((DIMENSION_VARIANT_NAME, self.info.name),)
+        else:
+            dimensions = tuple(
+                (n, v.replace("{endpoint}", self.endpoint).replace("{variant}", self.info.name))
+                for n, v in metric.dimensions
+            )
+        return replace(metric, dimensions=dimensions)
+
+    def instance_metric(self, key: str, source: str) -> Metric | None:
+        """`/aws/sagemaker/Endpoints` metrics as percent of one instance.
+
+        CloudWatch reports CPUUtilization summed over vCPUs and the GPU metrics summed over GPUs (0-400 on four), so
+        those are divided by the instance type's count with metric math; MemoryUtilization is 0-100 already.
+        """
+        metric_name = PERCENT_METRIC_NAMES[key]
+        base = CustomMetric(
+            ENDPOINT_INSTANCE_NAMESPACE,
+            metric_name,
+            "Average",
+            ((DIMENSION_ENDPOINT_NAME, self.endpoint), (DIMENSION_VARIANT_NAME, self.info.name)),
+        )
+        if key == "memory":
+            return base
+        instance_type = self.info.instance_type
+        found = self.hardware(instance_type) if instance_type else None
+        if found is None:
+            self.error(source, f"{key}: the vCPU/GPU count of instance type {instance_type!r} is unknown")
+            return None
+        count = found.vcpus if key == "cpu" else found.gpus
+        if count < 1:
+            self.error(source, f"{key}: instance type {instance_type} has no GPU")
+            return None
+        query_id = key.replace("-", "_")
+        return MetricMath(
+            (
+                MetricQuery(query_id, base, return_data=False),
+                MetricQuery(
+                    "per_instance",
+                    expression=f"{query_id} / {count}",
+                    label=f"{metric_name} per instance",
+                    return_data=True,
+                ),
             )
         )
-    if problems:
-        raise ConfigError(problems)
-    suspended, _ = pick("suspend", SuspendedState())
-    return VariantSpec(endpoint, info.name, info.kind, min_capacity, max_capacity, suspended, tuple(policies))
-
-
-def _metric(metric_key: str, endpoint: str, variant: str) -> Metric | None:
-    if metric_key == "invocations":
-        return PredefinedMetric(METRIC_INVOCATIONS_PER_INSTANCE)
-    if metric_key == "concurrency":
-        return PredefinedMetric(METRIC_CONCURRENT_REQUESTS_HIGH_RES)
-    if metric_key == "memory":
-        # MemoryUtilization is 0-100 per instance already (unlike CPU and GPU, summed over cores).
-        return CustomMetric(
-            namespace=ENDPOINT_INSTANCE_NAMESPACE,
-            name=METRIC_MEMORY_UTILIZATION,
-            statistic="Average",
-            dimensions=((DIMENSION_ENDPOINT_NAME, endpoint), (DIMENSION_VARIANT_NAME, variant)),
-        )
-    return None

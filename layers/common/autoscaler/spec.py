@@ -281,6 +281,20 @@ class ScheduledAction:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """An on-demand capacity hold: a floor on min until it expires."""
+
+    count: int
+    until: datetime
+
+    def active(self, now: datetime) -> bool:
+        return now < self.until
+
+    def tag_value(self) -> str:
+        return f"{self.count}@{self.until.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+
+@dataclass(frozen=True)
 class VariantSpec:
     """What one managed variant (or inference component) should look like."""
 
@@ -293,6 +307,7 @@ class VariantSpec:
     policies: tuple[TargetTrackingPolicy, ...] = ()
     schedules: tuple[ScheduledAction, ...] = ()
     step_policies: tuple[tuple[StepScalingPolicy, AlarmSpec], ...] = ()
+    hold: Hold | None = None  # an on-demand capacity hold: a floor on min until it expires
 
     @property
     def target(self) -> TargetKey:

@@ -9,17 +9,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, ENDPOINT_IN_SERVICE, POLICY_TARGET_TRACKING
+from autoscaler.constants import (
+    DEFAULT_COOLDOWN_SECONDS,
+    ENDPOINT_IN_SERVICE,
+    POLICY_STEP,
+    POLICY_TARGET_TRACKING,
+)
 from autoscaler.spec import (
+    AlarmSpec,
     CustomMetric,
     Metric,
+    MetricMath,
+    MetricQuery,
     PredefinedMetric,
     ScheduledAction,
+    StepAdjustment,
+    StepScalingPolicy,
     SuspendedState,
     TargetKey,
     TargetTrackingPolicy,
     VariantKind,
 )
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """What an instance type has, for normalising CPU and GPU metrics to percent of one instance."""
+
+    vcpus: int
+    gpus: int
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,16 @@ class PolicyState:
     arn: str
     owned: bool
     target_tracking: TargetTrackingPolicy | None = None  # normalised, for target-tracking policies we can read
-    alarms: tuple[str, ...] = ()
+    step_scaling: StepScalingPolicy | None = None  # normalised, for step-scaling policies
+
+
+@dataclass(frozen=True)
+class AlarmState:
+    """An alarm the controller owns (by name), normalised; `alarm` is None when it has a shape we never write."""
+
+    name: str
+    alarm: AlarmSpec | None
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,10 +123,13 @@ class ScalingState:
 
     endpoint: str
     targets: tuple[TargetState, ...] = ()
-    owned_alarms: tuple[str, ...] = ()
+    alarms: tuple[AlarmState, ...] = ()
 
     def target(self, key: TargetKey) -> TargetState | None:
         return next((t for t in self.targets if t.key == key), None)
+
+    def alarm(self, name: str) -> AlarmState | None:
+        return next((a for a in self.alarms if a.name == name), None)
 
 
 def normalise_target(raw: Mapping[str, Any]) -> TargetState:
@@ -118,17 +148,71 @@ def normalise_target(raw: Mapping[str, Any]) -> TargetState:
 
 def normalise_policy(raw: Mapping[str, Any], owned_prefix: str) -> PolicyState:
     name = raw["PolicyName"]
-    tracking = None
+    tracking = step = None
     if raw.get("PolicyType") == POLICY_TARGET_TRACKING:
         tracking = normalise_target_tracking(name, raw.get("TargetTrackingScalingPolicyConfiguration") or {})
+    if raw.get("PolicyType") == POLICY_STEP:
+        step = normalise_step_scaling(name, raw.get("StepScalingPolicyConfiguration") or {})
     return PolicyState(
         name=name,
         policy_type=raw.get("PolicyType", ""),
         arn=raw.get("PolicyARN", ""),
         owned=name.startswith(owned_prefix),
         target_tracking=tracking,
-        alarms=tuple(a["AlarmName"] for a in raw.get("Alarms") or ()),
+        step_scaling=step,
     )
+
+
+def normalise_step_scaling(name: str, config: Mapping[str, Any]) -> StepScalingPolicy | None:
+    if "AdjustmentType" not in config:
+        return None
+    steps = tuple(
+        StepAdjustment(
+            int(s["ScalingAdjustment"]),
+            _float_or_none(s.get("MetricIntervalLowerBound")),
+            _float_or_none(s.get("MetricIntervalUpperBound")),
+        )
+        for s in config.get("StepAdjustments") or ()
+    )
+    magnitude = config.get("MinAdjustmentMagnitude")
+    return StepScalingPolicy(
+        name=name,
+        adjustment_type=config["AdjustmentType"],
+        steps=tuple(sorted(steps, key=lambda s: float("-inf") if s.lower is None else s.lower)),
+        cooldown=int(config.get("Cooldown", DEFAULT_COOLDOWN_SECONDS)),
+        metric_aggregation=config.get("MetricAggregationType", "Average"),
+        min_adjustment_magnitude=None if magnitude is None else int(magnitude),
+    )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def normalise_alarm(raw: Mapping[str, Any]) -> AlarmState:
+    name = raw["AlarmName"]
+    actions = tuple(raw.get("AlarmActions") or ())
+    statistic = raw.get("Statistic") or raw.get("ExtendedStatistic")
+    if "MetricName" not in raw or statistic is None:
+        return AlarmState(name, None, actions)
+    alarm = AlarmSpec(
+        name=name,
+        metric=CustomMetric(
+            namespace=raw["Namespace"],
+            name=raw["MetricName"],
+            statistic=statistic,
+            dimensions=tuple((d["Name"], d["Value"]) for d in raw.get("Dimensions") or ()),
+            unit=raw.get("Unit"),
+        ),
+        comparison=raw["ComparisonOperator"],
+        threshold=float(raw["Threshold"]),
+        period=int(raw["Period"]),
+        evaluation_periods=int(raw["EvaluationPeriods"]),
+        datapoints_to_alarm=int(raw.get("DatapointsToAlarm") or raw["EvaluationPeriods"]),
+        treat_missing_data=raw.get("TreatMissingData") or "missing",
+        policy_name="",
+    )
+    return AlarmState(name, alarm, actions)
 
 
 def normalise_target_tracking(name: str, config: Mapping[str, Any]) -> TargetTrackingPolicy | None:
@@ -161,7 +245,30 @@ def _normalise_metric(config: Mapping[str, Any]) -> Metric | None:
             dimensions=tuple((d["Name"], d["Value"]) for d in custom.get("Dimensions") or ()),
             unit=custom.get("Unit"),
         )
+    if custom and custom.get("Metrics"):
+        return MetricMath(tuple(_normalise_query(q) for q in custom["Metrics"]))
     return None
+
+
+def _normalise_query(raw: Mapping[str, Any]) -> MetricQuery:
+    stat = raw.get("MetricStat")
+    metric = None
+    if stat:
+        inner = stat["Metric"]
+        metric = CustomMetric(
+            namespace=inner["Namespace"],
+            name=inner["MetricName"],
+            statistic=stat["Stat"],
+            dimensions=tuple((d["Name"], d["Value"]) for d in inner.get("Dimensions") or ()),
+            unit=stat.get("Unit"),
+        )
+    return MetricQuery(
+        id=raw["Id"],
+        metric=metric,
+        expression=raw.get("Expression"),
+        label=raw.get("Label"),
+        return_data=bool(raw.get("ReturnData", True)),
+    )
 
 
 def normalise_schedule(raw: Mapping[str, Any], owned_prefix: str) -> ScheduleState:

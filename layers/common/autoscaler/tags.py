@@ -17,7 +17,7 @@ from typing import Any
 
 from autoscaler.constants import MAX_COOLDOWN_SECONDS
 from autoscaler.errors import Problem
-from autoscaler.spec import AdoptMode, SuspendedState
+from autoscaler.spec import AdoptMode, Hold, SuspendedState
 
 # metric key -> its tag key; the order is the order policies are listed in.
 TARGET_TAGS: dict[str, str] = {
@@ -35,20 +35,6 @@ _INTEGER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 _MAX_INTEGER_DIGITS = 9
 _SUSPEND_PARTS = {"scale-in", "scale-out", "scheduled"}
-
-
-@dataclass(frozen=True)
-class Hold:
-    """An on-demand capacity hold: a floor on min until it expires."""
-
-    count: int
-    until: datetime
-
-    def active(self, now: datetime) -> bool:
-        return now < self.until
-
-    def tag_value(self) -> str:
-        return f"{self.count}@{self.until.strftime('%Y-%m-%dT%H:%M:%SZ')}"
 
 
 @dataclass(frozen=True)
