@@ -47,9 +47,9 @@ class World:
     sqs: Any
     arns: dict[str, str] = field(default_factory=dict)
 
-    def deps(self, **settings: Any) -> Deps:
+    def deps(self, clock: datetime = NOW, **settings: Any) -> Deps:
         merged = Settings(**{**self.settings.__dict__, **settings})
-        return Deps(merged, self.aws, clock=lambda: NOW)
+        return Deps(merged, self.aws, clock=lambda: clock)
 
     def endpoint(
         self, name: str, tags: dict[str, str] | None = None, variants: tuple[str, ...] = ("AllTraffic",)
@@ -75,8 +75,8 @@ class World:
         self.aws.ssm.put_parameter(Name=f"{PROFILE_PREFIX}/{name}", Value=text, Type=kind, Overwrite=True)
         self.counter.reset()
 
-    def reconcile(self, name: str, **settings: Any) -> Outcome:
-        return reconcile_endpoint(name, self.deps(**settings))
+    def reconcile(self, name: str, clock: datetime = NOW, **settings: Any) -> Outcome:
+        return reconcile_endpoint(name, self.deps(clock, **settings))
 
     def targets(self, name: str) -> dict[str, tuple[int, int]]:
         found = self.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]

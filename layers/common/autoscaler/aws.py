@@ -115,7 +115,7 @@ class Aws:
     events: Any
     ssm: Any
     ec2: Any
-    _configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # endpoint configs are immutable: cache them
+    _configs: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)  # see read_endpoint
     _hardware: dict[str, Hardware | None] = field(default_factory=dict)  # so are instance types
 
     @classmethod
@@ -152,7 +152,11 @@ class Aws:
             if ENDPOINT_MISSING_TEXT in str(exc):
                 return None
             raise
-        config = self._endpoint_config(raw["EndpointConfigName"])
+        # An endpoint's configuration changes only through UpdateEndpoint, which changes LastModifiedTime; a config
+        # name alone is not a key (a config can be deleted and created again under the same name).
+        config = self._endpoint_config(
+            raw["EndpointConfigName"], (raw["EndpointArn"], str(raw.get("LastModifiedTime")))
+        )
         configured = {v["VariantName"]: v for v in config.get("ProductionVariants", ())}
         asynchronous = "AsyncInferenceConfig" in config
         variants = []
@@ -169,11 +173,12 @@ class Aws:
             raw["EndpointName"], raw["EndpointArn"], raw["EndpointStatus"], raw["EndpointConfigName"], tuple(variants)
         )
 
-    def _endpoint_config(self, name: str) -> dict[str, Any]:
-        if name not in self._configs:
+    def _endpoint_config(self, name: str, version: tuple[str, str]) -> dict[str, Any]:
+        key = (name, *version)
+        if key not in self._configs:
             with classified(f"DescribeEndpointConfig {name}"):
-                self._configs[name] = self.sagemaker.describe_endpoint_config(EndpointConfigName=name)
-        return self._configs[name]
+                self._configs[key] = self.sagemaker.describe_endpoint_config(EndpointConfigName=name)
+        return self._configs[key]
 
     def read_tags(self, arn: str) -> dict[str, str]:
         tags: dict[str, str] = {}
