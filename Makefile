@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit functional e2e clean
+.PHONY: demo test lint typecheck validate build invoke unit functional e2e clean
+
+# sam without prompts or telemetry, in a fixed region, with the venv's python and pip first on PATH (the makefile
+# builds of the layer and the functions run pip from there).
+SAM := SAM_CLI_TELEMETRY=0 AWS_REGION=$${AWS_REGION:-us-east-1} AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam
 
 $(STAMP): pyproject.toml requirements/dev.txt requirements/constraints.txt layers/common/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +22,8 @@ $(STAMP): pyproject.toml requirements/dev.txt requirements/constraints.txt layer
 demo: $(STAMP)
 	$(BIN)/python -m localaws.demo
 
-## test: lint, type-check and the whole test suite
-test: lint typecheck
+## test: lint, type-check, validate and build the SAM application, and the whole test suite
+test: lint typecheck validate build
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
@@ -27,6 +32,19 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## validate: sam validate --lint (works offline)
+validate: $(STAMP)
+	$(SAM) validate --lint < /dev/null
+
+## build: sam build without Docker (BuildMethod: makefile; wheels for python3.13 on arm64)
+build: $(STAMP)
+	$(SAM) build --parallel < /dev/null
+
+## invoke: run a function's handler in-process on an event file: make invoke FUNCTION=RouterFunction EVENT=events/x.json
+## [ENDPOINT_URL=http://127.0.0.1:5000] (without ENDPOINT_URL: real AWS, normal credential chain)
+invoke: $(STAMP)
+	$(BIN)/python -m localaws.invoke $(FUNCTION) $(EVENT) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -1,0 +1,314 @@
+"""Any trigger event -> the endpoints it concerns, with a trigger label; or the reason it concerns none.
+
+Events are wake-ups, not instructions (DESIGN §2): nothing an event says about tags or capacity is trusted, only which
+endpoints to look at. Two steps:
+
+- ``parse_event(event, settings)`` is pure: it classifies the event and takes out endpoint names, ARNs or a profile;
+- ``route(event, settings, directory)`` resolves what needs AWS: names in ARNs, which AWS lower-cases
+  (``endpoint/myendpoint`` for ``MyEndpoint``), to real names; a profile to the endpoints using it (Tagging API).
+
+``enqueue`` then sends one reconcile request per endpoint to the FIFO queue: group = endpoint (one reconcile per
+endpoint at a time), deduplication id = event id + endpoint (a second change within five minutes is not lost).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from uuid import uuid4
+
+from autoscaler.messages import ENDPOINT_NAME, ReconcileRequest
+from autoscaler.settings import Settings
+
+STATE_CHANGE = "SageMaker Endpoint State Change"
+CLOUDTRAIL_CALL = "AWS API Call via CloudTrail"
+TAG_CHANGE = "Tag Change on Resource"
+PARAMETER_CHANGE = "Parameter Store Change"
+SCHEDULED = "Scheduled Event"
+TAG_CALLS = frozenset({"AddTags", "DeleteTags"})
+# The tags the controller writes itself: a change of only these must not wake it (it would trigger itself).
+STATUS_KEYS = ("status", "status-reason")
+
+# EndpointStatus in events is UPPER_SNAKE (the API says InService).
+RECONCILE_STATUSES = frozenset({"IN_SERVICE", "DELETING", "DELETED"})
+TRANSIENT_STATUSES = frozenset({"CREATING", "UPDATING", "SYSTEM_UPDATING", "ROLLING_BACK"})
+
+_ARN = re.compile(r"arn:[a-z-]+:sagemaker:[a-z0-9-]*:[0-9]*:(?P<type>[a-z-]+)/(?P<name>.+)")
+_EPOCH_MS_FROM = 10**11  # numbers above this are milliseconds (10**11 seconds is the year 5138)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What an event asks for, before any AWS lookup. Exactly one of names / arn_names / profile / sweep is set,
+    or ``dropped`` says why nothing is."""
+
+    label: str
+    event_id: str
+    time: datetime | None = None
+    names: tuple[str, ...] = ()  # real endpoint names, as state-change events spell them
+    arn_names: tuple[str, ...] = ()  # names from ARNs: lower-cased by AWS, to resolve
+    profile: str | None = None  # full name of a changed parameter under the profile prefix
+    sweep: bool = False
+    dropped: str = ""
+    unknown: bool = False  # no rule sends this kind of event: a mistake somewhere, logged louder
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The endpoints to reconcile for one event, and why (or why none)."""
+
+    trigger: str
+    event_id: str
+    endpoints: tuple[str, ...] = ()
+    reason: str = ""
+    unknown: bool = False
+
+    def requests(self) -> tuple[ReconcileRequest, ...]:
+        return tuple(ReconcileRequest(endpoint, self.trigger) for endpoint in self.endpoints)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trigger": self.trigger,
+            "event_id": self.event_id,
+            "endpoints": list(self.endpoints),
+            "reason": self.reason,
+        }
+
+
+class Directory(Protocol):
+    """The lookups routing needs (``autoscaler.aws.Aws`` provides them)."""
+
+    def list_endpoint_names(self) -> Sequence[str]: ...
+
+    def read_tagged_endpoints(self, tag_key: str) -> Sequence[tuple[str, dict[str, str]]]: ...
+
+
+class Queue(Protocol):
+    def send_fifo_messages(self, queue_url: str, messages: Sequence[tuple[str, str, str]]) -> None: ...
+
+
+# ---------------------------------------------------------------------------------------------------- parsing
+
+
+def parse_event(event: object, settings: Settings) -> Trigger:
+    """Classify one event; never raises for a malformed one (it is dropped with the reason)."""
+    if not isinstance(event, Mapping):
+        return Trigger("unknown", "", dropped="the event is not a JSON object", unknown=True)
+    source, detail_type = str(event.get("source", "")), str(event.get("detail-type", ""))
+    detail = event.get("detail")
+    event_id = str(event.get("id") or uuid4())  # an event without an id (a hand-made one) is never deduplicated
+    when = parse_time(event.get("time"))
+    if not source or not isinstance(detail, Mapping):
+        return Trigger("unknown", event_id, when, dropped=_not_an_eventbridge_event(event), unknown=True)
+    if source == "aws.sagemaker" and detail_type == STATE_CHANGE:
+        return _state_change(event, detail, event_id, when)
+    if source == "aws.sagemaker" and detail_type == CLOUDTRAIL_CALL:
+        return _cloudtrail_call(detail, event_id, when, settings)
+    if source == "aws.tag" and detail_type == TAG_CHANGE:
+        return _tag_change(event, detail, event_id, when, settings)
+    if source == "aws.ssm" and detail_type == PARAMETER_CHANGE:
+        return _parameter_change(detail, event_id, when, settings)
+    if source == "aws.events" and detail_type == SCHEDULED:
+        return Trigger("schedule", event_id, when, sweep=True)
+    return Trigger(
+        f"{source}:{detail_type}",
+        event_id,
+        when,
+        dropped=f"no trigger for source {source!r} and detail-type {detail_type!r}",
+        unknown=True,
+    )
+
+
+def _not_an_eventbridge_event(event: Mapping[str, Any]) -> str:
+    if "Records" in event:
+        return "an SQS batch: it is for the reconciler"
+    if "endpoint" in event and "count" in event:
+        return "an on-demand capacity request: invoke the capacity function"
+    return "not an EventBridge event (no source or detail)"
+
+
+def _state_change(event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str, when: datetime | None) -> Trigger:
+    status = str(detail.get("EndpointStatus", "")).upper()
+    label = f"aws.sagemaker:{status or 'unknown-status'}"
+    if status in TRANSIENT_STATUSES:
+        return Trigger(label, event_id, when, dropped=f"endpoint is {status}: an IN_SERVICE event follows")
+    if status not in RECONCILE_STATUSES:
+        return Trigger(label, event_id, when, dropped=f"endpoint status {status or 'missing'}: nothing to reconcile")
+    # The event's Tags (a map in AWS's sample, a list of {Key, Value} in the schema registry) are never trusted:
+    # the reconciler re-reads them. Only the name matters here.
+    name = detail.get("EndpointName")
+    if isinstance(name, str) and ENDPOINT_NAME.fullmatch(name):
+        return Trigger(label, event_id, when, names=(name,))
+    arns = [detail.get("EndpointArn"), *(event.get("resources") or ())]
+    lowered = [n for n in (_endpoint_in_arn(a) for a in arns) if n]
+    if lowered:
+        return Trigger(label, event_id, when, arn_names=(lowered[0],))
+    return Trigger(label, event_id, when, dropped="no endpoint name or ARN in the event")
+
+
+def _cloudtrail_call(detail: Mapping[str, Any], event_id: str, when: datetime | None, settings: Settings) -> Trigger:
+    name = str(detail.get("eventName", ""))
+    label = f"cloudtrail:{name or 'unknown'}"
+    event_id = str(detail.get("eventID") or event_id)
+    if name not in TAG_CALLS:
+        return Trigger(label, event_id, when, dropped=f"CloudTrail call {name or '?'} is not a tag change")
+    if detail.get("errorCode"):
+        return Trigger(label, event_id, when, dropped=f"the call failed ({detail['errorCode']}): nothing changed")
+    # requestParameters are lowerCamelCase (resourceArn, tags[].key, tagKeys); nested members are parsed
+    # case-insensitively since their spelling is not documented.
+    request = _lower_keys(detail.get("requestParameters"))
+    arn = request.get("resourcearn")
+    endpoint = _endpoint_in_arn(arn)
+    if endpoint is None:
+        return Trigger(label, event_id, when, dropped=f"{_resource_kind(arn)} is not a SageMaker endpoint")
+    if name == "AddTags":
+        keys = [_lower_keys(t).get("key") for t in request.get("tags") or ()]
+    else:
+        keys = list(request.get("tagkeys") or ())
+    return _tagged(label, event_id, when, endpoint, keys, settings)
+
+
+def _tag_change(
+    event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str, when: datetime | None, settings: Settings
+) -> Trigger:
+    label = "aws.tag"
+    resources = event.get("resources") or ()
+    arn = resources[0] if resources else None
+    endpoint = _endpoint_in_arn(arn)
+    if detail.get("service") != "sagemaker" or detail.get("resource-type") != "endpoint" or endpoint is None:
+        return Trigger(label, event_id, when, dropped=f"{_resource_kind(arn)} is not a SageMaker endpoint")
+    return _tagged(label, event_id, when, endpoint, list(detail.get("changed-tag-keys") or ()), settings)
+
+
+def _tagged(
+    label: str, event_id: str, when: datetime | None, endpoint: str, keys: list[Any], settings: Settings
+) -> Trigger:
+    """A tag change on an endpoint: only keys under the prefix matter, and not the controller's own status keys."""
+    prefix = f"{settings.tag_prefix}:"
+    if keys and all(isinstance(k, str) for k in keys):
+        ours = [k for k in keys if k.startswith(prefix)]
+        if not ours:
+            return Trigger(label, event_id, when, dropped=f"no tag under {prefix} changed")
+        if all(k.removeprefix(prefix) in STATUS_KEYS for k in ours):
+            return Trigger(label, event_id, when, dropped="only the controller's status tags changed")
+    # Keys unknown (redacted or malformed): reconciling costs reads only, missing a change costs correctness.
+    return Trigger(label, event_id, when, arn_names=(endpoint,))
+
+
+def _parameter_change(detail: Mapping[str, Any], event_id: str, when: datetime | None, settings: Settings) -> Trigger:
+    label = f"aws.ssm:{detail.get('operation', 'unknown')}"
+    if "exception" in detail:
+        return Trigger(label, event_id, when, dropped=f"the change failed ({detail['exception']}): nothing changed")
+    name = detail.get("name")
+    if not isinstance(name, str) or not name.startswith(f"{settings.profile_prefix}/"):
+        return Trigger(label, event_id, when, dropped=f"parameter {name!r} is not under {settings.profile_prefix}/")
+    return Trigger(label, event_id, when, profile=name)
+
+
+def _endpoint_in_arn(arn: object) -> str | None:
+    """The endpoint name of a SageMaker endpoint ARN (as written: AWS lower-cases it), else None."""
+    match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
+    if match is None or match["type"] != "endpoint" or not ENDPOINT_NAME.fullmatch(match["name"]):
+        return None
+    return match["name"]
+
+
+def _resource_kind(arn: object) -> str:
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return "a resource without an ARN"
+    return arn.split(":", 5)[-1].split("/", 1)[0] or "the resource"
+
+
+def _lower_keys(value: object) -> dict[str, Any]:
+    return {str(k).lower(): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
+def parse_time(value: object) -> datetime | None:
+    """An event time: ISO-8601 (real events) or epoch milliseconds as a number or string (AWS's doc sample)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value)):
+            number = float(value)
+            return datetime.fromtimestamp(number / 1000 if number >= _EPOCH_MS_FROM else number, UTC)
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------- routing
+
+
+def route(event: object, settings: Settings, directory: Directory) -> Routing:
+    """The endpoints an event concerns, with real names. Raises TemporaryError when a lookup failed (retry)."""
+    trigger = parse_event(event, settings)
+    if trigger.dropped:
+        return Routing(trigger.label, trigger.event_id, reason=trigger.dropped, unknown=trigger.unknown)
+    if trigger.sweep:
+        return Routing(trigger.label, trigger.event_id, reason="the schedule triggers the sweeper, not the router")
+    if trigger.names:
+        return Routing(trigger.label, trigger.event_id, trigger.names, reason="endpoint named in the event")
+    if trigger.profile is not None:
+        return _profile_users(trigger.profile, trigger, settings, directory)
+    names = _real_names(directory)
+    found = tuple(sorted({names[n.lower()] for n in trigger.arn_names if n.lower() in names}))
+    missing = [n for n in trigger.arn_names if n.lower() not in names]
+    if missing:
+        reason = f"endpoint {', '.join(missing)} no longer exists"
+        return Routing(trigger.label, trigger.event_id, found, reason=reason)
+    return Routing(trigger.label, trigger.event_id, found, reason="endpoint ARN in the event, name resolved")
+
+
+def _real_names(directory: Directory) -> dict[str, str]:
+    """Lower-cased name -> real name. Endpoint names are unique regardless of case (AWS refuses a second one)."""
+    return {name.lower(): name for name in directory.list_endpoint_names()}
+
+
+def _profile_users(full: str, trigger: Trigger, settings: Settings, directory: Directory) -> Routing:
+    """Opted-in endpoints whose profile tag names the parameter (bare name under the prefix, or the full name,
+    with any :label or :version); for the default profile, also every opted-in endpoint without a profile tag."""
+    bare = full.removeprefix(f"{settings.profile_prefix}/")
+    profile_key, enabled_key = f"{settings.tag_prefix}:profile", f"{settings.tag_prefix}:enabled"
+    arns = [
+        arn
+        for arn, tags in directory.read_tagged_endpoints(profile_key)
+        if _opted_in(tags, enabled_key) and tags[profile_key].partition(":")[0] in (bare, full)
+    ]
+    is_default = bare == settings.default_profile
+    if is_default:
+        arns += [
+            arn
+            for arn, tags in directory.read_tagged_endpoints(enabled_key)
+            if _opted_in(tags, enabled_key) and profile_key not in tags
+        ]
+    names = _real_names(directory) if arns else {}
+    lowered = {n for n in (_endpoint_in_arn(a) for a in arns) if n}
+    found = tuple(sorted({names[n.lower()] for n in lowered if n.lower() in names}))
+    users = "endpoints using it or no profile tag" if is_default else "endpoints whose profile tag names it"
+    return Routing(trigger.label, trigger.event_id, found, reason=f"profile {bare} changed: {users}")
+
+
+def _opted_in(tags: Mapping[str, str], enabled_key: str) -> bool:
+    return tags.get(enabled_key, "").lower() == "true"
+
+
+# ---------------------------------------------------------------------------------------------------- queue
+
+
+def deduplication_id(event_id: str, endpoint: str) -> str:
+    """Event id + endpoint (at most 36 + 1 + 63 characters, within SQS's 128)."""
+    return f"{event_id}:{endpoint}"[:128]
+
+
+def enqueue(queue: Queue, queue_url: str, event_id: str, requests: Iterable[ReconcileRequest]) -> int:
+    """One FIFO message per endpoint: group = endpoint, deduplication id = event id + endpoint."""
+    messages = [(r.to_json(), r.endpoint, deduplication_id(event_id, r.endpoint)) for r in requests]
+    if messages:
+        queue.send_fifo_messages(queue_url, messages)
+    return len(messages)
