@@ -37,6 +37,7 @@ from autoscaler.state import (
     EndpointInfo,
     Hardware,
     ScalingState,
+    TargetState,
     VariantInfo,
     normalise_alarm,
     normalise_policy,
@@ -219,6 +220,14 @@ class Aws:
         alarms = tuple(normalise_alarm(a) for a in self._owned_alarms(name_prefix, endpoint.name))
         return ScalingState(endpoint.name, tuple(targets), alarms)
 
+    def read_target(self, key: TargetKey) -> TargetState | None:
+        """One scalable target's bounds (without its policies)."""
+        with classified(f"DescribeScalableTargets {key.resource_id}"):
+            found = self.autoscaling.describe_scalable_targets(
+                ServiceNamespace=AAS_NAMESPACE, ResourceIds=[key.resource_id], ScalableDimension=key.dimension
+            )["ScalableTargets"]
+        return normalise_target(found[0]) if found else None
+
     def read_owned_alarms(self, name_prefix: str, endpoint: str | None = None) -> tuple[str, ...]:
         return tuple(a["AlarmName"] for a in self._owned_alarms(name_prefix, endpoint))
 
@@ -347,6 +356,18 @@ class Aws:
     def write_tags(self, arn: str, tags: Mapping[str, str]) -> None:
         with classified(f"AddTags {arn}"):
             self.sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+    def delete_tags(self, arn: str, keys: Sequence[str]) -> None:
+        with classified(f"DeleteTags {arn}"):
+            self.sagemaker.delete_tags(ResourceArn=arn, TagKeys=list(keys))
+
+    def update_instance_count(self, endpoint: str, variant: str, count: int) -> None:
+        """UpdateEndpointWeightsAndCapacities for one variant's instance count (the endpoint goes Updating)."""
+        with classified(f"UpdateEndpointWeightsAndCapacities {endpoint}/{variant}"):
+            self.sagemaker.update_endpoint_weights_and_capacities(
+                EndpointName=endpoint,
+                DesiredWeightsAndCapacities=[{"VariantName": variant, "DesiredInstanceCount": count}],
+            )
 
     # ---------------------------------------------------------------- router and sweep
 

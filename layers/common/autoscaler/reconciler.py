@@ -28,6 +28,7 @@ from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
 from autoscaler.settings import Settings
 from autoscaler.sources import desire
+from autoscaler.tags import expired_holds
 
 logger = Logger(service="sagemaker-autoscaler")
 metrics = Metrics()
@@ -133,6 +134,11 @@ def _reconcile(name: str, deps: Deps) -> Outcome:
                 desired.warnings,
             )
         status, reason = done_status, f"{writes} change(s) written"
+    expired = expired_holds(tags, settings.tag_prefix, now)
+    if expired and not settings.dry_run:
+        aws.delete_tags(endpoint.arn, expired)
+        writes += 1
+        reason += f"; expired hold(s) removed: {', '.join(expired)}"
     outcome = Outcome(name, status, reason, planned.actions, planned.notes, desired.warnings, writes=writes)
     return _with_status_tags(outcome, tags, endpoint.arn, deps)
 

@@ -246,6 +246,16 @@ def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
     )
 
 
+def expired_holds(tags: Mapping[str, str], prefix: str, now: datetime) -> tuple[str, ...]:
+    """Keys of hold tags that have expired (and can be removed); malformed ones are left for the operator."""
+    config = parse_tags(tags, prefix)
+    return tuple(
+        key
+        for _, scope in config.variants
+        if scope.hold and not scope.hold.active(now) and (key := scope.source("hold"))
+    )
+
+
 def did_you_mean(word: str, candidates: frozenset[str]) -> str | None:
     """The closest known key within a small edit distance (transpositions count as one edit)."""
     limit = 2 if len(word) >= 5 else 1
