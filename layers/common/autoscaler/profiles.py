@@ -471,7 +471,8 @@ class _Reader:
         for before, after in itertools.pairwise(ordered):
             if before.upper is None or after.lower is None or before.upper != after.lower:
                 self.error(
-                    path, f"steps must meet without gap or overlap: upper {before.upper} then lower {after.lower}"
+                    path,
+                    f"steps must meet without gap or overlap: upper {_bound(before.upper)} then lower {_bound(after.lower)}",
                 )
         bounds = [b for s in steps for b in (s.lower, s.upper) if b is not None]
         if any(s.lower is not None and s.lower < 0 for s in steps) and all(s.lower is not None for s in steps):
@@ -610,6 +611,10 @@ class _Reader:
                 return moment.astimezone(UTC)
         self.error(path, f"{value!r} is not an ISO-8601 time with a zone (e.g. 2026-01-01T00:00:00Z)")
         return None
+
+
+def _bound(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"
 
 
 def _slug(name: str) -> str:
