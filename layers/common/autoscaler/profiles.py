@@ -472,7 +472,8 @@ class _Reader:
             if before.upper is None or after.lower is None or before.upper != after.lower:
                 self.error(
                     path,
-                    f"steps must meet without gap or overlap: upper {_bound(before.upper)} then lower {_bound(after.lower)}",
+                    "steps must meet without gap or overlap: "
+                    f"upper {_bound(before.upper)} then lower {_bound(after.lower)}",
                 )
         bounds = [b for s in steps for b in (s.lower, s.upper) if b is not None]
         if any(s.lower is not None and s.lower < 0 for s in steps) and all(s.lower is not None for s in steps):

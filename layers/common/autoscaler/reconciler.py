@@ -27,7 +27,8 @@ from autoscaler.errors import ConfigError, EndpointNotReadyError, Problem, Tempo
 from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
 from autoscaler.settings import Settings
-from autoscaler.sources import desire
+from autoscaler.sources import Desired, desire
+from autoscaler.state import EndpointInfo, ScalingState
 from autoscaler.tags import expired_holds
 
 logger = Logger(service="sagemaker-autoscaler")
@@ -96,26 +97,58 @@ def reconcile_endpoint(name: str, deps: Deps) -> Outcome:
     return outcome
 
 
-def _reconcile(name: str, deps: Deps) -> Outcome:
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything a reconcile reads and decides before it writes: shared by reconcile, the CLI's plan and status."""
+
+    name: str
+    now: datetime
+    endpoint: EndpointInfo | None = None  # None: the endpoint does not exist
+    tags: dict[str, str] = field(default_factory=dict)
+    desired: Desired | None = None
+    error: ConfigError | None = None  # the configuration is invalid
+    actual: ScalingState | None = None  # read only when the endpoint is InService and the configuration valid
+    plan: Plan = field(default_factory=Plan)
+
+
+def evaluate(name: str, deps: Deps) -> Evaluation:
+    """observe -> desire -> plan, reading only."""
     settings, aws = deps.settings, deps.aws
+    now = deps.clock()
     endpoint = aws.read_endpoint(name)
     if endpoint is None:
-        return _forget(name, deps)
+        return Evaluation(name, now)
     tags = aws.read_tags(endpoint.arn)
-    now = deps.clock()
     profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)
     try:
         desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=aws.instance_hardware)
     except ConfigError as exc:
+        return Evaluation(name, now, endpoint, tags, error=exc)
+    if not endpoint.in_service:
+        return Evaluation(name, now, endpoint, tags, desired)
+    actual = aws.read_state(endpoint, settings.name_prefix)
+    return Evaluation(name, now, endpoint, tags, desired, None, actual, plan(desired.spec, actual, now))
+
+
+def _reconcile(name: str, deps: Deps) -> Outcome:
+    settings, aws = deps.settings, deps.aws
+    found = evaluate(name, deps)
+    endpoint, tags, desired, planned, now = found.endpoint, found.tags, found.desired, found.plan, found.now
+    if endpoint is None:
+        return _forget(name, deps)
+    if found.error is not None:
         outcome = Outcome(
-            name, Status.REJECTED, "invalid configuration: nothing written", errors=exc.problems, warnings=exc.warnings
+            name,
+            Status.REJECTED,
+            "invalid configuration: nothing written",
+            errors=found.error.problems,
+            warnings=found.error.warnings,
         )
         return _with_status_tags(outcome, tags, endpoint.arn, deps)
-    if not endpoint.in_service:
+    assert desired is not None  # valid configuration
+    if found.actual is None:
         return Outcome(name, Status.SKIPPED, f"endpoint is {endpoint.status}, not InService", warnings=desired.warnings)
 
-    actual = aws.read_state(endpoint, settings.name_prefix)
-    planned = plan(desired.spec, actual, now)
     done_status = Status.APPLIED if desired.spec.enabled else Status.DISABLED
     if settings.dry_run:
         status, writes, reason = Status.DRY_RUN, 0, f"dry run: {len(planned.actions)} action(s) planned, none written"
