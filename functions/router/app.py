@@ -6,6 +6,7 @@ import os
 from functools import cache
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from autoscaler.aws import Aws
@@ -27,4 +28,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     routing = route(event, settings, aws)  # TemporaryError propagates: Lambda retries, then the failed-events queue
     sent = enqueue(aws, queue_url, routing.event_id, routing.requests())
     (logger.warning if routing.unknown else logger.info)("routed", extra={**routing.to_dict(), "sent": sent})
+    metrics.add_metric(name="RoutedEndpoints", unit=MetricUnit.Count, value=sent)
     return routing.to_dict()

@@ -116,3 +116,48 @@ def world(library_aws: Aws) -> Iterator[World]:
         finally:
             for client in library_aws.clients:
                 client.meta.events.unregister("before-call", counter._count)
+
+
+# --- the router and the sweep: the FIFO reconcile queue -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One reconcile request on the FIFO queue, with the ids SQS keeps."""
+
+    endpoint: str
+    trigger: str
+    group: str
+    deduplication_id: str
+
+
+@pytest.fixture
+def reconcile_queue(world: World) -> str:
+    """The FIFO reconcile queue as template.yaml declares it: no content-based deduplication (the sender gives ids)."""
+    return str(
+        world.sqs.create_queue(
+            QueueName="reconcile.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"}
+        )["QueueUrl"]
+    )
+
+
+def queued(world: World, queue_url: str) -> list[Queued]:
+    """Every request on the queue (received once each, left in flight), in receive order."""
+    found: list[Queued] = []
+    while True:
+        messages = world.sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            body = json.loads(message["Body"])
+            attributes = message["Attributes"]
+            found.append(
+                Queued(
+                    body["endpoint"],
+                    body["trigger"],
+                    attributes["MessageGroupId"],
+                    attributes["MessageDeduplicationId"],
+                )
+            )
