@@ -218,6 +218,42 @@ def _cron_last_fired(cron: Cron, horizon: datetime, zone: ZoneInfo) -> datetime 
     return None
 
 
+def next_run(action: ScheduledAction, now: datetime) -> datetime | None:
+    """When `action` fires next after `now`, in its own time zone; None if never (ended, past at(), unknown rate)."""
+    zone = parse_timezone(action.timezone)
+    after = now if action.start is None else max(now, action.start - timedelta(microseconds=1))
+    expression = action.schedule
+    upcoming: datetime | None = None
+    if at := _AT.fullmatch(expression):
+        local = datetime.strptime(at.group(1), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=zone)
+        upcoming = local if local.astimezone(UTC) > after else None
+    elif rate := _RATE.fullmatch(expression):
+        every = timedelta(seconds=int(rate.group(1)) * _UNIT_SECONDS[rate.group(2).rstrip("s")])
+        start = action.start
+        if start is not None:
+            steps = max(0, (after - start) // every + 1) if after >= start else 0
+            upcoming = (start + every * steps).astimezone(zone)
+    elif cron := _CRON.fullmatch(expression):
+        upcoming = _cron_next(parse_cron(cron.group(1)), after, zone)
+    if upcoming is None or (action.end is not None and upcoming.astimezone(UTC) > action.end):
+        return None
+    return upcoming
+
+
+def _cron_next(cron: Cron, after: datetime, zone: ZoneInfo) -> datetime | None:
+    local_after = after.astimezone(zone)
+    for ahead in range(LOOKBACK_DAYS):
+        day = local_after.date() + timedelta(days=ahead)
+        if not cron.day_matches(day):
+            continue
+        for hour in sorted(cron.hours):
+            for minute in sorted(cron.minutes):
+                moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                if moment.astimezone(UTC) > after:
+                    return moment
+    return None
+
+
 def desired_bounds(
     actions: tuple[ScheduledAction, ...], min_capacity: int, max_capacity: int, now: datetime
 ) -> tuple[int, int, ScheduledAction | None]:

@@ -1,0 +1,3 @@
+from autoscaler_cli.main import cli
+
+cli()

@@ -1,0 +1,124 @@
+"""`validate`: offline checks of tags and a profile, and the warnings for valid but risky configurations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from autoscaler.constants import METRIC_CONCURRENT_REQUESTS_HIGH_RES
+from autoscaler.errors import ConfigError, Problem
+from autoscaler.profiles import Profile, parse_profile
+from autoscaler.settings import Settings
+from autoscaler.sources import desire
+from autoscaler.spec import EndpointSpec, PredefinedMetric, VariantKind
+from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.tags import ProfileRef
+
+# The profile the stack creates with its default parameters (template.yaml DefaultProfileParameter): what tags are
+# checked against offline when no profile file is given.
+STACK_DEFAULT_PROFILE = '{"version":1,"min":1,"max":4,"target_tracking":[{"metric":"invocations","target":70}]}'
+HIGH_RESOLUTION_COOLDOWN = 60  # seconds: past this, a 10-second metric scales out no faster than a 1-minute one
+
+
+@dataclass(frozen=True)
+class Validation:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    spec: EndpointSpec | None
+
+
+def tag_arguments(pairs: Sequence[str], prefix: str) -> dict[str, str]:
+    """`key=value` arguments; keys without the prefix get it (`max=4` is `autoscaling:max=4`)."""
+    tags = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"{pair!r}: expected key=value")
+        tags[key if key.startswith(f"{prefix}:") else f"{prefix}:{key}"] = value
+    return tags
+
+
+def validate(
+    tags: Mapping[str, str],
+    profile_text: str | None,
+    profile_name: str,
+    settings: Settings,
+    variants: Sequence[str],
+    instance_type: str,
+    hardware: Callable[[str], Hardware | None],
+    production: bool,
+) -> Validation:
+    """Tags (opted in unless they say otherwise) and/or a profile file, checked as the controller would."""
+    text = (
+        STACK_DEFAULT_PROFILE if profile_text is None and f"{settings.tag_prefix}:profile" not in tags else profile_text
+    )
+    profile: Profile | None = None
+    if text is not None:
+        try:
+            profile = parse_profile(text, f"profile {profile_name}")
+        except ConfigError as exc:
+            return Validation(exc.problems, (), None)
+    enabled_key = f"{settings.tag_prefix}:enabled"
+    effective = {enabled_key: "true", **tags}
+    endpoint = EndpointInfo(
+        "endpoint",
+        "arn:aws:sagemaker:::endpoint/endpoint",
+        "InService",
+        "config",
+        tuple(VariantInfo(v, VariantKind.INSTANCE, instance_type) for v in variants),
+    )
+
+    def load(ref: ProfileRef) -> Profile:
+        if profile is None:
+            raise ConfigError([Problem(f"profile {ref.name}", "not given: pass --profile-file to check it")])
+        return profile
+
+    try:
+        desired = desire(endpoint, effective, settings, profiles=load, hardware=hardware)
+    except ConfigError as exc:
+        return Validation(exc.problems, exc.warnings, None)
+    return Validation((), (*desired.warnings, *risks(desired.spec, production)), desired.spec)
+
+
+def risks(spec: EndpointSpec, production: bool) -> list[Problem]:
+    """Valid but risky: each warning says why."""
+    found = []
+    for variant in spec.variants:
+        where = f"variant {variant.variant}"
+        if production and variant.min_capacity < 2:
+            found.append(
+                Problem(
+                    where,
+                    f"min {variant.min_capacity} on a production endpoint: AWS recommends at least two "
+                    "instances so that SageMaker can spread them across Availability Zones",
+                )
+            )
+        for policy in variant.policies:
+            if policy.scale_in_cooldown < policy.scale_out_cooldown:
+                found.append(
+                    Problem(
+                        f"{where} policy {policy.metric_key}",
+                        f"scale-in cooldown {policy.scale_in_cooldown}s is "
+                        f"shorter than scale-out {policy.scale_out_cooldown}s: capacity may flap",
+                    )
+                )
+            high_res = policy.metric == PredefinedMetric(METRIC_CONCURRENT_REQUESTS_HIGH_RES)
+            if high_res and policy.scale_out_cooldown > HIGH_RESOLUTION_COOLDOWN:
+                found.append(
+                    Problem(
+                        f"{where} policy {policy.metric_key}",
+                        f"a high-resolution metric with a "
+                        f"{policy.scale_out_cooldown}s scale-out cooldown throws its 10-second speed away",
+                    )
+                )
+        for action in variant.schedules:
+            lo, hi = action.min_capacity, action.max_capacity
+            if (lo is not None and lo > variant.max_capacity) or (hi is not None and hi < variant.min_capacity):
+                found.append(
+                    Problem(
+                        f"{where} schedule {action.name}",
+                        f"sets bounds {lo}..{hi} that contradict the target's "
+                        f"{variant.min_capacity}..{variant.max_capacity}",
+                    )
+                )
+    return found

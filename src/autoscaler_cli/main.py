@@ -1,0 +1,511 @@
+"""sagemaker-autoscaler: the operator's CLI.
+
+Every command talks to real AWS (the standard credential chain, ``--region``, ``--profile``) or to any emulator
+(``--endpoint-url`` or ``AWS_ENDPOINT_URL``), except ``validate``, which is offline. The controller's settings come
+from the same environment variables as the stack's functions (TAG_PREFIX, PROFILE_PREFIX, NAME_PREFIX,
+MAX_CAPACITY_CEILING, ...), or the options of the same names.
+
+Exit codes: 0 done; 1 a configuration was rejected, a request refused, or validation failed; 2 usage error;
+3 AWS failed (throttled, unreachable, denied).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import boto3
+import click
+from botocore.exceptions import BotoCoreError, ClientError
+
+from autoscaler.actions import Action
+from autoscaler.aws import Aws
+from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
+from autoscaler.errors import AutoscalerError, SettingsError
+from autoscaler.planner import plan
+from autoscaler.reconciler import Deps, Evaluation, evaluate, reconcile_endpoint
+from autoscaler.schedules import next_run
+from autoscaler.settings import Settings
+from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric
+from autoscaler.state import Hardware, PolicyState
+from autoscaler_cli import checks
+from autoscaler_cli.render import Output, actions_json, problems_json
+
+EXIT_REJECTED = 1
+EXIT_AWS = 3
+
+
+@dataclass
+class App:
+    """What every command gets: settings, output, and AWS made on first use (validate never makes it)."""
+
+    settings: Settings
+    out: Output
+    make_aws: Callable[[], Aws]
+    _aws: Aws | None = None
+
+    @property
+    def aws(self) -> Aws:
+        if self._aws is None:
+            self._aws = self.make_aws()
+        return self._aws
+
+    def deps(self, **overrides: Any) -> Deps:
+        return Deps(replace(self.settings, **overrides) if overrides else self.settings, self.aws)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--endpoint-url", envvar="AWS_ENDPOINT_URL", help="An AWS emulator (moto_server) instead of AWS.")
+@click.option("--region", envvar="AWS_REGION", help="AWS region (default: the credential chain's).")
+@click.option("--profile", "aws_profile", envvar="AWS_PROFILE", help="AWS named profile.")
+@click.option("--json", "as_json", is_flag=True, help="Machine output: JSON on stdout.")
+@click.option("--tag-prefix", envvar="TAG_PREFIX", help="Tag prefix (stack parameter TagPrefix).")
+@click.option("--name-prefix", envvar="NAME_PREFIX", help="Owned-name prefix (stack parameter NamePrefix).")
+@click.option("--profile-prefix", envvar="PROFILE_PREFIX", help="SSM profile prefix (stack parameter ProfilePrefix).")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    endpoint_url: str | None,
+    region: str | None,
+    aws_profile: str | None,
+    as_json: bool,
+    tag_prefix: str | None,
+    name_prefix: str | None,
+    profile_prefix: str | None,
+) -> None:
+    """Keep SageMaker endpoint autoscaling equal to tags and SSM profiles."""
+    try:
+        settings = Settings.from_env()
+        settings = replace(
+            settings,
+            tag_prefix=tag_prefix or settings.tag_prefix,
+            name_prefix=name_prefix or settings.name_prefix,
+            profile_prefix=profile_prefix or settings.profile_prefix,
+        )
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    def make_aws() -> Aws:
+        session = boto3.session.Session(profile_name=aws_profile, region_name=region)
+        return Aws.create(session, endpoint_url=endpoint_url, max_attempts=settings.max_attempts)
+
+    ctx.obj = App(settings, Output(as_json), make_aws)
+
+
+def main() -> None:
+    """The console script: AWS failures become exit code 3 with the reason, not a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (ClientError, BotoCoreError, AutoscalerError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_AWS)
+
+
+def _fail(code: int) -> NoReturn:
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------------------------------- validate
+
+
+@cli.command()
+@click.argument("tags", nargs=-1)
+@click.option("--tags-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="key=value per line.")
+@click.option("--profile-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSON or YAML.")
+@click.option("--variant", "variants", multiple=True, default=("AllTraffic",), show_default=True)
+@click.option("--instance-type", default="ml.m5.large", show_default=True)
+@click.option("--vcpus", type=int, help="vCPUs of the instance type (for cpu targets; offline).")
+@click.option("--gpus", type=int, default=0, help="GPUs of the instance type (for gpu targets; offline).")
+@click.option("--production", is_flag=True, help="Warn about settings that are risky in production.")
+@pass_app
+def validate(
+    app: App,
+    tags: tuple[str, ...],
+    tags_file: Path | None,
+    profile_file: Path | None,
+    variants: tuple[str, ...],
+    instance_type: str,
+    vcpus: int | None,
+    gpus: int,
+    production: bool,
+) -> None:
+    """Check TAGS (key=value, prefix optional) and/or a profile file offline: every problem with its source."""
+    lines = [*(tags_file.read_text().splitlines() if tags_file else ()), *tags]
+    pairs = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    try:
+        parsed = checks.tag_arguments(pairs, app.settings.tag_prefix)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if profile_file is not None and f"{app.settings.tag_prefix}:profile" not in parsed:
+        parsed[f"{app.settings.tag_prefix}:profile"] = profile_file.stem
+    hardware = Hardware(vcpus, gpus) if vcpus else None
+    result = checks.validate(
+        parsed,
+        profile_file.read_text() if profile_file else None,
+        profile_file.stem if profile_file else "default",
+        app.settings,
+        variants,
+        instance_type,
+        lambda _: hardware,
+        production,
+    )
+    if app.out.as_json:
+        app.out.json(
+            {
+                "valid": not result.errors,
+                "errors": problems_json(result.errors),
+                "warnings": problems_json(result.warnings),
+            }
+        )
+    else:
+        app.out.problems("Errors", result.errors, "bold red")
+        app.out.problems("Warnings", result.warnings, "yellow")
+        if not result.errors and result.spec is not None:
+            for variant in result.spec.variants:
+                app.out.line(
+                    f"valid: {variant.variant} {variant.min_capacity}..{variant.max_capacity}, "
+                    f"{len(variant.policies)} target-tracking, {len(variant.step_policies)} step, "
+                    f"{len(variant.schedules)} scheduled",
+                    style="green",
+                )
+    if result.errors:
+        _fail(EXIT_REJECTED)
+
+
+# ---------------------------------------------------------------------------------------------------- plan / apply
+
+
+@cli.command("plan")
+@click.argument("endpoints", nargs=-1, required=True)
+@pass_app
+def plan_command(app: App, endpoints: tuple[str, ...]) -> None:
+    """The actions a reconcile of ENDPOINTS would take, with reasons; nothing is written."""
+    rejected = False
+    report = []
+    for name in endpoints:
+        found = evaluate(name, app.deps())
+        rejected |= found.error is not None
+        report.append(_evaluation_json(found))
+        if not app.out.as_json:
+            _show_evaluation(app.out, found)
+    if app.out.as_json:
+        app.out.json(report)
+    if rejected:
+        _fail(EXIT_REJECTED)
+
+
+@cli.command()
+@click.argument("endpoints", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="Plan and report without writing.")
+@pass_app
+def apply(app: App, endpoints: tuple[str, ...], dry_run: bool) -> None:
+    """Reconcile ENDPOINTS now."""
+    outcomes = [reconcile_endpoint(name, app.deps(dry_run=dry_run or app.settings.dry_run)) for name in endpoints]
+    if app.out.as_json:
+        app.out.json([o.to_dict() for o in outcomes])
+    else:
+        for outcome in outcomes:
+            app.out.line(f"{outcome.endpoint}: {outcome.status} - {outcome.reason}", style="bold")
+            app.out.actions("Actions", outcome.actions)
+            app.out.problems("Errors", outcome.errors, "bold red")
+            app.out.problems("Warnings", outcome.warnings, "yellow")
+            for note in outcome.notes:
+                app.out.line(f"note: {note}")
+    if any(o.status == "rejected" for o in outcomes):
+        _fail(EXIT_REJECTED)
+
+
+def _evaluation_json(found: Evaluation) -> dict[str, Any]:
+    return {
+        "endpoint": found.name,
+        "exists": found.endpoint is not None,
+        "status": found.endpoint.status if found.endpoint else None,
+        "valid": found.error is None,
+        "errors": problems_json(found.error.problems) if found.error else [],
+        "warnings": problems_json(
+            found.error.warnings if found.error else found.desired.warnings if found.desired else ()
+        ),
+        "actions": actions_json(found.plan.actions),
+        "notes": list(found.plan.notes),
+    }
+
+
+def _show_evaluation(out: Output, found: Evaluation) -> None:
+    if found.endpoint is None:
+        out.line(f"{found.name}: endpoint does not exist", style="yellow")
+        return
+    if found.error is not None:
+        out.line(f"{found.name}: rejected - nothing would be written", style="bold red")
+        out.problems("Errors", found.error.problems, "bold red")
+        return
+    if found.actual is None:
+        out.line(f"{found.name}: endpoint is {found.endpoint.status}; planned when InService", style="yellow")
+        return
+    summary = f"{len(found.plan.actions)} action(s)" if found.plan.actions else "nothing to do"
+    out.line(f"{found.name}: {summary}", style="bold")
+    out.actions(f"Plan for {found.name}", found.plan.actions)
+    for note in found.plan.notes:
+        out.line(f"note: {note}")
+    if found.desired:
+        out.problems("Warnings", found.desired.warnings, "yellow")
+
+
+# ---------------------------------------------------------------------------------------------------- status
+
+
+@cli.command()
+@click.argument("endpoints", nargs=-1)
+@pass_app
+def status(app: App, endpoints: tuple[str, ...]) -> None:
+    """Bounds, instances, policies, scheduled actions (next run in their own time zone) and drift per endpoint."""
+    names = endpoints or _opted_in(app)
+    report = [_status(app, evaluate(name, app.deps())) for name in names]
+    if app.out.as_json:
+        app.out.json(report)
+        return
+    if not report:
+        app.out.line("no opted-in endpoints")
+    for entry in report:
+        _show_status(app.out, entry)
+
+
+def _opted_in(app: App) -> tuple[str, ...]:
+    key = f"{app.settings.tag_prefix}:enabled"
+    tagged = {arn.rsplit("/", 1)[-1] for arn, tags in app.aws.read_tagged_endpoints(key) if tags.get(key) == "true"}
+    return tuple(sorted(n for n in app.aws.list_endpoint_names() if n.lower() in tagged))
+
+
+def _status(app: App, found: Evaluation) -> dict[str, Any]:
+    endpoint = found.endpoint
+    prefix = app.settings.tag_prefix
+    entry: dict[str, Any] = {
+        "endpoint": found.name,
+        "status": endpoint.status if endpoint else "missing",
+        "state": _state_word(found),
+        "last_outcome": found.tags.get(f"{prefix}:status"),
+        "last_reason": found.tags.get(f"{prefix}:status-reason"),
+        "errors": problems_json(found.error.problems) if found.error else [],
+        "pending": actions_json(found.plan.actions),
+        "variants": [],
+    }
+    if endpoint is None:
+        return entry
+    actual = found.actual or app.aws.read_state(endpoint, app.settings.name_prefix)
+    for variant in endpoint.variants:
+        target = next((t for t in actual.targets if t.key.resource_id.endswith(f"/variant/{variant.name}")), None)
+        entry["variants"].append(
+            {
+                "variant": variant.name,
+                "kind": str(variant.kind),
+                "instance_type": variant.instance_type,
+                "instances": variant.current_count,
+                "bounds": [target.min_capacity, target.max_capacity] if target else None,
+                "suspended": target.suspended.describe() if target else None,
+                "policies": [_policy_json(p) for p in target.policies] if target else [],
+                "schedules": [
+                    {
+                        "name": s.action.name,
+                        "schedule": s.action.schedule,
+                        "timezone": s.action.timezone,
+                        "next_run": _iso(next_run(s.action, found.now)),
+                        "min": s.action.min_capacity,
+                        "max": s.action.max_capacity,
+                        "owner": "controller" if s.owned else "hand-made",
+                    }
+                    for s in target.schedules
+                ]
+                if target
+                else [],
+            }
+        )
+    entry["alarms"] = [a.name for a in actual.alarms]
+    return entry
+
+
+def _state_word(found: Evaluation) -> str:
+    if found.endpoint is None:
+        return "endpoint missing"
+    if found.error is not None:
+        return "rejected"
+    if found.actual is None:
+        return f"waiting ({found.endpoint.status})"
+    if found.desired is not None and not found.desired.spec.enabled:
+        return "not managed"
+    return f"{len(found.plan.actions)} change(s) pending" if found.plan.actions else "in sync"
+
+
+def _policy_json(policy: PolicyState) -> dict[str, Any]:
+    metric, target = "", None
+    if policy.target_tracking is not None:
+        target = policy.target_tracking.target
+        metric = _metric_name(policy.target_tracking.metric)
+    return {
+        "name": policy.name,
+        "type": policy.policy_type,
+        "metric": metric,
+        "target": target,
+        "owner": "controller" if policy.owned else "hand-made",
+    }
+
+
+def _metric_name(metric: PredefinedMetric | CustomMetric | MetricMath) -> str:
+    if isinstance(metric, PredefinedMetric):
+        return metric.metric_type
+    if isinstance(metric, CustomMetric):
+        return f"{metric.namespace} {metric.name}"
+    return next((q.expression or "" for q in metric.queries if q.return_data), "metric math")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _show_status(out: Output, entry: dict[str, Any]) -> None:
+    last = f"; last outcome {entry['last_outcome']}" if entry["last_outcome"] else ""
+    out.line(f"{entry['endpoint']} ({entry['status']}): {entry['state']}{last}", style="bold")
+    if not entry["variants"]:
+        return
+    out.table(
+        "Variants",
+        ("variant", "kind", "instance type", "instances", "bounds", "suspended"),
+        (
+            (
+                v["variant"],
+                v["kind"],
+                v["instance_type"],
+                v["instances"],
+                f"{v['bounds'][0]}..{v['bounds'][1]}" if v["bounds"] else "not registered",
+                v["suspended"],
+            )
+            for v in entry["variants"]
+        ),
+    )
+    policies = [(v["variant"], p) for v in entry["variants"] for p in v["policies"]]
+    if policies:
+        out.table(
+            "Policies",
+            ("variant", "policy", "type", "metric", "target", "owner"),
+            ((v, p["name"], p["type"], p["metric"], p["target"], p["owner"]) for v, p in policies),
+        )
+    schedules = [(v["variant"], s) for v in entry["variants"] for s in v["schedules"]]
+    if schedules:
+        out.table(
+            "Scheduled actions",
+            ("variant", "name", "schedule", "time zone", "next run (local)", "min..max", "owner"),
+            (
+                (
+                    v,
+                    s["name"],
+                    s["schedule"],
+                    s["timezone"],
+                    s["next_run"] or "-",
+                    f"{s['min']}..{s['max']}",
+                    s["owner"],
+                )
+                for v, s in schedules
+            ),
+        )
+    if entry["errors"]:
+        out.table("Errors", ("source", "problem"), ((e["source"], e["message"]) for e in entry["errors"]))
+    if entry["pending"]:
+        out.table(
+            "Pending",
+            ("action", "subject", "reason"),
+            ((a["action"], a["subject"], a["reason"]) for a in entry["pending"]),
+        )
+
+
+# ---------------------------------------------------------------------------------------------------- capacity
+
+
+@cli.command("set-capacity")
+@click.argument("endpoint")
+@click.argument("variant")
+@click.argument("count", type=int)
+@click.option("--hold", help="Keep COUNT as a floor on min for this long (30m, 2h, 1d).")
+@pass_app
+def set_capacity_command(app: App, endpoint: str, variant: str, count: int, hold: str | None) -> None:
+    """Set VARIANT's instance count now, clamped to its bounds; without --hold target tracking may move it back."""
+    try:
+        request = CapacityRequest.parse({"endpoint": endpoint, "variant": variant, "count": count, "hold": hold})
+    except CapacityRequestError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = set_capacity(
+        request, app.aws, app.settings.tag_prefix, app.settings.max_capacity_ceiling, datetime.now(UTC)
+    )
+    if app.out.as_json:
+        app.out.json(result.to_dict())
+    else:
+        app.out.line(
+            f"{result.endpoint}/{result.variant}: {result.status} - {result.message}",
+            style="bold red" if result.status == "refused" else "bold",
+        )
+    if result.status == "refused":
+        _fail(EXIT_REJECTED)
+
+
+# ---------------------------------------------------------------------------------------------------- release
+
+
+@cli.command()
+@click.argument("endpoints", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Show what would be removed.")
+@pass_app
+def release(app: App, endpoints: tuple[str, ...], dry_run: bool) -> None:
+    """Remove everything the controller owns on ENDPOINTS (default: every endpoint it owns something on).
+
+    For uninstalling, before changing NamePrefix or TagPrefix, or before an endpoint update that changes an autoscaled
+    variant's instance type. A still-opted-in endpoint is configured again by its next reconcile: remove the opt-in
+    tag, or the stack, first.
+    """
+    names = endpoints or _owners(app)
+    report = []
+    for name in names:
+        actions = _release_plan(app, name)
+        if not dry_run:
+            arns: dict[str, str] = {}
+            for action in actions:
+                app.aws.apply(action, arns)
+        report.append({"endpoint": name, "actions": actions_json(actions), "written": not dry_run})
+        if not app.out.as_json:
+            verb = "would remove" if dry_run else "removed"
+            app.out.line(
+                f"{name}: {verb} {len(actions)} item(s)" if actions else f"{name}: nothing owned", style="bold"
+            )
+            app.out.actions(f"Release {name}", actions)
+    if app.out.as_json:
+        app.out.json(report)
+
+
+def _release_plan(app: App, name: str) -> Sequence[Action]:
+    endpoint = app.aws.read_endpoint(name)
+    if endpoint is None:
+        from autoscaler.actions import DeleteAlarms
+
+        alarms = app.aws.read_owned_alarms(app.settings.name_prefix, name)
+        return [DeleteAlarms(reason="release: endpoint gone", names=alarms)] if alarms else []
+    actual = app.aws.read_state(endpoint, app.settings.name_prefix)
+    return plan(EndpointSpec(name), actual, datetime.now(UTC)).actions
+
+
+def _owners(app: App) -> tuple[str, ...]:
+    from autoscaler.sweep import group_namespace
+
+    namespace = group_namespace(app.aws.read_namespace(app.settings.name_prefix), app.settings.name_prefix)
+    return tuple(sorted(namespace.owners()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,155 @@
+"""The real console script, in a subprocess, against the project's moto_server launcher over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from localaws.seed import VariantSeed, create_endpoint
+from localaws.server import LocalAws
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(sys.executable).parent / "sagemaker-autoscaler"
+PROFILES = "/sagemaker-autoscaler/profiles"
+DEFAULT = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": "invocations", "target": 70}]}
+BERLIN = {
+    **DEFAULT,
+    "schedules": [
+        {"name": "peak", "schedule": "cron(0 8 ? * MON-FRI *)", "timezone": "Europe/Berlin", "min": 2},
+        {"name": "night", "schedule": "cron(0 20 ? * MON-FRI *)", "timezone": "Europe/Berlin", "min": 1},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[LocalAws]:
+    with LocalAws() as aws:
+        yield aws
+
+
+@pytest.fixture
+def aws(local: LocalAws) -> LocalAws:
+    local.reset()
+    local.client("ssm").put_parameter(Name=f"{PROFILES}/default", Value=json.dumps(DEFAULT), Type="String")
+    return local
+
+
+def run(local: LocalAws | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT")}
+    if local is not None:
+        env["AWS_ENDPOINT_URL"] = local.endpoint_url
+    env["AWS_MAX_ATTEMPTS"] = "1"
+    env["COLUMNS"] = "200"
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120, check=False
+    )
+
+
+def seed(aws: LocalAws, name: str, tags: dict[str, str], instance_type: str = "ml.m5.large") -> None:
+    create_endpoint(aws.client("sagemaker"), name, (VariantSeed("AllTraffic", instance_type),), tags)
+
+
+def test_plan_apply_plan_then_a_profile_edit_shows_exactly_the_difference(aws: LocalAws) -> None:
+    ssm = aws.client("ssm")
+    ssm.put_parameter(Name=f"{PROFILES}/berlin", Value=json.dumps(BERLIN), Type="String")
+    seed(aws, "ep", {"autoscaling:enabled": "true", "autoscaling:profile": "berlin"})
+
+    first = run(aws, "plan", "ep")
+    assert first.returncode == 0, first.stderr
+    assert "RegisterTarget" in first.stdout
+    assert "PutScheduledAction" in first.stdout
+
+    applied = run(aws, "apply", "ep")
+    assert applied.returncode == 0, applied.stderr
+    assert "applied" in applied.stdout
+    again = run(aws, "--json", "plan", "ep")
+    assert json.loads(again.stdout)[0]["actions"] == []
+
+    ssm.put_parameter(
+        Name=f"{PROFILES}/berlin",
+        Value=json.dumps({**BERLIN, "target_tracking": [{"metric": "invocations", "target": 90}]}),
+        Type="String",
+        Overwrite=True,
+    )
+    edited = json.loads(run(aws, "--json", "plan", "ep").stdout)[0]
+    assert [(a["action"], a["subject"]) for a in edited["actions"]] == [
+        ("PutTargetTrackingPolicy", "endpoint/ep/variant/AllTraffic autoscaler-AllTraffic-invocations")
+    ]
+
+
+def test_status_shows_next_runs_in_their_own_time_zone_and_json_parses(aws: LocalAws) -> None:
+    aws.client("ssm").put_parameter(Name=f"{PROFILES}/berlin", Value=json.dumps(BERLIN), Type="String")
+    seed(aws, "ep", {"autoscaling:enabled": "true", "autoscaling:profile": "berlin"})
+    assert run(aws, "apply", "ep").returncode == 0
+    result = run(aws, "--json", "status", "ep")
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(result.stdout)
+    assert entry["state"] == "in sync"
+    (variant,) = entry["variants"]
+    runs = {s["name"]: s["next_run"] for s in variant["schedules"]}
+    assert set(runs) == {"autoscaler-AllTraffic-peak", "autoscaler-AllTraffic-night"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT08:00:00\+0[12]:00", runs["autoscaler-AllTraffic-peak"])
+    human = run(aws, "status")  # every opted-in endpoint
+    assert "Scheduled actions" in human.stdout
+    assert "Europe/Berlin" in human.stdout
+
+
+def test_rejected_configuration_exits_one_and_names_the_tag(aws: LocalAws) -> None:
+    seed(aws, "ep", {"autoscaling:enabled": "true", "autoscaling:max": "lots"})
+    result = run(aws, "apply", "ep")
+    assert result.returncode == 1
+    assert "autoscaling:max" in result.stdout
+
+
+def test_set_capacity_and_release(aws: LocalAws) -> None:
+    seed(aws, "ep", {"autoscaling:enabled": "true"})
+    assert run(aws, "apply", "ep").returncode == 0
+    capacity = run(aws, "--json", "set-capacity", "ep", "AllTraffic", "3", "--hold", "1h")
+    answer = json.loads(capacity.stdout)
+    assert (answer["status"], answer["count"]) == ("updated", 3)
+    assert answer["hold"].startswith("3@")
+    refused = run(aws, "set-capacity", "ep", "Nope", "3")
+    assert refused.returncode == 1
+    released = run(aws, "--json", "release")
+    assert [a["action"] for a in json.loads(released.stdout)[0]["actions"]] == ["DeregisterTarget"]
+    targets = aws.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="sagemaker")
+    assert targets["ScalableTargets"] == []
+
+
+def test_aws_failure_exits_three_without_a_traceback() -> None:
+    result = run(None, "--endpoint-url", "http://127.0.0.1:9", "plan", "ep")
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error:")
+
+
+README = (ROOT / "README.md").read_text()
+EXAMPLES = re.findall(r"```(?:yaml|json)\n# rejected: ([^\n]+)\n(.*?)```", README, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize(("expected", "body"), EXAMPLES[:3], ids=[e[0][:40] for e in EXAMPLES[:3]])
+def test_validate_rejects_the_readme_examples_offline(tmp_path: Path, expected: str, body: str) -> None:
+    profile = tmp_path / "bad.yaml"
+    profile.write_text(body)
+    result = run(None, "--json", "validate", "--profile-file", str(profile))
+    assert result.returncode == 1
+    errors: list[dict[str, Any]] = json.loads(result.stdout)["errors"]
+    assert expected in [f"{e['source']}: {e['message']}" for e in errors]
+
+
+def test_validate_tags_offline() -> None:
+    bad = run(None, "validate", "mxa=3")
+    assert bad.returncode == 1
+    assert "did you mean 'max'" in bad.stdout
+    good = run(None, "validate", "max=6", "target-cpu=70", "--instance-type", "ml.m5.xlarge", "--vcpus", "4")
+    assert good.returncode == 0, good.stdout
