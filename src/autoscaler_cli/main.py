@@ -12,6 +12,7 @@ Exit codes: 0 done; 1 a configuration was rejected, a request refused, or valida
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -32,11 +33,13 @@ from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric
 from autoscaler.state import Hardware, PolicyState
+from autoscaler.update import plan_update
 from autoscaler_cli import checks
 from autoscaler_cli.render import Output, actions_json, problems_json
 
 EXIT_REJECTED = 1
 EXIT_AWS = 3
+POLL_SECONDS = 15
 
 
 @dataclass
@@ -454,6 +457,64 @@ def set_capacity_command(app: App, endpoint: str, variant: str, count: int, hold
         )
     if result.status == "refused":
         _fail(EXIT_REJECTED)
+
+
+# ---------------------------------------------------------------------------------------------------- update
+
+
+@cli.command("update-endpoint")
+@click.argument("endpoint")
+@click.argument("config")
+@click.option("--retain-all-variant-properties", is_flag=True, help="Keep current instance counts and weights.")
+@click.option("--force", is_flag=True, help="Also when deregistering deletes hand-made policies or schedules.")
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for InService, then re-apply.")
+@click.option("--timeout", type=int, default=3600, show_default=True, help="Seconds to wait for InService.")
+@pass_app
+def update_endpoint(
+    app: App, endpoint: str, config: str, retain_all_variant_properties: bool, force: bool, wait: bool, timeout: int
+) -> None:
+    """Update ENDPOINT to endpoint config CONFIG safely: release the autoscaled variants the update touches (new
+    instance type, or removed), update, and re-apply autoscaling once the endpoint is InService again."""
+    info = app.aws.read_endpoint(endpoint)
+    if info is None or not info.in_service:
+        app.out.line(f"{endpoint}: {'does not exist' if info is None else info.status}; nothing done", style="bold red")
+        _fail(EXIT_REJECTED)
+    current = app.aws.read_endpoint_config(info.config_name)
+    new = app.aws.read_endpoint_config(config)
+    planned = plan_update(
+        endpoint, current, new, app.aws.read_state(info, app.settings.name_prefix), app.settings.name_prefix
+    )
+    for variant, why in planned.touched:
+        app.out.line(f"{variant}: released for the update ({why})")
+    if planned.foreign and not force:
+        app.out.line(
+            f"deregistering would delete hand-made {', '.join(planned.foreign)}: use --force", style="bold red"
+        )
+        _fail(EXIT_REJECTED)
+    for attempt in (1, 2):  # a reconcile may register a target again between release and update: one more try
+        for action in planned.release:
+            app.aws.apply(action)
+        try:
+            app.aws.update_endpoint(endpoint, config, retain_all_variant_properties)
+            break
+        except ClientError as exc:
+            if attempt == 2 or "registered for auto scaling" not in str(exc):
+                raise
+    app.out.line(f"{endpoint}: updating to {config}; reconciles skip it until it is InService", style="bold")
+    if not wait:
+        app.out.line("the IN_SERVICE event (or the next sweep) re-applies autoscaling")
+        return
+    deadline = time.monotonic() + timeout
+    while (info := app.aws.read_endpoint(endpoint)) is not None and not info.in_service:
+        if time.monotonic() > deadline:
+            app.out.line(
+                f"{endpoint}: still {info.status} after {timeout}s; the IN_SERVICE event re-applies", style="yellow"
+            )
+            return
+        time.sleep(POLL_SECONDS)
+    outcome = reconcile_endpoint(endpoint, app.deps())
+    app.out.line(f"{endpoint}: {outcome.status} - {outcome.reason}", style="bold")
+    app.out.actions("Re-applied", outcome.actions)
 
 
 # ---------------------------------------------------------------------------------------------------- release

@@ -225,14 +225,15 @@ def _update_endpoint(
     AWS facts (aws-facts.md, SageMaker; SageMaker API Reference UpdateEndpoint): "Any update on an endpoint that is
     Creating/Updating fails: ValidationException "Cannot update in-progress endpoint ..."";
     "RetainAllVariantProperties keeps current counts". While Updating, DescribeEndpoint still shows the old config
-    and variants; the new ones are in place once the endpoint is InService again. Not modelled: the refusal to
-    change the instance type of, or remove, an autoscaled variant (SageMaker Developer Guide, endpoint-scaling-update).
+    and variants; the new ones are in place once the endpoint is InService again. An update that changes the instance
+    type of, or removes, a variant registered as a scalable target fails (``_reject_autoscaled_variant_changes``).
     """
     _reject_update_in_progress(backend, endpoint_name)
     endpoint = backend.endpoints.get(endpoint_name)
     if endpoint is None:
         raise ValidationError(message=f"Could not find endpoint '{_endpoint_arn(backend, endpoint_name)}'.")
     config = backend.describe_endpoint_config(endpoint_config_name)
+    _reject_autoscaled_variant_changes(backend, endpoint, config)
     variants = endpoint._process_production_variants(config["ProductionVariants"])
     if retain_all_variant_properties:
         current = {variant["VariantName"]: variant for variant in endpoint.production_variants}
@@ -245,6 +246,36 @@ def _update_endpoint(
 
     _begin_transition(endpoint, UPDATING, complete)
     return endpoint.arn
+
+
+def _reject_autoscaled_variant_changes(
+    backend: SageMakerModelBackend, endpoint: FakeEndpoint, new_config: dict[str, Any]
+) -> None:
+    """UpdateEndpoint fails when it would change the instance type of, or remove, an autoscaled variant.
+
+    AWS fact (SageMaker Developer Guide, endpoint-scaling-update): "When you update an endpoint, Application Auto
+    Scaling checks to see whether any of the models on that endpoint are targets for auto scaling. If the update would
+    change the instance type for any model that is a target for auto scaling, the update fails ... Before you update
+    the endpoint, ... deregister the variant as a scalable target". Steps 1 and 7 are needed only for "changing the
+    instance type of a production variant configured for auto scaling" and "removing a production variant configured
+    for auto scaling"; changing the model is allowed. AWS documents no error text: the message here is ours.
+    """
+    autoscaling = applicationautoscaling_backends[backend.account_id][backend.region_name]
+    prefix = f"endpoint/{endpoint.endpoint_name}/variant/"
+    registered = {
+        t.resource_id.removeprefix(prefix)
+        for t in autoscaling.describe_scalable_targets(SAGEMAKER, None, None)
+        if t.resource_id.startswith(prefix)
+    }
+    current = backend.describe_endpoint_config(endpoint.endpoint_config_name)
+    before = {v["VariantName"]: v.get("InstanceType") for v in current["ProductionVariants"]}
+    after = {v["VariantName"]: v.get("InstanceType") for v in new_config["ProductionVariants"]}
+    blocked = sorted(v for v in registered if v not in after or after[v] != before.get(v))
+    if blocked:
+        raise ValidationError(
+            message=f"The variant(s) {blocked} of endpoint {endpoint.endpoint_name} are registered for auto scaling: "
+            "deregister them as scalable targets before changing their instance type or removing them."
+        )
 
 
 def _update_endpoint_response(self: SageMakerResponse) -> ActionResult:

@@ -51,7 +51,13 @@ def run(local: LocalAws | None, *args: str) -> subprocess.CompletedProcess[str]:
     env["AWS_MAX_ATTEMPTS"] = "1"
     env["COLUMNS"] = "200"
     return subprocess.run(
-        [str(SCRIPT), *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120, check=False
+        [str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
     )
 
 
@@ -153,3 +159,34 @@ def test_validate_tags_offline() -> None:
     assert "did you mean 'max'" in bad.stdout
     good = run(None, "validate", "max=6", "target-cpu=70", "--instance-type", "ml.m5.xlarge", "--vcpus", "4")
     assert good.returncode == 0, good.stdout
+
+
+def test_update_endpoint_releases_touched_variants_and_re_applies(aws: LocalAws) -> None:
+    sagemaker = aws.client("sagemaker")
+    seed(aws, "ep", {"autoscaling:enabled": "true"})
+    assert run(aws, "apply", "ep").returncode == 0
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="ep-bigger",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "ep-AllTraffic",
+                "InstanceType": "ml.m5.xlarge",
+                "InitialInstanceCount": 1,
+                "InitialVariantWeight": 1.0,
+            }
+        ],
+    )
+    # SageMaker refuses this update while the variant is autoscaled (the fidelity layer encodes it):
+    with pytest.raises(Exception, match="registered for auto scaling"):
+        sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-bigger")
+
+    result = run(aws, "update-endpoint", "ep", "ep-bigger")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "AllTraffic: released for the update (instance type ml.m5.large -> ml.m5.xlarge)" in result.stdout
+    assert "applied" in result.stdout
+    endpoint = sagemaker.describe_endpoint(EndpointName="ep")
+    assert (endpoint["EndpointStatus"], endpoint["EndpointConfigName"]) == ("InService", "ep-bigger")
+    targets = aws.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="sagemaker")
+    assert [t["ResourceId"] for t in targets["ScalableTargets"]] == ["endpoint/ep/variant/AllTraffic"]
+    assert json.loads(run(aws, "--json", "plan", "ep").stdout)[0]["actions"] == []

@@ -181,6 +181,19 @@ class Aws:
                 self._configs[key] = self.sagemaker.describe_endpoint_config(EndpointConfigName=name)
         return self._configs[key]
 
+    def read_endpoint_config(self, name: str) -> dict[str, Any]:
+        """DescribeEndpointConfig, uncached (for a config an update is about to use)."""
+        with classified(f"DescribeEndpointConfig {name}"):
+            return dict(self.sagemaker.describe_endpoint_config(EndpointConfigName=name))
+
+    def update_endpoint(self, endpoint: str, config: str, retain_all_variant_properties: bool) -> None:
+        with classified(f"UpdateEndpoint {endpoint}"):
+            self.sagemaker.update_endpoint(
+                EndpointName=endpoint,
+                EndpointConfigName=config,
+                RetainAllVariantProperties=retain_all_variant_properties,
+            )
+
     def read_tags(self, arn: str) -> dict[str, str]:
         tags: dict[str, str] = {}
         with classified(f"ListTags {arn}"):
