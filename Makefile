@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements/dev.txt requirements/constraints.txt layer
 
 ## demo: reconcile sample endpoints on an embedded local AWS (moto_server with the fidelity layer)
 demo: $(STAMP)
-	$(BIN)/python -m localaws.demo
+	$(BIN)/sagemaker-autoscaler demo
 
 ## test: lint, type-check, validate and build the SAM application, and the whole test suite
 test: lint typecheck validate build

@@ -274,7 +274,8 @@ def _show_evaluation(out: Output, found: Evaluation) -> None:
 def status(app: App, endpoints: tuple[str, ...]) -> None:
     """Bounds, instances, policies, scheduled actions (next run in their own time zone) and drift per endpoint."""
     names = endpoints or _opted_in(app)
-    report = [_status(app, evaluate(name, app.deps())) for name in names]
+    deps = app.deps()
+    report = [_status_entry(deps, evaluate(name, deps)) for name in names]
     if app.out.as_json:
         app.out.json(report)
         return
@@ -290,9 +291,9 @@ def _opted_in(app: App) -> tuple[str, ...]:
     return tuple(sorted(n for n in app.aws.list_endpoint_names() if n.lower() in tagged))
 
 
-def _status(app: App, found: Evaluation) -> dict[str, Any]:
+def _status_entry(deps: Deps, found: Evaluation) -> dict[str, Any]:
     endpoint = found.endpoint
-    prefix = app.settings.tag_prefix
+    prefix = deps.settings.tag_prefix
     entry: dict[str, Any] = {
         "endpoint": found.name,
         "status": endpoint.status if endpoint else "missing",
@@ -305,7 +306,7 @@ def _status(app: App, found: Evaluation) -> dict[str, Any]:
     }
     if endpoint is None:
         return entry
-    actual = found.actual or app.aws.read_state(endpoint, app.settings.name_prefix)
+    actual = found.actual or deps.aws.read_state(endpoint, deps.settings.name_prefix)
     for variant in endpoint.variants:
         target = next((t for t in actual.targets if t.key.resource_id.endswith(f"/variant/{variant.name}")), None)
         entry["variants"].append(
@@ -350,7 +351,7 @@ def _state_word(found: Evaluation) -> str:
 
 
 def _policy_json(policy: PolicyState) -> dict[str, Any]:
-    metric, target = "", None
+    metric, target = ("alarm -> step adjustments" if policy.step_scaling else ""), None
     if policy.target_tracking is not None:
         target = policy.target_tracking.target
         metric = _metric_name(policy.target_tracking.metric)
@@ -369,6 +370,10 @@ def _metric_name(metric: PredefinedMetric | CustomMetric | MetricMath) -> str:
     if isinstance(metric, CustomMetric):
         return f"{metric.namespace} {metric.name}"
     return next((q.expression or "" for q in metric.queries if q.return_data), "metric math")
+
+
+def _bounds(low: int | None, high: int | None) -> str:
+    return f"{'' if low is None else low}..{'' if high is None else high}"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -457,6 +462,19 @@ def set_capacity_command(app: App, endpoint: str, variant: str, count: int, hold
         )
     if result.status == "refused":
         _fail(EXIT_REJECTED)
+
+
+# ---------------------------------------------------------------------------------------------------- demo
+
+
+@cli.command()
+@click.option("--verbose", is_flag=True, help="Also show the functions' structured logs.")
+@pass_app
+def demo(app: App, verbose: bool) -> None:
+    """Run the controller on an embedded local AWS (no account needed): opt-in, a profile edit, an opt-out."""
+    from autoscaler_cli import demo as demo_module
+
+    demo_module.run(app.out, verbose)
 
 
 # ---------------------------------------------------------------------------------------------------- update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,8 @@ from autoscaler.errors import Problem
 class Output:
     def __init__(self, as_json: bool, console: Console | None = None) -> None:
         self.as_json = as_json
-        self.console = console or Console(highlight=False, soft_wrap=False)
+        # Not a terminal (CI logs, pipes): wide enough that tables do not fold every cell.
+        self.console = console or Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 
     def json(self, data: Any) -> None:
         print(json.dumps(data, indent=2, default=_default, sort_keys=False))

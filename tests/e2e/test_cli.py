@@ -190,3 +190,25 @@ def test_update_endpoint_releases_touched_variants_and_re_applies(aws: LocalAws)
     targets = aws.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="sagemaker")
     assert [t["ResourceId"] for t in targets["ScalableTargets"]] == ["endpoint/ep/variant/AllTraffic"]
     assert json.loads(run(aws, "--json", "plan", "ep").stdout)[0]["actions"] == []
+
+
+def test_demo_runs_the_main_job_and_leaves_no_process_behind() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # no account, no credentials
+    env["COLUMNS"] = "200"
+    process = subprocess.Popen(
+        [str(SCRIPT), "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "autoscaler-AllTraffic-step-overhead-latency" in stdout
+    assert "autoscaler-AllTraffic-weekday-peak" in stdout
+    assert "DeleteScheduledAction" in stdout  # the profile edit's plan
+    assert "fraud-detector (InService): not managed" in stdout
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # nothing of the demo's process group is left

@@ -8,6 +8,7 @@ its owned alarms removed). Temporary AWS failures raise TemporaryError so the qu
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -32,7 +33,8 @@ from autoscaler.state import EndpointInfo, ScalingState
 from autoscaler.tags import expired_holds
 
 logger = Logger(service="sagemaker-autoscaler")
-metrics = Metrics()
+# The stack sets POWERTOOLS_METRICS_NAMESPACE; the default keeps EMF valid where it is not set (CLI, demo).
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "SageMakerAutoscaler"))
 
 
 class Status(StrEnum):
