@@ -24,16 +24,31 @@ class DocumentError(ValueError):
 
 
 def parse_document(text: str) -> Any:
-    size = len(text.encode("utf-8"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise DocumentError(f"not valid UTF-8 text at character {exc.start}") from None
     if size > MAX_DOCUMENT_BYTES:
         raise DocumentError(f"{size} bytes: larger than an SSM parameter can hold ({MAX_DOCUMENT_BYTES})")
-    stripped = text.lstrip()
     try:
-        data = _parse_json(text) if stripped.startswith(("{", "[")) else _parse_yaml(text)
+        data = _parse_json_or_yaml(text) if text.lstrip().startswith(("{", "[")) else _parse_yaml(text)
     except RecursionError:
         raise DocumentError("nested too deeply") from None
     _check_depth(data, 0)
     return data
+
+
+def _parse_json_or_yaml(text: str) -> Any:
+    """JSON first; a YAML flow mapping (`{version: 1}`) is not JSON but is YAML. The JSON error is the one shown."""
+    try:
+        return _parse_json(text)
+    except DocumentError as json_error:
+        if "invalid JSON" not in str(json_error):
+            raise
+        try:
+            return _parse_yaml(text)
+        except DocumentError:
+            raise json_error from None
 
 
 def _parse_json(text: str) -> Any:
@@ -52,6 +67,10 @@ def _parse_json(text: str) -> Any:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except DocumentError:
+        raise
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise DocumentError(f"invalid JSON: {exc}") from None
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -95,7 +114,10 @@ for _tag, _pattern, _first in (
 
 
 def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> int:
-    return int(loader.construct_scalar(node))
+    try:
+        return int(loader.construct_scalar(node))
+    except ValueError as exc:
+        raise DocumentError(f"line {node.start_mark.line + 1}: {exc}") from None
 
 
 def _construct_float(loader: _StrictLoader, node: yaml.ScalarNode) -> float:
@@ -114,6 +136,10 @@ def _parse_yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        position = getattr(exc, "position", None)  # ReaderError (a forbidden character) has a position only
+        if not mark and isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            where = f" at line {line} column {position - text.rfind(chr(10), 0, position)}"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DocumentError(f"invalid YAML{where}: {problem}") from None
 

@@ -25,6 +25,8 @@ from autoscaler.tags import PERCENT_METRICS, TARGET_TAGS, ProfileRef, did_you_me
 PROFILE_VERSION = 1
 MAX_STEPS = 20
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+VARIANT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")  # SageMaker's VariantName pattern
+INT32_MAX = 2**31 - 1  # AAS ScalingAdjustment and MinAdjustmentMagnitude are 32-bit integers
 COMPARISONS = {
     ">=": "GreaterThanOrEqualToThreshold",
     ">": "GreaterThanThreshold",
@@ -188,7 +190,8 @@ class _Reader:
         top = self.mapping(data, "", TOP_FIELDS, required=("version",))
         if top is None:
             return None
-        if "version" in top and top["version"] != PROFILE_VERSION:
+        version = top.get("version")
+        if "version" in top and (type(version) is not int or version != PROFILE_VERSION):
             self.error("version", f"{top['version']!r}: this controller reads version {PROFILE_VERSION}")
         limits_max = None
         if "limits" in top:
@@ -199,7 +202,7 @@ class _Reader:
         if "variants" in top:
             raw = self.mapping(top["variants"], "variants", None)
             for name, body in (raw or {}).items():
-                if not NAME.fullmatch(name):
+                if not VARIANT_NAME.fullmatch(name):
                     self.error(f"variants.{name}", "not a SageMaker variant name")
                     continue
                 scope = self.scope(body, f"variants.{name}.")
@@ -234,14 +237,16 @@ class _Reader:
             return None
         if len(items) > limit:
             self.error(f"{path}{key}", f"{len(items)} entries: AWS allows at most {limit} per scalable target")
-        entries = [entry for i, item in enumerate(items) if (entry := read(item, f"{path}{key}[{i}]")) is not None]
+        read_back = [
+            (i, entry) for i, item in enumerate(items) if (entry := read(item, f"{path}{key}[{i}]")) is not None
+        ]
         seen: set[str] = set()
-        for i, entry in enumerate(entries):
+        for i, entry in read_back:
             name = getattr(entry, unique)
             if name in seen:
                 self.error(f"{path}{key}[{i}]", f"duplicate {'metric' if unique == 'key' else 'name'} {name!r}")
             seen.add(name)
-        return tuple(entries)
+        return tuple(entry for _, entry in read_back)
 
     # ------------------------------------------------------------ entries
 
@@ -338,7 +343,7 @@ class _Reader:
             query = self.mapping(raw, where, ("id", "metric", "stat", "expression", "label", "return_data"), ("id",))
             if query is None:
                 continue
-            qid = self.text(query.get("id"), f"{where}.id", 255)
+            qid = self.text(query["id"], f"{where}.id", 255) if "id" in query else None
             if qid is not None and not re.fullmatch(r"[a-z][A-Za-z0-9_]*", qid):
                 self.error(f"{where}.id", f"{qid!r}: starts with a lower-case letter; letters, digits and _ only")
             if ("metric" in query) == ("expression" in query):
@@ -400,7 +405,7 @@ class _Reader:
         adjustment = self.choice(body["adjustment_type"], f"{path}.adjustment_type", ADJUSTMENT_TYPES)
         magnitude = None
         if "min_adjustment_magnitude" in body:
-            magnitude = self.integer(body["min_adjustment_magnitude"], f"{path}.min_adjustment_magnitude", 1, None)
+            magnitude = self.integer(body["min_adjustment_magnitude"], f"{path}.min_adjustment_magnitude", 1, INT32_MAX)
             if adjustment is not None and adjustment != "PercentChangeInCapacity":
                 self.error(f"{path}.min_adjustment_magnitude", "applies only to adjustment_type percent")
         aggregation = self.choice(
@@ -453,7 +458,7 @@ class _Reader:
                 continue
             lower = self.number(body["lower"], f"{path}[{i}].lower") if body.get("lower") is not None else None
             upper = self.number(body["upper"], f"{path}[{i}].upper") if body.get("upper") is not None else None
-            amount = self.integer(body["adjustment"], f"{path}[{i}].adjustment", None, None)
+            amount = self.integer(body["adjustment"], f"{path}[{i}].adjustment", -INT32_MAX, INT32_MAX)
             if amount is None:
                 continue
             if adjustment_type == "ExactCapacity" and amount < 0:

@@ -18,7 +18,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from autoscaler.spec import ScheduledAction
 
@@ -31,8 +32,14 @@ _CRON = re.compile(r"cron\(([^()]*)\)")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
 
+@cache
+def _iana_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def parse_timezone(name: str) -> ZoneInfo:
-    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
+    """An IANA time-zone name (not a file that merely exists in the host's zoneinfo folder, like `localtime`)."""
+    if name not in _iana_names():
         raise ValueError(f"{name!r} is not an IANA time zone")
     try:
         return ZoneInfo(name)
@@ -115,8 +122,8 @@ def _number(text: str, low: int, high: int, what: str, names: dict[str, int] | N
     if not text.isascii() or not text.isdigit():
         raise ValueError(f"{what} {text!r} is not a number")
     value = int(text)
-    if not low <= value <= high and what == "value":
-        raise ValueError(f"{value} is outside {low}-{high}")
+    if not low <= value <= high:
+        raise ValueError(f"{'' if what == 'value' else what + ' '}{value} is outside {low}-{high}")
     return value
 
 
