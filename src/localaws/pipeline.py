@@ -94,6 +94,9 @@ def translate(path: Path = TEMPLATE, region: str = "us-east-1") -> dict[str, Any
     return translated
 
 
+_NO_VALUE = object()  # Ref AWS::NoValue: the property or list item is left out
+
+
 class UnresolvedError(LookupError):
     """A Ref or Fn::GetAtt to a resource that was not created (and given no physical id)."""
 
@@ -146,7 +149,7 @@ class Template:
     def resolve(self, node: Any) -> Any:
         """Evaluates the intrinsic functions in ``node``; raises UnresolvedError for a resource not created."""
         if isinstance(node, list):
-            return [self.resolve(n) for n in node if n != {"Ref": "AWS::NoValue"}]
+            return [v for v in (self.resolve(n) for n in node) if v is not _NO_VALUE]
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
@@ -172,9 +175,12 @@ class Template:
             if key == "Fn::Select":
                 index, items = value
                 return self.resolve(items)[int(self.resolve(index))]
-        return {k: self.resolve(v) for k, v in node.items() if v != {"Ref": "AWS::NoValue"}}
+        resolved = {k: self.resolve(v) for k, v in node.items()}
+        return {k: v for k, v in resolved.items() if v is not _NO_VALUE}
 
     def _ref(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return _NO_VALUE
         parameters = self.parameters()
         if name in parameters:
             return parameters[name]

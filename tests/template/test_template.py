@@ -1,0 +1,474 @@
+"""template.yaml as CloudFormation will see it (translated by aws-sam-translator): runtime, queue, rules, failure paths,
+parameters and IAM. `sam validate --lint` and `sam build` run from the Makefile (make validate / make build)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autoscaler.settings import Settings
+from localaws.pipeline import TEMPLATE, Template
+
+ROOT = Path(__file__).parents[2]
+RAW = TEMPLATE.read_text()
+FUNCTIONS = ("RouterFunction", "ReconcilerFunction", "SweeperFunction", "CapacityFunction")
+ROLES = {
+    "RouterFunction": "RouterRole",
+    "ReconcilerFunction": "ReconcilerRole",
+    "SweeperFunction": "SweeperRole",
+    "CapacityFunction": "CapacityRole",
+}
+ACCOUNT_ARN = "arn:aws:{service}:us-east-1:123456789012:"
+
+# Actions for which IAM supports no resource-level permission (Service Authorization Reference), with why.
+UNSCOPABLE = {
+    "sagemaker:ListEndpoints",  # list action
+    "tag:GetResources",  # the Tagging API has no resource types
+    "cloudwatch:DescribeAlarms",  # lists every alarm (AAS user guide example policy)
+    "ec2:DescribeInstanceTypes",  # describe action
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+} | {
+    f"application-autoscaling:{verb}"  # scalable-target ARNs are opaque (AAS user guide)
+    for verb in (
+        "RegisterScalableTarget",
+        "DeregisterScalableTarget",
+        "DescribeScalableTargets",
+        "PutScalingPolicy",
+        "DeleteScalingPolicy",
+        "DescribeScalingPolicies",
+        "PutScheduledAction",
+        "DeleteScheduledAction",
+        "DescribeScheduledActions",
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    deployed = Template.load()
+    # What CloudFormation would give the resources the statements reference.
+    for logical_id, resource in deployed.resources.items():
+        deployed.physical[logical_id] = logical_id
+        if resource["Type"] == "AWS::SQS::Queue":
+            deployed.attributes[(logical_id, "Arn")] = f"{ACCOUNT_ARN.format(service='sqs')}{logical_id}"
+            deployed.attributes[(logical_id, "QueueName")] = logical_id
+        if resource["Type"] == "AWS::Logs::LogGroup":
+            deployed.attributes[(logical_id, "Arn")] = f"{ACCOUNT_ARN.format(service='logs')}log-group:{logical_id}:*"
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::IAM::Role"):
+            deployed.attributes[(logical_id, "Arn")] = f"arn:aws:lambda:us-east-1:123456789012:function:{logical_id}"
+    return deployed
+
+
+def statements(template: Template, function: str) -> list[dict[str, Any]]:
+    role = template.resolve(template.resources[ROLES[function]]["Properties"])
+    assert "ManagedPolicyArns" not in role, "managed policies are not scoped to this stack"
+    found = []
+    for policy in role["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            found.append({**statement, "Action": actions, "Resource": resources})
+    return found
+
+
+def granted(template: Template, function: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for statement in statements(template, function):
+        assert statement["Effect"] == "Allow"
+        for action in statement["Action"]:
+            for resource in statement["Resource"]:
+                yield action, resource, statement.get("Condition", {})
+
+
+# --- runtime and build ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_function_runs_python_3_13_on_arm64_with_the_common_layer(template: Template, function: str) -> None:
+    properties = template.resources[function]["Properties"]
+
+    assert properties["Runtime"] == "python3.13"
+    assert properties["Architectures"] == ["arm64"]
+    assert len(properties["Layers"]) == 1
+    assert properties["TracingConfig"] == {"Mode": {"Ref": "Tracing"}}
+
+
+def test_layer_is_built_for_python_3_13_on_arm64() -> None:
+    raw = Template.load().body  # translated; the layer's logical id gets a hash suffix
+    (layer,) = [r for r in raw["Resources"].values() if r["Type"] == "AWS::Lambda::LayerVersion"]
+
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "directory"),
+    [(f, f"functions/{f.removesuffix('Function').lower()}") for f in FUNCTIONS] + [("CommonLayer", "layers/common")],
+)
+def test_every_artifact_is_built_by_make_without_docker(logical_id: str, directory: str) -> None:
+    block = RAW.split(f"\n  {logical_id}:\n", 1)[1].split("\n\n", 1)[0]
+    makefile = (ROOT / directory / "Makefile").read_text()
+
+    assert "BuildMethod: makefile" in block
+    assert re.search(rf"^build-{logical_id}:", makefile, re.MULTILINE)
+
+
+def test_layer_build_installs_only_binary_wheels_for_the_lambda_platform() -> None:
+    makefile = (ROOT / "layers/common/Makefile").read_text()
+
+    for flag in ("--platform manylinux2014_aarch64", "--only-binary=:all:", "--python-version 3.13", "--no-compile"):
+        assert flag in makefile
+    assert "$(ARTIFACTS_DIR)/python/autoscaler" in makefile
+
+
+# --- parameters and settings ------------------------------------------------------------------------------------------
+
+
+def referenced(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                yield value
+            elif key == "Fn::Sub":
+                text = value if isinstance(value, str) else value[0]
+                yield from re.findall(r"\$\{([A-Za-z0-9:]+)", text)
+                if not isinstance(value, str):
+                    yield from referenced(value[1])
+            else:
+                yield from referenced(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from referenced(item)
+
+
+def test_every_parameter_is_used(template: Template) -> None:
+    body = {k: v for k, v in template.body.items() if k != "Parameters"}
+
+    assert set(template.body["Parameters"]) - set(referenced(body)) == set()
+
+
+def test_design_parameters_exist(template: Template) -> None:
+    wanted = {
+        "TagPrefix",
+        "ProfilePrefix",
+        "NamePrefix",
+        "MaxCapacityCeiling",
+        "DryRun",
+        "SweepSchedule",
+        "WriteStatusTags",
+        "LogLevel",
+        "ReconcilerConcurrency",
+        "Tracing",
+    }
+
+    assert wanted <= set(template.body["Parameters"])
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> None:
+    overrides = {
+        "TagPrefix": "scaling",
+        "ProfilePrefix": "/team/profiles",
+        "NamePrefix": "team-a",
+        "MaxCapacityCeiling": "40",
+        "DryRun": "true",
+        "WriteStatusTags": "true",
+        "DefaultMin": "2",
+        "DefaultMax": "6",
+        "DefaultTargetInvocations": "90",
+    }
+    template = Template.load(overrides=overrides)
+    template.physical["ReconcileQueue"] = "https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo"
+
+    settings = Settings.from_env(template.environment(function))
+
+    assert settings == Settings(
+        tag_prefix="scaling",
+        profile_prefix="/team/profiles",
+        name_prefix="team-a",
+        max_capacity_ceiling=40,
+        dry_run=True,
+        write_status_tags=True,
+        default_min=2,
+        default_max=6,
+        default_target_invocations=90.0,
+    )
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_powertools_is_configured_for_every_function(template: Template, function: str) -> None:
+    environment = template.environment(function, {"QUEUE_URL": "q"})
+
+    assert environment["POWERTOOLS_SERVICE_NAME"] == "sagemaker-autoscaler"
+    assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "SageMakerAutoscaler"
+    assert environment["POWERTOOLS_LOG_LEVEL"] == "INFO"
+
+
+def test_router_and_sweeper_know_the_queue(template: Template) -> None:
+    for function in ("RouterFunction", "SweeperFunction"):
+        assert template.resources[function]["Properties"]["Environment"]["Variables"]["QUEUE_URL"] == {
+            "Ref": "ReconcileQueue"
+        }
+
+
+def test_default_profile_parameter_holds_the_default_parameters_as_json(template: Template) -> None:
+    import json
+
+    parameter = template.resolve(template.resources["DefaultProfile"]["Properties"])
+
+    assert parameter["Name"] == "/sagemaker-autoscaler/profiles/default"
+    assert parameter["Type"] == "String"
+    assert json.loads(parameter["Value"]) == {
+        "version": 1,
+        "min": 1,
+        "max": 4,
+        "target_tracking": [{"metric": "invocations", "target": 70}],
+    }
+
+
+# --- queue and event source -------------------------------------------------------------------------------------------
+
+
+def test_reconcile_queue_is_fifo_with_a_fifo_dead_letter_queue(template: Template) -> None:
+    queue = template.resolve(template.resources["ReconcileQueue"]["Properties"])
+    dead_letters = template.resources["ReconcileDeadLetterQueue"]["Properties"]
+
+    assert queue["FifoQueue"] is True
+    assert queue["ContentBasedDeduplication"] is False  # the router gives event id + endpoint
+    assert dead_letters["FifoQueue"] is True
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"].endswith("ReconcileDeadLetterQueue")
+    assert int(queue["RedrivePolicy"]["maxReceiveCount"]) == 5
+
+
+def test_reconciler_event_source_is_fifo_shaped_and_bounded(template: Template) -> None:
+    (mapping,) = template.of_type("AWS::Lambda::EventSourceMapping").values()
+    properties = mapping["Properties"]
+    queue = template.resources["ReconcileQueue"]["Properties"]
+
+    assert properties["BatchSize"] <= 10
+    assert "MaximumBatchingWindowInSeconds" not in properties
+    assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert properties["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "ReconcilerConcurrency"}}
+    assert template.body["Parameters"]["ReconcilerConcurrency"]["MinValue"] == 2
+    # Lambda developer guide: at least six times the function timeout.
+    assert queue["VisibilityTimeout"] >= 6 * template.resources["ReconcilerFunction"]["Properties"]["Timeout"]
+
+
+def test_cloudtrail_rule_excludes_failed_calls(template: Template) -> None:
+    pattern = template.resources["RouterFunctionTagCallViaCloudTrail"]["Properties"]["EventPattern"]
+
+    assert pattern["detail"]["errorCode"] == [{"exists": False}]
+    assert pattern["detail"]["eventName"] == ["AddTags", "DeleteTags"]
+
+
+def test_every_trigger_of_the_design_has_a_rule(template: Template) -> None:
+    rules = template.of_type("AWS::Events::Rule").values()
+    kinds = {
+        (tuple(r["Properties"]["EventPattern"]["source"]), tuple(r["Properties"]["EventPattern"]["detail-type"]))
+        for r in rules
+        if "EventPattern" in r["Properties"]
+    }
+
+    assert kinds == {
+        (("aws.sagemaker",), ("SageMaker Endpoint State Change",)),
+        (("aws.sagemaker",), ("AWS API Call via CloudTrail",)),
+        (("aws.tag",), ("Tag Change on Resource",)),
+        (("aws.ssm",), ("Parameter Store Change",)),
+    }
+    assert [r["Properties"]["ScheduleExpression"] for r in rules if "ScheduleExpression" in r["Properties"]] == [
+        {"Ref": "SweepSchedule"}
+    ]
+
+
+# --- failures land somewhere ------------------------------------------------------------------------------------------
+
+
+def alarmed(template: Template, metric: str, dimension_value: str) -> bool:
+    for alarm in template.of_type("AWS::CloudWatch::Alarm").values():
+        properties = alarm["Properties"]
+        values = [d["Value"] for d in properties.get("Dimensions", ())]
+        if properties.get("MetricName") == metric and any(v == dimension_value for v in values):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_has_error_and_throttle_alarms(template: Template, function: str) -> None:
+    assert alarmed(template, "Errors", {"Ref": function})  # type: ignore[arg-type]
+    assert alarmed(template, "Throttles", {"Ref": function})  # type: ignore[arg-type]
+
+
+def test_every_rule_target_has_retries_and_a_dead_letter_queue_with_an_alarm(template: Template) -> None:
+    for logical_id, rule in template.of_type("AWS::Events::Rule").items():
+        for target in rule["Properties"]["Targets"]:
+            assert "RetryPolicy" in target, logical_id
+            assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["FailedEventsQueue", "Arn"]}, logical_id
+    assert alarmed(template, "ApproximateNumberOfMessagesVisible", {"Fn::GetAtt": ["FailedEventsQueue", "QueueName"]})  # type: ignore[arg-type]
+
+
+def test_asynchronously_invoked_functions_send_failures_to_a_queue(template: Template) -> None:
+    targets = {
+        t["Arn"]["Fn::GetAtt"][0]
+        for rule in template.of_type("AWS::Events::Rule").values()
+        for t in rule["Properties"]["Targets"]
+    }
+    configs = {
+        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]
+        for c in template.of_type("AWS::Lambda::EventInvokeConfig").values()
+    }
+
+    assert targets == {"RouterFunction", "SweeperFunction"}
+    for function in targets:
+        destination = configs[function]["DestinationConfig"]["OnFailure"]["Destination"]
+        assert destination == {"Fn::GetAtt": ["FailedEventsQueue", "Arn"]}
+
+
+def test_reconcile_failures_end_in_the_dead_letter_queue_which_is_alarmed(template: Template) -> None:
+    queue_name = {"Fn::GetAtt": ["ReconcileDeadLetterQueue", "QueueName"]}
+
+    assert alarmed(template, "ApproximateNumberOfMessagesVisible", queue_name)  # type: ignore[arg-type]
+
+
+def test_sweep_heartbeat_and_reject_rate_are_alarmed(template: Template) -> None:
+    alarms = {
+        a["Properties"]["MetricName"]: a["Properties"] for a in template.of_type("AWS::CloudWatch::Alarm").values()
+    }
+
+    assert alarms["SweepHeartbeat"]["TreatMissingData"] == "breaching"
+    assert alarms["SweepHeartbeat"]["ComparisonOperator"] == "LessThanThreshold"
+    assert alarms["Rejects"]["Namespace"] == {"Ref": "MetricsNamespace"}
+
+
+def test_the_dashboard_is_valid_json_naming_the_controllers_metrics(template: Template) -> None:
+    import json
+
+    body = json.loads(template.resolve(template.resources["Dashboard"]["Properties"]["DashboardBody"]))
+    text = json.dumps(body)
+
+    for metric in ("Reconciles", "Writes", "Rejects", "SweepHeartbeat", "ReconcileDuration", "Errors", "Throttles"):
+        assert f'"{metric}"' in text
+
+
+# --- IAM ------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_no_wildcard_actions(template: Template, function: str) -> None:
+    for action, _, _ in granted(template, function):
+        assert "*" not in action, action
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_unscoped_resources_only_for_actions_aws_cannot_scope(template: Template, function: str) -> None:
+    for action, resource, _ in granted(template, function):
+        if resource == "*":
+            assert action in UNSCOPABLE, action
+
+
+def test_every_unscoped_resource_is_commented_with_the_aws_reason() -> None:
+    lines = RAW.splitlines()
+    stars = [n for n, line in enumerate(lines) if re.fullmatch(r'\s*Resource: "\*"', line)]
+
+    assert stars
+    for number in stars:
+        assert lines[number - 1].strip().startswith("#"), f"template.yaml line {number + 1}"
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_sagemaker_resources_are_this_accounts_endpoints(template: Template, function: str) -> None:
+    for action, resource, _ in granted(template, function):
+        if action.startswith("sagemaker:") and resource != "*":
+            assert re.fullmatch(r"arn:aws:sagemaker:us-east-1:123456789012:endpoint(-config)?/\*", resource)
+
+
+def test_tag_writes_are_limited_to_the_keys_the_controller_writes(template: Template) -> None:
+    writes = {
+        function: [
+            (a, c) for a, _, c in granted(template, function) if a in ("sagemaker:AddTags", "sagemaker:DeleteTags")
+        ]
+        for function in FUNCTIONS
+    }
+
+    assert {f for f, w in writes.items() if w} == {"ReconcilerFunction", "CapacityFunction"}
+    for action, condition in writes["ReconcilerFunction"]:
+        assert action == "sagemaker:AddTags"
+        assert condition["ForAllValues:StringEquals"]["aws:TagKeys"] == [
+            "autoscaling:status",
+            "autoscaling:status-reason",
+        ]
+        assert condition["Null"] == {"aws:TagKeys": "false"}
+    for _, condition in writes["CapacityFunction"]:
+        assert condition["ForAllValues:StringLike"]["aws:TagKeys"] == ["autoscaling:*:hold"]
+        assert condition["Null"] == {"aws:TagKeys": "false"}
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_alarm_writes_only_on_owned_and_target_tracking_alarms(template: Template, function: str) -> None:
+    alarms = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+    for action, resource, _ in granted(template, function):
+        if action in ("cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"):
+            assert resource in (f"{alarms}TargetTracking-*", f"{alarms}autoscaler/*"), resource
+
+
+def test_reconciler_has_what_aas_documents_for_sagemaker(template: Template) -> None:
+    actions = {a for a, _, _ in granted(template, "ReconcilerFunction")}
+
+    assert {
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:DeleteAlarms",
+        "sagemaker:DescribeEndpoint",
+        "sagemaker:DescribeEndpointConfig",
+        "sagemaker:UpdateEndpointWeightsAndCapacities",
+        "iam:CreateServiceLinkedRole",
+        "application-autoscaling:RegisterScalableTarget",
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:PutScheduledAction",
+    } <= actions
+
+
+def test_service_linked_role_creation_is_limited_to_the_sagemaker_aas_role(template: Template) -> None:
+    for function in FUNCTIONS:
+        for action, resource, condition in granted(template, function):
+            if action.startswith("iam:"):
+                assert function == "ReconcilerFunction"
+                assert action == "iam:CreateServiceLinkedRole"
+                assert resource == (
+                    "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+                    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
+                )
+                assert condition == {
+                    "StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}
+                }
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_profiles_queue_events_and_logs_are_scoped(template: Template, function: str) -> None:
+    for action, resource, _ in granted(template, function):
+        service = action.split(":")[0]
+        if service == "ssm":
+            assert resource == "arn:aws:ssm:us-east-1:123456789012:parameter/sagemaker-autoscaler/profiles/*"
+        if service == "sqs":
+            assert resource.endswith(("ReconcileQueue", "FailedEventsQueue")), resource
+        if service == "events":
+            assert resource == "arn:aws:events:us-east-1:123456789012:event-bus/default"
+        if service == "logs":
+            assert resource.startswith(f"{ACCOUNT_ARN.format(service='logs')}log-group:"), resource
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_xray_only_when_tracing_is_active(function: str) -> None:
+    def xray(tracing: str) -> bool:
+        template = Template.load(overrides={"Tracing": tracing})
+        for logical_id in template.of_type("AWS::Logs::LogGroup"):
+            template.attributes[(logical_id, "Arn")] = "log-group"
+        for logical_id in ("ReconcileQueue", "FailedEventsQueue"):
+            template.attributes[(logical_id, "Arn")] = logical_id
+        return any(a.startswith("xray:") for a, _, _ in granted(template, function))
+
+    assert xray("Active")
+    assert not xray("PassThrough")
