@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 
 from autoscaler.sweep import sweep
 
-from .conftest import BASE_TAGS, World, queued
+from .conftest import BASE_TAGS, NOW, World, queued
 
 SCHEDULE = json.loads((Path(__file__).parents[2] / "events" / "schedule-sweep.json").read_text())
 
@@ -167,6 +168,15 @@ def test_profile_of_an_endpoint_is_read_once_per_sweep(world: World, reconcile_q
 
     assert result.drifted == ("ranker-a", "ranker-b", "ranker-c")
     assert world.counter.calls[("ssm", "GetParameter")] == 1
+
+
+def test_expired_capacity_hold_is_enqueued_so_the_reconciler_removes_it(world: World, reconcile_queue: str) -> None:
+    world.endpoint("fraud-detector", {**BASE_TAGS, "autoscaling:AllTraffic:hold": "1@2026-11-25T10:00:00Z"})
+    world.reconcile("fraud-detector", clock=NOW - timedelta(hours=3))  # hold active then: min 1 either way
+
+    assert sweep(world.deps(), reconcile_queue, "sweep-1").drifted == ("fraud-detector",)
+    world.reconcile("fraud-detector")
+    assert sweep(world.deps(), reconcile_queue, "sweep-2").drifted == ()
 
 
 class Context:

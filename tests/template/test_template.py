@@ -394,13 +394,16 @@ def test_tag_writes_are_limited_to_the_keys_the_controller_writes(template: Temp
     }
 
     assert {f for f, w in writes.items() if w} == {"ReconcilerFunction", "CapacityFunction"}
-    for action, condition in writes["ReconcilerFunction"]:
-        assert action == "sagemaker:AddTags"
-        assert condition["ForAllValues:StringEquals"]["aws:TagKeys"] == [
-            "autoscaling:status",
-            "autoscaling:status-reason",
-        ]
-        assert condition["Null"] == {"aws:TagKeys": "false"}
+    reconciler = dict(writes["ReconcilerFunction"])
+    assert sorted(reconciler) == ["sagemaker:AddTags", "sagemaker:DeleteTags"]
+    assert reconciler["sagemaker:AddTags"] == {
+        "ForAllValues:StringEquals": {"aws:TagKeys": ["autoscaling:status", "autoscaling:status-reason"]},
+        "Null": {"aws:TagKeys": "false"},
+    }
+    assert reconciler["sagemaker:DeleteTags"] == {  # expired capacity holds
+        "ForAllValues:StringLike": {"aws:TagKeys": ["autoscaling:*:hold"]},
+        "Null": {"aws:TagKeys": "false"},
+    }
     for _, condition in writes["CapacityFunction"]:
         assert condition["ForAllValues:StringLike"]["aws:TagKeys"] == ["autoscaling:*:hold"]
         assert condition["Null"] == {"aws:TagKeys": "false"}

@@ -15,6 +15,7 @@ Decisions:
   (``SweepRejected``). The exception: with WriteStatusTags on, an endpoint whose status tag does not say ``rejected``
   yet is enqueued once, so the reconciler (the only writer of status tags) records it.
 - Endpoints not InService are skipped (the IN_SERVICE event, or the next sweep, brings them back).
+- An expired capacity hold tag is drift too, even when the bounds already match: the reconciler removes it.
 - Owned alarms whose endpoint no longer exists are deleted here (AAS leaves step-scaling alarms behind, and no
   endpoint remains whose reconcile could own the write).
 """
@@ -46,6 +47,7 @@ from autoscaler.state import (
     normalise_schedule,
     normalise_target,
 )
+from autoscaler.tags import expired_holds
 
 SWEEP_TRIGGER = "sweep"
 _RESOURCE_PREFIX = "endpoint/"
@@ -170,15 +172,12 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
             skipped.append((name, f"endpoint is {endpoint.status}, not InService"))
             continue
         planned = plan(desired.spec, namespace.state(endpoint), now)
-        if planned.actions:
+        expired = () if settings.dry_run else expired_holds(tags, settings.tag_prefix, now)
+        if planned.actions or expired:
             drifted.append(name)
-            logger.info(
-                "sweep: drift",
-                extra={
-                    "endpoint": name,
-                    "reason": "; ".join(f"{a.verb} {a.subject}: {a.reason}" for a in planned.actions),
-                },
-            )
+            reasons = [f"{a.verb} {a.subject}: {a.reason}" for a in planned.actions]
+            reasons += [f"expired capacity hold {key} to remove" for key in expired]
+            logger.info("sweep: drift", extra={"endpoint": name, "reason": "; ".join(reasons)})
 
     requests = [ReconcileRequest(name, SWEEP_TRIGGER) for name in drifted]
     enqueue(aws, queue_url, sweep_id, requests)
