@@ -124,7 +124,11 @@ class Aws:
         cls, session: boto3.session.Session | None = None, *, endpoint_url: str | None = None, max_attempts: int = 5
     ) -> Aws:
         session = session or boto3.session.Session()
-        config = Config(retries={"mode": "standard", "max_attempts": max_attempts}, connect_timeout=5, read_timeout=30)
+        # total_max_attempts counts the first attempt, as AWS_MAX_ATTEMPTS does; botocore's max_attempts key would
+        # count retries only (one attempt more than asked).
+        config = Config(
+            retries={"mode": "standard", "total_max_attempts": max_attempts}, connect_timeout=5, read_timeout=30
+        )
 
         def client(name: str) -> Any:
             return session.client(name, config=config, endpoint_url=endpoint_url)  # type: ignore[call-overload]
