@@ -113,11 +113,12 @@ class Evaluation:
     plan: Plan = field(default_factory=Plan)
 
 
-def evaluate(name: str, deps: Deps) -> Evaluation:
-    """observe -> desire -> plan, reading only."""
+def evaluate(name: str, deps: Deps, *, instance_types: bool = True) -> Evaluation:
+    """observe -> desire -> plan, reading only. ``instance_types=False`` reads the endpoint config only when a CPU or
+    GPU metric needs a variant's instance type (``Aws.read_endpoint``)."""
     settings, aws = deps.settings, deps.aws
     now = deps.clock()
-    endpoint = aws.read_endpoint(name)
+    endpoint = aws.read_endpoint(name, instance_types=instance_types)
     if endpoint is None:
         return Evaluation(name, now)
     tags = aws.read_tags(endpoint.arn)
@@ -134,7 +135,7 @@ def evaluate(name: str, deps: Deps) -> Evaluation:
 
 def _reconcile(name: str, deps: Deps) -> Outcome:
     settings, aws = deps.settings, deps.aws
-    found = evaluate(name, deps)
+    found = evaluate(name, deps, instance_types=False)
     endpoint, tags, desired, planned, now = found.endpoint, found.tags, found.desired, found.plan, found.now
     if endpoint is None:
         return _forget(name, deps)
@@ -168,6 +169,12 @@ def _reconcile(name: str, deps: Deps) -> Outcome:
                 planned.notes,
                 desired.warnings,
             )
+        except ClientError as exc:
+            # AWS refused a write. If the endpoint was deleted meanwhile (AWS does not document its wording for
+            # that), it is a race, not a fault: the message returns and the next pass deletes the owned alarms.
+            if aws.read_endpoint(name) is None:
+                raise TemporaryError(f"endpoint {name} was deleted mid-apply: {exc}") from exc
+            raise
         status, reason = done_status, f"{writes} change(s) written"
     expired = expired_holds(tags, settings.tag_prefix, now)
     if expired and not settings.dry_run:
