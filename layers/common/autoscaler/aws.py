@@ -8,7 +8,7 @@ classified: TemporaryError (retry later), EndpointNotReadyError (skip until IN_S
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,7 +29,7 @@ from autoscaler.actions import (
     PutTargetTrackingPolicy,
     RegisterTarget,
 )
-from autoscaler.constants import AAS_NAMESPACE, POLICY_STEP, POLICY_TARGET_TRACKING
+from autoscaler.constants import AAS_NAMESPACE, ENDPOINT_IN_SERVICE, POLICY_STEP, POLICY_TARGET_TRACKING
 from autoscaler.errors import EndpointNotReadyError, TemporaryError
 from autoscaler.names import alarm_prefix, owned_prefix
 from autoscaler.spec import TargetKey, VariantKind
@@ -108,6 +108,24 @@ def _ignore_missing(call: Callable[[], object]) -> None:
             raise
 
 
+class _LazyClient:
+    """A boto3 client made on its first attribute access (``client.describe_endpoint``, ``client.meta``).
+
+    Making a client loads its service model (tens of milliseconds each); a handler needs only some of the six.
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("_make", "_client"):  # not set yet (copy, pickle): no client to make
+            raise AttributeError(name)
+        if self._client is None:
+            self._client = self._make()
+        return getattr(self._client, name)
+
+
 @dataclass
 class Aws:
     sagemaker: Any
@@ -118,6 +136,10 @@ class Aws:
     ec2: Any
     _configs: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)  # see read_endpoint
     _hardware: dict[str, Hardware | None] = field(default_factory=dict)  # so are instance types
+    # Descriptions of InService endpoints by (ARN, version): see describe_listed. Pruned by list_endpoints.
+    _described: dict[tuple[str, str], EndpointInfo] = field(default_factory=dict)
+    # How create() makes a client (session, retry configuration, endpoint URL), for the extra clients of client().
+    _make_client: Callable[[str], Any] | None = None
 
     @classmethod
     def create(
@@ -130,8 +152,12 @@ class Aws:
             retries={"mode": "standard", "total_max_attempts": max_attempts}, connect_timeout=5, read_timeout=30
         )
 
-        def client(name: str) -> Any:
+        def make(name: str) -> Any:
             return session.client(name, config=config, endpoint_url=endpoint_url)  # type: ignore[call-overload]
+
+        def client(name: str) -> Any:
+            # Made on first use: a handler's cold start pays only for the clients its invocation calls.
+            return _LazyClient(lambda: make(name))
 
         return cls(
             client("sagemaker"),
@@ -140,6 +166,7 @@ class Aws:
             client("events"),
             client("ssm"),
             client("ec2"),
+            _make_client=make,
         )
 
     @property
@@ -148,8 +175,14 @@ class Aws:
 
     # ---------------------------------------------------------------- reads
 
-    def read_endpoint(self, name: str) -> EndpointInfo | None:
-        """DescribeEndpoint (+ DescribeEndpointConfig, cached); None when the endpoint does not exist."""
+    def read_endpoint(self, name: str, *, instance_types: bool = True) -> EndpointInfo | None:
+        """DescribeEndpoint (+ DescribeEndpointConfig, cached); None when the endpoint does not exist.
+
+        ``instance_types=False``: DescribeEndpoint alone tells the variants and their kinds (AsyncInferenceConfig,
+        CurrentServerlessConfig); only their instance types need the endpoint config, so it is read when
+        ``EndpointInfo.instance_type`` is first asked (a CPU or GPU metric), with the vCPU/GPU counts of all its
+        instance types in the same DescribeInstanceTypes call.
+        """
         try:
             with classified(f"DescribeEndpoint {name}"):
                 raw = self.sagemaker.describe_endpoint(EndpointName=name)
@@ -159,9 +192,10 @@ class Aws:
             raise
         # An endpoint's configuration changes only through UpdateEndpoint, which changes LastModifiedTime; a config
         # name alone is not a key (a config can be deleted and created again under the same name).
-        config = self._endpoint_config(
-            raw["EndpointConfigName"], (raw["EndpointArn"], str(raw.get("LastModifiedTime")))
-        )
+        config_version = (raw["EndpointArn"], str(raw.get("LastModifiedTime")))
+        if not instance_types and raw.get("ProductionVariants"):
+            return self._endpoint_without_config(raw, config_version)
+        config = self._endpoint_config(raw["EndpointConfigName"], config_version)
         configured = {v["VariantName"]: v for v in config.get("ProductionVariants", ())}
         asynchronous = "AsyncInferenceConfig" in config
         variants = []
@@ -175,8 +209,64 @@ class Aws:
                 VariantInfo(live["VariantName"], kind, static.get("InstanceType"), live.get("CurrentInstanceCount"))
             )
         return EndpointInfo(
-            raw["EndpointName"], raw["EndpointArn"], raw["EndpointStatus"], raw["EndpointConfigName"], tuple(variants)
+            raw["EndpointName"],
+            raw["EndpointArn"],
+            raw["EndpointStatus"],
+            raw["EndpointConfigName"],
+            tuple(variants),
+            version=endpoint_version(raw),
         )
+
+    def _endpoint_without_config(self, raw: Mapping[str, Any], config_version: tuple[str, str]) -> EndpointInfo:
+        asynchronous = "AsyncInferenceConfig" in raw
+        variants = tuple(
+            VariantInfo(
+                live["VariantName"],
+                VariantKind.SERVERLESS
+                if "CurrentServerlessConfig" in live
+                else (VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE),
+                None,
+                live.get("CurrentInstanceCount"),
+            )
+            for live in raw["ProductionVariants"]
+        )
+        config_name = str(raw["EndpointConfigName"])
+
+        def instance_types() -> dict[str, str]:
+            config = self._endpoint_config(config_name, config_version)
+            found = {
+                v["VariantName"]: v["InstanceType"] for v in config.get("ProductionVariants", ()) if "InstanceType" in v
+            }
+            self._prefetch_hardware(found.values())
+            return found
+
+        return EndpointInfo(
+            raw["EndpointName"],
+            raw["EndpointArn"],
+            raw["EndpointStatus"],
+            config_name,
+            variants,
+            version=endpoint_version(raw),
+            resolve_instance_types=instance_types,
+        )
+
+    def describe_listed(self, listed: EndpointSummary) -> EndpointInfo | None:
+        """The description of an endpoint from a ListEndpoints page, cached per execution environment by ARN and
+        version (CreationTime, LastModifiedTime), with the listing's status.
+
+        What the sweep needs of a description (its variants, their kinds and instance types) changes only through
+        UpdateEndpoint, which changes LastModifiedTime; a deleted and re-created endpoint has a new CreationTime.
+        Only InService descriptions are kept, and only used while the listing says InService, so a description
+        read mid-update is never reused. None when the endpoint no longer exists.
+        """
+        key = (listed.arn, listed.version)
+        cached = self._described.get(key)
+        if cached is not None and listed.status == ENDPOINT_IN_SERVICE:
+            return cached
+        endpoint = self.read_endpoint(listed.name, instance_types=False)
+        if endpoint is not None and endpoint.in_service and (endpoint.arn, endpoint.version) == key:
+            self._described[key] = endpoint
+        return endpoint
 
     def _endpoint_config(self, name: str, version: tuple[str, str]) -> dict[str, Any]:
         key = (name, *version)
@@ -269,6 +359,22 @@ class Aws:
             raise
         return ParameterText(raw["Name"], raw["Type"], raw["Value"], int(raw.get("Version", 0)))
 
+    def _prefetch_hardware(self, instance_types: Iterable[str]) -> None:
+        """vCPUs and GPUs of several instance types in one DescribeInstanceTypes call (cached like
+        instance_hardware); an unknown type fails the whole call, so then each is looked up on its own later."""
+        wanted = sorted({t for t in instance_types if t not in self._hardware})
+        if len(wanted) < 2:
+            return  # instance_hardware makes the one call
+        try:
+            with classified("DescribeInstanceTypes"):
+                found = self.ec2.describe_instance_types(InstanceTypes=[t.removeprefix("ml.") for t in wanted])
+        except ClientError as exc:
+            if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
+                raise
+            return
+        for raw in found.get("InstanceTypes", ()):
+            self._hardware[f"ml.{raw['InstanceType']}"] = _hardware(raw)
+
     def instance_hardware(self, instance_type: str) -> Hardware | None:
         """vCPUs and GPUs of a SageMaker instance type (``ml.g5.12xlarge`` is EC2's ``g5.12xlarge``), cached."""
         if instance_type not in self._hardware:
@@ -280,14 +386,7 @@ class Aws:
                 if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
                     raise
                 found = []
-            self._hardware[instance_type] = (
-                Hardware(
-                    vcpus=int(found[0]["VCpuInfo"]["DefaultVCpus"]),
-                    gpus=sum(int(g.get("Count", 0)) for g in found[0].get("GpuInfo", {}).get("Gpus", ())),
-                )
-                if found
-                else None
-            )
+            self._hardware[instance_type] = _hardware(found[0]) if found else None
         return self._hardware[instance_type]
 
     @staticmethod
@@ -392,6 +491,8 @@ class Aws:
         """A client of one more service (the Tagging API, SQS), made like the others: same region, retry
         configuration and endpoint URL (a local emulator's, or AWS's own), created once and kept."""
         extras: dict[str, Any] = self.__dict__.setdefault("_extra_clients", {})
+        if service not in extras and self._make_client is not None:
+            extras[service] = self._make_client(service)  # the session and configuration of create()
         if service not in extras:
             meta = self.sagemaker.meta
             session = boto3.session.Session(region_name=meta.region_name)
@@ -405,9 +506,21 @@ class Aws:
     def list_endpoint_names(self) -> tuple[str, ...]:
         """ListEndpoints, every page: the real (mixed-case) names, which ARNs in events and the Tagging API
         lower-case."""
+        return tuple(e.name for e in self.list_endpoints())
+
+    def list_endpoints(self) -> tuple[EndpointSummary, ...]:
+        """ListEndpoints, every page (100 per call): every endpoint's real name, ARN, status and version. Cached
+        descriptions of versions no longer listed are dropped (see describe_listed)."""
         with classified("ListEndpoints"):
             endpoints = self._pages(self.sagemaker, "list_endpoints", "Endpoints", PaginationConfig={"PageSize": 100})
-        return tuple(e["EndpointName"] for e in endpoints)
+        listed = tuple(
+            EndpointSummary(e["EndpointName"], e["EndpointArn"], e["EndpointStatus"], endpoint_version(e))
+            for e in endpoints
+        )
+        current = {(e.arn, e.version) for e in listed}
+        for key in [k for k in self._described if k not in current]:
+            del self._described[key]
+        return listed
 
     def read_tagged_endpoints(self, tag_key: str) -> tuple[tuple[str, dict[str, str]], ...]:
         """Resource Groups Tagging API GetResources: (ARN, all tags) of every SageMaker endpoint carrying ``tag_key``
@@ -429,9 +542,16 @@ class Aws:
         DescribeAlarms 100 per page): keys ``targets``, ``policies``, ``schedules``, ``alarms``."""
         with classified("read AAS namespace"):
             scope = {"ServiceNamespace": AAS_NAMESPACE}
-            targets = self._pages(self.autoscaling, "describe_scalable_targets", "ScalableTargets", **scope)
-            policies = self._pages(self.autoscaling, "describe_scaling_policies", "ScalingPolicies", **scope)
-            schedules = self._pages(self.autoscaling, "describe_scheduled_actions", "ScheduledActions", **scope)
+            # AWS's largest pages (aws-facts.md), asked for explicitly rather than left to each API's default.
+            targets = self._pages(
+                self.autoscaling, "describe_scalable_targets", "ScalableTargets", **scope, **_page_size(50)
+            )
+            policies = self._pages(
+                self.autoscaling, "describe_scaling_policies", "ScalingPolicies", **scope, **_page_size(10)
+            )
+            schedules = self._pages(
+                self.autoscaling, "describe_scheduled_actions", "ScheduledActions", **scope, **_page_size(50)
+            )
         with classified("DescribeAlarms"):
             alarms = self._pages(
                 self.cloudwatch,
@@ -439,6 +559,7 @@ class Aws:
                 "MetricAlarms",
                 AlarmNamePrefix=alarm_prefix(name_prefix),
                 AlarmTypes=["MetricAlarm"],
+                **_page_size(100),  # DescribeAlarms returns 50 per page unless asked for up to 100
             )
         return {"targets": targets, "policies": policies, "schedules": schedules, "alarms": alarms}
 
@@ -457,6 +578,33 @@ class Aws:
             failed += result.get("Failed", [])
         if failed:
             raise TemporaryError(f"SendMessageBatch: {len(failed)} message(s) not accepted: {failed}")
+
+
+@dataclass(frozen=True)
+class EndpointSummary:
+    """One endpoint of a ListEndpoints page."""
+
+    name: str
+    arn: str
+    status: str
+    version: str  # see endpoint_version
+
+
+def endpoint_version(raw: Mapping[str, Any]) -> str:
+    """CreationTime and LastModifiedTime of a DescribeEndpoint answer or a ListEndpoints entry: they change with
+    every UpdateEndpoint and when an endpoint is deleted and created again under the same name."""
+    return f"{raw.get('CreationTime')}|{raw.get('LastModifiedTime')}"
+
+
+def _page_size(size: int) -> dict[str, Any]:
+    return {"PaginationConfig": {"PageSize": size}}
+
+
+def _hardware(raw: Mapping[str, Any]) -> Hardware:
+    return Hardware(
+        vcpus=int(raw["VCpuInfo"]["DefaultVCpus"]),
+        gpus=sum(int(g.get("Count", 0)) for g in raw.get("GpuInfo", {}).get("Gpus", ())),
+    )
 
 
 def _scheduled_action_api(action: PutScheduledAction) -> dict[str, Any]:

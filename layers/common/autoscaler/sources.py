@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from autoscaler.constants import (
@@ -123,7 +124,16 @@ def build_spec(
         if info.kind not in ACTED_ON:
             warnings.append(Problem(f"variant {info.name}", f"{info.kind} variants are not managed yet: left alone"))
             continue
-        builder = _VariantBuilder(endpoint.name, info, tags.endpoint, own, profile, settings, hardware)
+        builder = _VariantBuilder(
+            endpoint.name,
+            info,
+            tags.endpoint,
+            own,
+            profile,
+            settings,
+            hardware,
+            partial(endpoint.instance_type, info.name),
+        )
         spec = builder.build(limit)
         errors += builder.problems
         if spec is not None:
@@ -143,8 +153,10 @@ class _VariantBuilder:
         profile: Profile,
         settings: Settings,
         hardware: HardwareLookup,
+        instance_type: Callable[[], str | None] | None = None,
     ) -> None:
         self.endpoint, self.info, self.settings, self.hardware = endpoint, info, settings, hardware
+        self.instance_type = instance_type  # for a description without instance types: read on first need
         self.tag_scopes = (own, top)
         self.profile = profile
         variant_path = f"variants.{info.name}."
@@ -345,7 +357,7 @@ class _VariantBuilder:
         )
         if key == "memory":
             return base
-        instance_type = self.info.instance_type
+        instance_type = self.info.instance_type or (self.instance_type() if self.instance_type else None)
         found = self.hardware(instance_type) if instance_type else None
         if found is None:
             self.error(source, f"{key}: the vCPU/GPU count of instance type {instance_type!r} is unknown")

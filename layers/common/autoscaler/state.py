@@ -5,8 +5,8 @@ The ``normalise_*`` functions are pure (AWS response dicts in, value objects out
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from autoscaler.constants import (
@@ -57,6 +57,10 @@ class EndpointInfo:
     status: str
     config_name: str
     variants: tuple[VariantInfo, ...]
+    version: str = ""  # CreationTime and LastModifiedTime (autoscaler.aws.endpoint_version)
+    # Reads the variants' instance types when the description was made without the endpoint config (the variants'
+    # instance_type is None then): see Aws.read_endpoint(instance_types=False).
+    resolve_instance_types: Callable[[], Mapping[str, str]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def in_service(self) -> bool:
@@ -64,6 +68,13 @@ class EndpointInfo:
 
     def variant(self, name: str) -> VariantInfo | None:
         return next((v for v in self.variants if v.name == name), None)
+
+    def instance_type(self, variant: str) -> str | None:
+        """The variant's instance type, read on first need when the description did not carry it."""
+        found = self.variant(variant)
+        if found is None or found.instance_type is not None or self.resolve_instance_types is None:
+            return None if found is None else found.instance_type
+        return self.resolve_instance_types().get(variant)
 
 
 @dataclass(frozen=True)

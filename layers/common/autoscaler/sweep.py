@@ -3,9 +3,10 @@
 Events are best effort (and CloudTrail needs a trail), so the sweep is what makes the controller level-triggered in
 the end. It reads everything at once instead of per endpoint: the opted-in endpoints (Tagging API GetResources, with
 their tags), every scalable target, policy and scheduled action of the ``sagemaker`` namespace, and every owned alarm.
-Then, for each endpoint that is opted in or still holds something the controller owns, DescribeEndpoint, ``desire``
-and ``plan`` exactly as a reconcile would. It never writes to Application Auto Scaling itself: drifted endpoints go on
-the queue, so every write stays serialised per endpoint in the reconciler.
+Then, for each endpoint that is opted in or still holds something the controller owns, its description
+(DescribeEndpoint, kept per execution environment while ListEndpoints shows the same version:
+``Aws.describe_listed``), ``desire`` and ``plan`` exactly as a reconcile would. It never writes to Application Auto
+Scaling itself: drifted endpoints go on the queue, so every write stays serialised per endpoint in the reconciler.
 
 Decisions:
 
@@ -134,7 +135,8 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     """One pass over the account and region. Raises TemporaryError when AWS throttled or failed (the next sweep
     comes soon, and the missing heartbeat says so if none succeeds)."""
     settings, aws = deps.settings, deps.aws
-    real_names = {name.lower(): name for name in aws.list_endpoint_names()}
+    listed = {endpoint.name: endpoint for endpoint in aws.list_endpoints()}
+    real_names = {name.lower(): name for name in listed}
     enabled_key = f"{settings.tag_prefix}:enabled"
     tagged: dict[str, dict[str, str]] = {}
     for arn, tags in aws.read_tagged_endpoints(enabled_key):
@@ -152,7 +154,8 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     rejected: list[str] = []
     skipped: list[tuple[str, str]] = []
     for name in candidates:
-        endpoint = aws.read_endpoint(name)
+        # Described once per endpoint version per execution environment: a warm sweep reads no endpoint.
+        endpoint = aws.describe_listed(listed[name])
         if endpoint is None:
             skipped.append((name, "endpoint does not exist"))
             continue

@@ -1,0 +1,149 @@
+"""What the sweep reads per endpoint: descriptions kept per execution environment by endpoint version, and still
+every drift a reconcile would find (a variant added by UpdateEndpoint, an endpoint deleted and created again)."""
+
+from __future__ import annotations
+
+import json
+
+from autoscaler.aws import Aws
+from autoscaler.reconciler import Deps
+from autoscaler.sweep import sweep
+from localaws.seed import IMAGE_URI, ROLE_ARN, VariantSeed, create_endpoint
+
+from .conftest import BASE_TAGS, NOW, World
+
+CPU_PROFILE = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": "cpu", "target": 60}]}
+
+
+def fresh(world: World) -> Deps:
+    """A new execution environment: the same clients, none of the caches."""
+    return Deps(world.settings, Aws(*world.aws.clients), clock=lambda: NOW)
+
+
+def add_variant(world: World, name: str) -> None:
+    """UpdateEndpoint to a config with one more variant (B) than the endpoint has."""
+    sagemaker = world.aws.sagemaker
+    sagemaker.create_model(ModelName=f"{name}-B", PrimaryContainer={"Image": IMAGE_URI}, ExecutionRoleArn=ROLE_ARN)
+    variants = [
+        {"VariantName": v, "ModelName": f"{name}-{v}", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        for v in ("AllTraffic", "B")
+    ]
+    sagemaker.create_endpoint_config(EndpointConfigName=f"{name}-v2", ProductionVariants=variants)
+    sagemaker.update_endpoint(EndpointName=name, EndpointConfigName=f"{name}-v2")
+    world.counter.reset()
+
+
+def test_a_warm_sweep_describes_no_endpoint(world: World, reconcile_queue: str) -> None:
+    for name in ("fraud-detector", "recommender"):
+        world.endpoint(name, BASE_TAGS)
+        world.reconcile(name)
+    deps = fresh(world)
+    world.counter.reset()
+    sweep(deps, reconcile_queue, "sweep-1")
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 2
+    world.counter.reset()
+
+    assert sweep(deps, reconcile_queue, "sweep-2").drifted == ()
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 0
+    assert world.counter.calls[("sagemaker", "DescribeEndpointConfig")] == 0
+
+
+def test_a_variant_added_by_update_endpoint_is_drift_for_a_warm_sweep(world: World, reconcile_queue: str) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.reconcile("fraud-detector")
+    deps = fresh(world)
+    assert sweep(deps, reconcile_queue, "sweep-1").drifted == ()
+
+    add_variant(world, "fraud-detector")
+
+    assert sweep(deps, reconcile_queue, "sweep-2").drifted == ("fraud-detector",)
+    world.reconcile("fraud-detector")
+    assert set(world.targets("fraud-detector")) == {"AllTraffic", "B"}
+    assert sweep(deps, reconcile_queue, "sweep-3").drifted == ()
+
+
+def test_an_endpoint_created_again_under_its_name_is_described_again(world: World, reconcile_queue: str) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.reconcile("fraud-detector")
+    deps = fresh(world)
+    assert sweep(deps, reconcile_queue, "sweep-1").drifted == ()
+
+    world.aws.sagemaker.delete_endpoint(EndpointName="fraud-detector")
+    for variant in ("A", "B"):
+        world.aws.sagemaker.create_model(
+            ModelName=f"fraud-detector-{variant}", PrimaryContainer={"Image": IMAGE_URI}, ExecutionRoleArn=ROLE_ARN
+        )
+    world.aws.sagemaker.create_endpoint_config(
+        EndpointConfigName="fraud-detector-2",
+        ProductionVariants=[
+            {
+                "VariantName": v,
+                "ModelName": f"fraud-detector-{v}",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+            for v in ("A", "B")
+        ],
+    )
+    world.aws.sagemaker.create_endpoint(
+        EndpointName="fraud-detector",
+        EndpointConfigName="fraud-detector-2",
+        Tags=[{"Key": k, "Value": v} for k, v in BASE_TAGS.items()],
+    )
+
+    assert sweep(deps, reconcile_queue, "sweep-2").drifted == ("fraud-detector",)
+
+
+def test_reconcile_reads_the_endpoint_config_only_for_a_cpu_metric(world: World) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.reconcile("fraud-detector")
+    assert world.counter.calls[("sagemaker", "DescribeEndpointConfig")] == 0
+
+    world.profile("cpu", CPU_PROFILE)
+    arn = create_endpoint(
+        world.aws.sagemaker,
+        "ranker",
+        (VariantSeed("A", "ml.m5.xlarge"), VariantSeed("B", "ml.c5.2xlarge")),
+        {"autoscaling:enabled": "true", "autoscaling:profile": "cpu"},
+    )
+    world.arns["ranker"] = arn
+    world.counter.reset()
+    world.reconcile("ranker")
+
+    # One config read for both variants' instance types, one EC2 call for both instance types' vCPUs.
+    assert world.counter.calls[("sagemaker", "DescribeEndpointConfig")] == 1
+    assert world.counter.calls[("ec2", "DescribeInstanceTypes")] == 1
+    expressions = {
+        p["ResourceId"].rsplit("/", 1)[-1]: [
+            m.get("Expression")
+            for m in p["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]["Metrics"]
+        ]
+        for p in world.policies("ranker").values()
+    }
+    assert expressions == {"A": [None, "cpu / 4"], "B": [None, "cpu / 8"]}
+
+
+def test_a_warm_sweep_still_sees_a_cpu_metric_on_a_new_instance_type(world: World, reconcile_queue: str) -> None:
+    world.profile("cpu", CPU_PROFILE)
+    world.endpoint("ranker", {"autoscaling:enabled": "true", "autoscaling:profile": "cpu"})
+    world.reconcile("ranker")
+    deps = fresh(world)
+    assert sweep(deps, reconcile_queue, "sweep-1").drifted == ()
+
+    config = [{"VariantName": "AllTraffic", "ModelName": "ranker-AllTraffic", "InstanceType": "ml.m5.2xlarge"}]
+    world.aws.sagemaker.create_endpoint_config(
+        EndpointConfigName="ranker-v2", ProductionVariants=[{**config[0], "InitialInstanceCount": 1}]
+    )
+    # The fidelity layer refuses an instance-type change on an autoscaled variant (as SageMaker does): release it.
+    world.aws.autoscaling.deregister_scalable_target(
+        ServiceNamespace="sagemaker",
+        ResourceId="endpoint/ranker/variant/AllTraffic",
+        ScalableDimension="sagemaker:variant:DesiredInstanceCount",
+    )
+    world.aws.sagemaker.update_endpoint(EndpointName="ranker", EndpointConfigName="ranker-v2")
+
+    assert sweep(deps, reconcile_queue, "sweep-2").drifted == ("ranker",)
+    world.reconcile("ranker")
+    policy = world.policies("ranker")["autoscaler-AllTraffic-cpu"]
+    metrics = policy["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]["Metrics"]
+    assert json.dumps(metrics).count("cpu / 8") == 1

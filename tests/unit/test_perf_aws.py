@@ -1,0 +1,137 @@
+"""The cheap paths of autoscaler.aws: clients made on first use, AWS's largest pages, descriptions without the
+endpoint config (read only when an instance type is needed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from botocore.stub import Stubber
+
+from autoscaler.aws import Aws, EndpointSummary
+from autoscaler.spec import VariantKind
+
+CREATED = datetime(2026, 1, 1, tzinfo=UTC)
+ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/async-ep"
+
+
+class CountingSession:
+    """A boto3 session that counts the clients made from it."""
+
+    def __init__(self) -> None:
+        self.session = boto3.session.Session(region_name="us-east-1")
+        self.made: list[str] = []
+
+    def client(self, name: str, **kwargs: Any) -> Any:
+        self.made.append(name)
+        return self.session.client(name, **kwargs)  # type: ignore[call-overload]
+
+
+def test_clients_are_made_on_first_use_and_extras_share_the_session() -> None:
+    session = CountingSession()
+    aws = Aws.create(session, max_attempts=3)  # type: ignore[arg-type]
+    assert session.made == []
+
+    aws.sagemaker.meta  # noqa: B018 - the first use
+    aws.client("sqs")
+    aws.client("sqs")
+
+    assert session.made == ["sagemaker", "sqs"]
+    assert aws.client("sqs").meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
+
+
+def stubbed(service: str) -> tuple[Any, Stubber]:
+    client = boto3.client(service, region_name="us-east-1")  # type: ignore[call-overload]
+    return client, Stubber(client)
+
+
+def test_the_namespace_is_read_in_aws_largest_pages() -> None:
+    autoscaling, aas = stubbed("application-autoscaling")
+    cloudwatch, cw = stubbed("cloudwatch")
+    scope = {"ServiceNamespace": "sagemaker"}
+    aas.add_response("describe_scalable_targets", {"ScalableTargets": []}, {**scope, "MaxResults": 50})
+    aas.add_response("describe_scaling_policies", {"ScalingPolicies": []}, {**scope, "MaxResults": 10})
+    aas.add_response("describe_scheduled_actions", {"ScheduledActions": []}, {**scope, "MaxResults": 50})
+    cw.add_response(
+        "describe_alarms",
+        {"MetricAlarms": []},
+        {"AlarmNamePrefix": "autoscaler/", "AlarmTypes": ["MetricAlarm"], "MaxRecords": 100},
+    )
+    aws = Aws(None, autoscaling, cloudwatch, None, None, None)
+
+    with aas, cw:
+        assert aws.read_namespace("autoscaler") == {"targets": [], "policies": [], "schedules": [], "alarms": []}
+
+
+def describe_async_endpoint(modified: datetime) -> dict[str, Any]:
+    return {
+        "EndpointName": "async-ep",
+        "EndpointArn": ARN,
+        "EndpointConfigName": "async-ep-config",
+        "EndpointStatus": "InService",
+        "CreationTime": CREATED,
+        "LastModifiedTime": modified,
+        "AsyncInferenceConfig": {"OutputConfig": {"S3OutputPath": "s3://bucket/out"}},
+        "ProductionVariants": [{"VariantName": "AllTraffic", "CurrentInstanceCount": 1}],
+    }
+
+
+def test_a_description_without_the_config_reads_it_once_when_an_instance_type_is_needed() -> None:
+    sagemaker, sm = stubbed("sagemaker")
+    ec2, ec = stubbed("ec2")
+    sm.add_response("describe_endpoint", describe_async_endpoint(CREATED), {"EndpointName": "async-ep"})
+    sm.add_response(
+        "describe_endpoint_config",
+        {
+            "EndpointConfigName": "async-ep-config",
+            "EndpointConfigArn": f"{ARN}-config",
+            "CreationTime": CREATED,
+            "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": "m", "InstanceType": "ml.g5.xlarge"}],
+        },
+        {"EndpointConfigName": "async-ep-config"},
+    )
+    aws = Aws(sagemaker, None, None, None, None, ec2)
+
+    with sm, ec:
+        endpoint = aws.read_endpoint("async-ep", instance_types=False)
+        assert endpoint is not None
+        assert [(v.name, v.kind, v.instance_type) for v in endpoint.variants] == [
+            ("AllTraffic", VariantKind.ASYNC, None)
+        ]
+        assert endpoint.instance_type("AllTraffic") == "ml.g5.xlarge"
+        assert endpoint.instance_type("AllTraffic") == "ml.g5.xlarge"  # the config is cached
+        assert endpoint.instance_type("Other") is None
+
+
+def test_a_listed_description_is_reused_while_the_version_holds() -> None:
+    sagemaker, sm = stubbed("sagemaker")
+    later = datetime(2026, 2, 1, tzinfo=UTC)
+    sm.add_response("describe_endpoint", describe_async_endpoint(CREATED), {"EndpointName": "async-ep"})
+    sm.add_response("describe_endpoint", describe_async_endpoint(later), {"EndpointName": "async-ep"})
+    aws = Aws(sagemaker, None, None, None, None, None)
+    version = f"{CREATED}|{CREATED}"
+
+    with sm:
+        first = aws.describe_listed(EndpointSummary("async-ep", ARN, "InService", version))
+        again = aws.describe_listed(EndpointSummary("async-ep", ARN, "InService", version))
+        updated = aws.describe_listed(EndpointSummary("async-ep", ARN, "InService", f"{CREATED}|{later}"))
+
+    assert first is again
+    assert updated is not None
+    assert updated.version == f"{CREATED}|{later}"
+    sm.assert_no_pending_responses()
+
+
+def test_a_listed_endpoint_that_is_not_in_service_is_described_every_time() -> None:
+    sagemaker, sm = stubbed("sagemaker")
+    updating = {**describe_async_endpoint(CREATED), "EndpointStatus": "Updating"}
+    sm.add_response("describe_endpoint", updating, {"EndpointName": "async-ep"})
+    sm.add_response("describe_endpoint", updating, {"EndpointName": "async-ep"})
+    aws = Aws(sagemaker, None, None, None, None, None)
+    listed = EndpointSummary("async-ep", ARN, "Updating", f"{CREATED}|{CREATED}")
+
+    with sm:
+        assert aws.describe_listed(listed) is not None
+        assert aws.describe_listed(listed) is not None
+    sm.assert_no_pending_responses()
