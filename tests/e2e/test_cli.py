@@ -35,6 +35,7 @@ BERLIN = {
 def local() -> Iterator[LocalAws]:
     with LocalAws() as aws:
         yield aws
+        aws.reset()  # moto's backends are process-wide: leave nothing for the next module
 
 
 @pytest.fixture
