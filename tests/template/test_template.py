@@ -193,9 +193,6 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
         max_capacity_ceiling=40,
         dry_run=True,
         write_status_tags=True,
-        default_min=2,
-        default_max=6,
-        default_target_invocations=90.0,
     )
 
 

@@ -25,9 +25,6 @@ def test_every_variable_is_read() -> None:
             "WRITE_STATUS_TAGS": "true",
             "OUTCOME_EVENT_BUS": "ops",
             "DEFAULT_PROFILE": "fleet",
-            "DEFAULT_MIN": "2",
-            "DEFAULT_MAX": "6",
-            "DEFAULT_TARGET_INVOCATIONS": "85.5",
             "AWS_MAX_ATTEMPTS": "8",
         }
     )
@@ -40,9 +37,6 @@ def test_every_variable_is_read() -> None:
         write_status_tags=True,
         event_bus_name="ops",
         default_profile="fleet",
-        default_min=2,
-        default_max=6,
-        default_target_invocations=85.5,
         max_attempts=8,
     )
 
@@ -59,8 +53,7 @@ def test_every_variable_is_read() -> None:
         ("MAX_CAPACITY_CEILING", "many"),
         ("MAX_CAPACITY_CEILING", "0"),
         ("DRY_RUN", "yes"),
-        ("DEFAULT_MIN", "9"),
-        ("DEFAULT_TARGET_INVOCATIONS", "-1"),
+        ("AWS_MAX_ATTEMPTS", "-1"),
     ],
 )
 def test_bad_variable_is_named_in_the_error(variable: str, value: str) -> None:

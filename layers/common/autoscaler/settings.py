@@ -24,10 +24,6 @@ class Settings:
     event_bus_name: str = "default"
     # The profile used by endpoints that opt in without a `profile` tag (a parameter under profile_prefix).
     default_profile: str = "default"
-    # The built-in defaults used when an endpoint opts in with `enabled=true` alone.
-    default_min: int = 1
-    default_max: int = 4
-    default_target_invocations: float = 70.0
     max_attempts: int = 5
 
     def __post_init__(self) -> None:
@@ -42,13 +38,6 @@ class Settings:
             raise SettingsError(f"PROFILE_PREFIX {self.profile_prefix!r}: must start with '/' and not end with '/'")
         if self.max_capacity_ceiling < 1:
             raise SettingsError(f"MAX_CAPACITY_CEILING {self.max_capacity_ceiling}: must be at least 1")
-        if not 1 <= self.default_min <= self.default_max <= self.max_capacity_ceiling:
-            raise SettingsError(
-                f"DEFAULT_MIN {self.default_min} / DEFAULT_MAX {self.default_max}: need "
-                f"1 <= min <= max <= MAX_CAPACITY_CEILING ({self.max_capacity_ceiling})"
-            )
-        if not self.default_target_invocations > 0:
-            raise SettingsError(f"DEFAULT_TARGET_INVOCATIONS {self.default_target_invocations}: must be positive")
 
     @property
     def owned_prefix(self) -> str:
@@ -68,9 +57,6 @@ class Settings:
             write_status_tags=_bool(env, "WRITE_STATUS_TAGS", defaults.write_status_tags),
             event_bus_name=env.get("OUTCOME_EVENT_BUS", defaults.event_bus_name),
             default_profile=env.get("DEFAULT_PROFILE", defaults.default_profile),
-            default_min=_int(env, "DEFAULT_MIN", defaults.default_min),
-            default_max=_int(env, "DEFAULT_MAX", defaults.default_max),
-            default_target_invocations=_float(env, "DEFAULT_TARGET_INVOCATIONS", defaults.default_target_invocations),
             max_attempts=_int(env, "AWS_MAX_ATTEMPTS", defaults.max_attempts),
         )
 
@@ -82,15 +68,6 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if not (raw.isascii() and raw.isdigit()):
         raise SettingsError(f"{name} {raw!r}: expected a non-negative integer")
     return int(raw)
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", raw):
-        raise SettingsError(f"{name} {raw!r}: expected a positive number")
-    return float(raw)
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
