@@ -216,6 +216,8 @@ def _with_status_tags(outcome: Outcome, tags: dict[str, str], arn: str, deps: De
     value = STATUS_TAG_VALUES.get(outcome.status)
     if not settings.write_status_tags or value is None:
         return outcome
+    if outcome.status is Status.DISABLED and f"{settings.tag_prefix}:status" not in tags:
+        return outcome  # never configured here: an endpoint that is not opted in is not modified, not even tagged
     # The reason describes the configuration, not this pass, so an unchanged endpoint gets no tag write.
     reason = {
         Status.REJECTED: "; ".join(str(e) for e in outcome.errors),
