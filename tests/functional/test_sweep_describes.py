@@ -4,8 +4,14 @@ every drift a reconcile would find (a variant added by UpdateEndpoint, an endpoi
 from __future__ import annotations
 
 import json
+import threading
+import time
+from typing import Any
+
+import pytest
 
 from autoscaler.aws import Aws
+from autoscaler.errors import TemporaryError
 from autoscaler.reconciler import Deps
 from autoscaler.sweep import sweep
 from localaws.seed import IMAGE_URI, ROLE_ARN, VariantSeed, create_endpoint
@@ -147,3 +153,45 @@ def test_a_warm_sweep_still_sees_a_cpu_metric_on_a_new_instance_type(world: Worl
     policy = world.policies("ranker")["autoscaler-AllTraffic-cpu"]
     metrics = policy["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]["Metrics"]
     assert json.dumps(metrics).count("cpu / 8") == 1
+
+
+def test_a_cold_sweep_describes_each_endpoint_once_on_several_threads(
+    world: World, reconcile_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"endpoint-{n:02}" for n in range(12)]
+    for name in names:
+        world.endpoint(name, BASE_TAGS)
+    world.reconcile("endpoint-03")
+    deps = fresh(world)
+    threads: set[int] = set()
+    read = deps.aws.read_endpoint
+
+    def recording(name: str, **kwargs: Any) -> Any:
+        threads.add(threading.get_ident())
+        time.sleep(0.01)  # long enough for the pool to hand out the next ones
+        return read(name, **kwargs)
+
+    monkeypatch.setattr(deps.aws, "read_endpoint", recording)
+    world.counter.reset()
+
+    result = sweep(deps, reconcile_queue, "sweep-1")
+
+    assert result.drifted == tuple(n for n in names if n != "endpoint-03")
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 12
+    assert len(threads) > 1
+
+
+def test_an_aws_failure_while_describing_fails_the_sweep(
+    world: World, reconcile_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("fraud-detector", "recommender"):
+        world.endpoint(name, BASE_TAGS)
+    deps = fresh(world)
+
+    def throttled(name: str, **_: Any) -> Any:
+        raise TemporaryError(f"DescribeEndpoint {name}: ThrottlingException")
+
+    monkeypatch.setattr(deps.aws, "read_endpoint", throttled)
+
+    with pytest.raises(TemporaryError, match="ThrottlingException"):
+        sweep(deps, reconcile_queue, "sweep-1")

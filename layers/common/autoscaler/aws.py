@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -66,6 +67,7 @@ TEMPORARY_CODES = frozenset(
 NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
 DELETE_ALARMS_BATCH = 100
+DESCRIBE_WORKERS = 8  # concurrent DescribeEndpoint calls of a sweep (SageMaker throttles with standard retries)
 PARAMETER_MISSING_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound"})
 
 
@@ -267,6 +269,16 @@ class Aws:
         if endpoint is not None and endpoint.in_service and (endpoint.arn, endpoint.version) == key:
             self._described[key] = endpoint
         return endpoint
+
+    def describe_all_listed(self, listed: Sequence[EndpointSummary]) -> dict[str, EndpointInfo | None]:
+        """describe_listed for many endpoints, by name; the DescribeEndpoint calls of those not cached run in
+        DESCRIBE_WORKERS threads (botocore clients are thread-safe), so a cold sweep waits for a fraction of the
+        round trips. The first AWS failure is raised."""
+        if not listed:
+            return {}
+        self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
+        with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(listed))) as pool:
+            return dict(zip([e.name for e in listed], pool.map(self.describe_listed, listed), strict=True))
 
     def _endpoint_config(self, name: str, version: tuple[str, str]) -> dict[str, Any]:
         key = (name, *version)

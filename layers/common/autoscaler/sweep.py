@@ -153,9 +153,11 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     drifted: list[str] = []
     rejected: list[str] = []
     skipped: list[tuple[str, str]] = []
+    # Described once per endpoint version per execution environment (a warm sweep reads no endpoint); the others
+    # concurrently.
+    described = aws.describe_all_listed([listed[name] for name in candidates])
     for name in candidates:
-        # Described once per endpoint version per execution environment: a warm sweep reads no endpoint.
-        endpoint = aws.describe_listed(listed[name])
+        endpoint = described[name]
         if endpoint is None:
             skipped.append((name, "endpoint does not exist"))
             continue
