@@ -11,6 +11,7 @@ Exit codes: 0 done; 1 a configuration was rejected, a request refused, or valida
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capac
 from autoscaler.errors import AutoscalerError, SettingsError
 from autoscaler.planner import plan
 from autoscaler.reconciler import Deps, Evaluation, evaluate, reconcile_endpoint
+from autoscaler.reconciler import logger as controller_logger
 from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric
@@ -72,6 +74,7 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--tag-prefix", envvar="TAG_PREFIX", help="Tag prefix (stack parameter TagPrefix).")
 @click.option("--name-prefix", envvar="NAME_PREFIX", help="Owned-name prefix (stack parameter NamePrefix).")
 @click.option("--profile-prefix", envvar="PROFILE_PREFIX", help="SSM profile prefix (stack parameter ProfilePrefix).")
+@click.option("-v", "--verbose", is_flag=True, help="The controller's structured logs (JSON lines) on stderr.")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -82,8 +85,10 @@ def cli(
     tag_prefix: str | None,
     name_prefix: str | None,
     profile_prefix: str | None,
+    verbose: bool,
 ) -> None:
     """Keep SageMaker endpoint autoscaling equal to tags and SSM profiles."""
+    _logs_to_stderr(verbose)
     try:
         settings = Settings.from_env()
         settings = replace(
@@ -100,6 +105,14 @@ def cli(
         return Aws.create(session, endpoint_url=endpoint_url, max_attempts=settings.max_attempts)
 
     ctx.obj = App(settings, Output(as_json), make_aws)
+
+
+def _logs_to_stderr(verbose: bool) -> None:
+    """The library logs JSON lines to stdout (as Lambda wants); a CLI keeps stdout for its own output."""
+    controller_logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    for handler in logging.getLogger(controller_logger.service).handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(sys.stderr)
 
 
 def main() -> None:
@@ -533,6 +546,105 @@ def update_endpoint(
     outcome = reconcile_endpoint(endpoint, app.deps())
     app.out.line(f"{endpoint}: {outcome.status} - {outcome.reason}", style="bold")
     app.out.actions("Re-applied", outcome.actions)
+
+
+# ---------------------------------------------------------------------------------------------------- sweep
+
+
+@cli.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Plan every endpoint, write nothing.")
+@pass_app
+def sweep_command(app: App, dry_run: bool) -> None:
+    """Reconcile every opted-in endpoint (and every endpoint the controller still owns something on) now."""
+    from rich.progress import Progress
+
+    names = sorted(set(_opted_in(app)) | set(_owners(app)))
+    outcomes = []
+    with Progress(console=app.out.console, transient=True, disable=app.out.as_json) as progress:
+        task = progress.add_task("sweeping", total=len(names))
+        for name in names:
+            outcomes.append(reconcile_endpoint(name, app.deps(dry_run=dry_run or app.settings.dry_run)))
+            progress.advance(task)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
+    if app.out.as_json:
+        app.out.json({"endpoints": len(outcomes), "outcomes": counts, "results": [o.to_dict() for o in outcomes]})
+    else:
+        app.out.table(
+            f"Sweep of {len(outcomes)} endpoint(s)",
+            ("endpoint", "outcome", "writes", "reason"),
+            ((o.endpoint, o.status, o.writes, "; ".join(str(e) for e in o.errors) or o.reason) for o in outcomes),
+        )
+        app.out.line(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no endpoints")
+    if counts.get("rejected"):
+        _fail(EXIT_REJECTED)
+
+
+# ---------------------------------------------------------------------------------------------------- redrive
+
+
+@cli.command("redrive")
+@click.option("--stack-name", default="sagemaker-autoscaler", show_default=True, help="Reads the queues' URLs from it.")
+@click.option("--queue-url", help="The reconcile queue (instead of the stack's).")
+@click.option("--dlq-url", help="Its dead-letter queue (instead of the stack's).")
+@pass_app
+def redrive_command(app: App, stack_name: str, queue_url: str | None, dlq_url: str | None) -> None:
+    """Move dead-lettered reconcile requests back to the queue, with a count."""
+    from autoscaler_cli.redrive import redrive
+
+    if not (queue_url and dlq_url):
+        outputs = {
+            o["OutputKey"]: o["OutputValue"]
+            for o in app.aws.client("cloudformation")
+            .describe_stacks(StackName=stack_name)["Stacks"][0]
+            .get("Outputs", [])
+        }
+        queue_url = queue_url or outputs["ReconcileQueueUrl"]
+        dlq_url = dlq_url or outputs["ReconcileDeadLetterQueueUrl"]
+    result = redrive(app.aws.client("sqs"), dlq_url, queue_url)
+    if app.out.as_json:
+        app.out.json(result.__dict__)
+    elif result.moved is None:
+        app.out.line(f"StartMessageMoveTask {result.task}: about {result.to_move} message(s) moving back", style="bold")
+    else:
+        app.out.line(f"{result.moved} message(s) moved back ({result.method})", style="bold")
+
+
+# ---------------------------------------------------------------------------------------------------- invoke
+
+
+@cli.command("invoke")
+@click.argument("function")
+@click.argument("event_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--stack-name", help="A deployed stack whose resources the template's references name.")
+@click.option("--param", "params", multiple=True, help="Template parameter Name=Value (repeatable).")
+@click.option("--env", "env", multiple=True, help="Environment variable NAME=VALUE (repeatable).")
+@click.pass_context
+def invoke_command(
+    ctx: click.Context,
+    function: str,
+    event_file: Path,
+    stack_name: str | None,
+    params: tuple[str, ...],
+    env: tuple[str, ...],
+) -> None:
+    """Run FUNCTION's handler in-process on EVENT_FILE with the environment template.yaml gives it (no Docker)."""
+    import json as json_module
+
+    from localaws.invoke import invoke
+
+    parent = ctx.parent.params if ctx.parent else {}
+    result = invoke(
+        function,
+        json_module.loads(event_file.read_text()),
+        endpoint_url=parent.get("endpoint_url"),
+        stack_name=stack_name,
+        parameters=dict(p.split("=", 1) for p in params),
+        environment=dict(e.split("=", 1) for e in env),
+        region=parent.get("region"),
+    )
+    click.echo(json_module.dumps(result, default=str))
 
 
 # ---------------------------------------------------------------------------------------------------- release

@@ -213,3 +213,42 @@ def test_demo_runs_the_main_job_and_leaves_no_process_behind() -> None:
     assert "fraud-detector (InService): not managed" in stdout
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # nothing of the demo's process group is left
+
+
+def test_sweep_reconciles_every_opted_in_endpoint_with_a_summary(aws: LocalAws) -> None:
+    seed(aws, "alpha", {"autoscaling:enabled": "true"})
+    seed(aws, "beta", {"autoscaling:enabled": "true", "autoscaling:max": "lots"})
+    seed(aws, "gamma", {})
+    result = run(aws, "--json", "sweep")
+    assert result.returncode == 1  # beta's configuration is rejected
+    summary = json.loads(result.stdout)
+    assert summary["outcomes"] == {"applied": 1, "rejected": 1}
+    assert [r["endpoint"] for r in summary["results"]] == ["alpha", "beta"]
+
+
+def test_redrive_moves_dead_letters_back_keeping_their_group(aws: LocalAws) -> None:
+    sqs = aws.client("sqs")
+    fifo = {"FifoQueue": "true"}
+    dlq = sqs.create_queue(QueueName="reconcile-dlq.fifo", Attributes=fifo)["QueueUrl"]
+    queue = sqs.create_queue(QueueName="reconcile.fifo", Attributes=fifo)["QueueUrl"]
+    for number in range(3):
+        sqs.send_message(
+            QueueUrl=dlq,
+            MessageBody=json.dumps({"endpoint": f"ep{number}"}),
+            MessageGroupId=f"ep{number}",
+            MessageDeduplicationId=f"d{number}",
+        )
+    result = run(aws, "--json", "redrive", "--queue-url", queue, "--dlq-url", dlq)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["moved"] == 3
+    moved = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"])["Messages"]
+    assert sorted(m["Attributes"]["MessageGroupId"] for m in moved) == ["ep0", "ep1", "ep2"]
+    assert sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", []) == []
+
+
+def test_invoke_runs_a_function_handler_on_an_event_file(aws: LocalAws) -> None:
+    seed(aws, "MyEndpoint", {"autoscaling:enabled": "true"})
+    event = ROOT / "events" / "sagemaker-endpoint-state-change-in-service.json"
+    result = run(aws, "invoke", "RouterFunction", str(event))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["endpoints"] == ["MyEndpoint"]
