@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autoscaler.constants import METRIC_CONCURRENT_REQUESTS_HIGH_RES
 from autoscaler.errors import ConfigError, Problem
@@ -122,3 +123,28 @@ def risks(spec: EndpointSpec, production: bool) -> list[Problem]:
                     )
                 )
     return found
+
+
+def endpoint_quota(service_quotas: Any, instance_type: str) -> float | None:
+    """The account's Service Quotas limit "<instance type> for endpoint usage" (applied value, else AWS's default)."""
+    wanted = f"{instance_type} for endpoint usage"
+    for operation in ("list_service_quotas", "list_aws_default_service_quotas"):
+        for page in service_quotas.get_paginator(operation).paginate(ServiceCode="sagemaker"):
+            for quota in page.get("Quotas", ()):
+                if quota.get("QuotaName") == wanted:
+                    return float(quota["Value"])
+    return None
+
+
+def quota_warnings(spec: EndpointSpec, instance_type: str, quota: float | None) -> list[Problem]:
+    if quota is None:
+        return [Problem("service quotas", f"no quota '{instance_type} for endpoint usage' found: max not checked")]
+    return [
+        Problem(
+            f"variant {v.variant}",
+            f"max {v.max_capacity} is above the account's quota of {quota:g} {instance_type} instances for endpoint "
+            "usage: scale-out would stop there (request an increase in Service Quotas)",
+        )
+        for v in spec.variants
+        if v.max_capacity > quota
+    ]

@@ -145,6 +145,7 @@ def _fail(code: int) -> NoReturn:
 @click.option("--vcpus", type=int, help="vCPUs of the instance type (for cpu targets; offline).")
 @click.option("--gpus", type=int, default=0, help="GPUs of the instance type (for gpu targets; offline).")
 @click.option("--production", is_flag=True, help="Warn about settings that are risky in production.")
+@click.option("--account", is_flag=True, help="Also check max against the account's Service Quotas (reads AWS).")
 @pass_app
 def validate(
     app: App,
@@ -156,6 +157,7 @@ def validate(
     vcpus: int | None,
     gpus: int,
     production: bool,
+    account: bool,
 ) -> None:
     """Check TAGS (key=value, prefix optional) and/or a profile file offline: every problem with its source."""
     lines = [*(tags_file.read_text().splitlines() if tags_file else ()), *tags]
