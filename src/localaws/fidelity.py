@@ -165,9 +165,21 @@ def _create_endpoint_starts_creating(
 
 
 def _describe_endpoint_advances_lifecycle(self: SageMakerModelBackend, endpoint_name: str) -> dict[str, Any]:
-    """DescribeEndpoint shows the endpoint's status as of now (see ``_create_endpoint_starts_creating``)."""
+    """DescribeEndpoint shows the endpoint's status as of now (see ``_create_endpoint_starts_creating``), and the
+    AsyncInferenceConfig of an asynchronous endpoint.
+
+    AWS fact (SageMaker API Reference, DescribeEndpoint, response element AsyncInferenceConfig: "Returns the
+    description of an endpoint configuration created using the CreateEndpointConfig API"): moto leaves it out, so an
+    asynchronous endpoint would look like a real-time one.
+    """
     _advance()
-    return _moto_describe_endpoint(self, endpoint_name)
+    described: dict[str, Any] = _moto_describe_endpoint(self, endpoint_name)
+    if "AsyncInferenceConfig" not in described:
+        config = self.endpoint_configs.get(described.get("EndpointConfigName", ""))
+        asynchronous = getattr(config, "async_inference_config", None)
+        if asynchronous:
+            described = {**described, "AsyncInferenceConfig": asynchronous}
+    return described
 
 
 def _list_endpoints_advances_lifecycle(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:

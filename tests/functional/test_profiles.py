@@ -220,11 +220,12 @@ def test_missing_profile_and_profile_outside_the_prefix_are_rejected(world: Worl
 
 
 def test_profile_label_selects_a_version(world: World) -> None:
-    world.profile("fleet", {"version": 1, "min": 1, "max": 3})
+    tracking = [{"metric": "invocations", "target": 70}]
+    world.profile("fleet", {"version": 1, "min": 1, "max": 3, "target_tracking": tracking})
     world.aws.ssm.label_parameter_version(
         Name="/sagemaker-autoscaler/profiles/fleet", ParameterVersion=1, Labels=["prod"]
     )
-    world.profile("fleet", {"version": 1, "min": 1, "max": 9})
+    world.profile("fleet", {"version": 1, "min": 1, "max": 9, "target_tracking": tracking})
     world.endpoint("ep", {"autoscaling:enabled": "true", "autoscaling:profile": "fleet:prod"})
     world.reconcile("ep")
     assert world.targets("ep") == {"AllTraffic": (1, 3)}

@@ -159,7 +159,10 @@ def test_dry_run_deletes_no_alarm(world: World, reconcile_queue: str) -> None:
 
 
 def test_profile_of_an_endpoint_is_read_once_per_sweep(world: World, reconcile_queue: str) -> None:
-    world.profile("business-hours", {"version": 1, "min": 2, "max": 6})
+    world.profile(
+        "business-hours",
+        {"version": 1, "min": 2, "max": 6, "target_tracking": [{"metric": "invocations", "target": 70}]},
+    )
     for name in ("ranker-a", "ranker-b", "ranker-c"):
         world.endpoint(name, {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"})
     world.counter.reset()

@@ -566,7 +566,8 @@ def test_an_unknown_metric_name_is_refused_with_did_you_mean() -> None:
     assert problems(tracking("invocatons")) == [
         (
             "profile p: target_tracking[0].metric",
-            "'invocatons' is not a metric (invocations | concurrency | cpu | memory | gpu | gpu-memory); "
+            "'invocatons' is not a metric (invocations | concurrency | cpu | memory | gpu | gpu-memory | backlog | "
+            "provisioned-concurrency); "
             "did you mean 'invocations'?",
         )
     ]
@@ -576,7 +577,8 @@ def test_an_unknown_metric_name_far_from_any_is_refused_without_a_hint() -> None
     assert problems(tracking("latency")) == [
         (
             "profile p: target_tracking[0].metric",
-            "'latency' is not a metric (invocations | concurrency | cpu | memory | gpu | gpu-memory)",
+            "'latency' is not a metric "
+            "(invocations | concurrency | cpu | memory | gpu | gpu-memory | backlog | provisioned-concurrency)",
         )
     ]
 

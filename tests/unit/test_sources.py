@@ -260,11 +260,85 @@ def test_asynchronous_endpoints_may_scale_to_zero() -> None:
     assert variant.min_capacity == 0
 
 
-def test_serverless_variants_are_recognised_but_left_alone() -> None:
-    ep = endpoint(VariantInfo("A", VariantKind.INSTANCE), VariantInfo("S", VariantKind.SERVERLESS))
+def test_serverless_variant_without_a_fitting_policy_is_left_alone_with_a_reason() -> None:
+    ep = endpoint(VariantInfo("A", VariantKind.INSTANCE), VariantInfo("S", VariantKind.SERVERLESS, max_concurrency=20))
     desired = spec_for(ON, ep)
     assert [v.variant for v in desired.spec.variants] == ["A"]
-    assert "serverless" in desired.warnings[0].message
+    messages = [w.message for w in desired.warnings]
+    assert any("invocations does not apply to a serverless variant" in m for m in messages)
+    assert any("no scaling policy or schedule applies to serverless variant S" in m for m in messages)
+
+
+def test_serverless_variant_scales_provisioned_concurrency() -> None:
+    ep = endpoint(VariantInfo("S", VariantKind.SERVERLESS, max_concurrency=20))
+    tags = {
+        **ON,
+        "autoscaling:S:min": "2",
+        "autoscaling:S:max": "10",
+        "autoscaling:S:target-provisioned-concurrency": "0.7",
+    }
+    (variant,) = spec_for(tags, ep).spec.variants
+    assert variant.target.dimension == "sagemaker:variant:DesiredProvisionedConcurrency"
+    assert variant.target.resource_id == "endpoint/ep/variant/S"
+    (policy,) = variant.policies
+    assert policy.metric == PredefinedMetric("SageMakerVariantProvisionedConcurrencyUtilization")
+    assert policy.target == 0.7
+
+
+@pytest.mark.parametrize(
+    ("tags", "source", "fragment"),
+    [
+        (
+            {"autoscaling:S:target-invocations": "70"},
+            "autoscaling:S:target-invocations",
+            "does not apply to a serverless",
+        ),
+        (
+            {"autoscaling:S:target-provisioned-concurrency": "0.5", "autoscaling:S:max": "30"},
+            "autoscaling:S:max",
+            "above the variant's MaxConcurrency 20",
+        ),
+        (
+            {"autoscaling:S:target-provisioned-concurrency": "0.5", "autoscaling:S:min": "0"},
+            "autoscaling:S:min",
+            "a serverless variant needs at least 1",
+        ),
+    ],
+)
+def test_serverless_misfits_are_rejected_naming_the_tag(tags: dict[str, str], source: str, fragment: str) -> None:
+    ep = endpoint(VariantInfo("S", VariantKind.SERVERLESS, max_concurrency=20))
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, **tags}, ep)
+    assert any(p.source == source and fragment in p.message for p in caught.value.problems), caught.value.problems
+
+
+def test_asynchronous_backlog_target_and_scale_from_zero() -> None:
+    ep = endpoint(VariantInfo("AllTraffic", VariantKind.ASYNC, "ml.m5.xlarge"))
+    tags = {**ON, "autoscaling:min": "0", "autoscaling:target-backlog": "5"}
+    (variant,) = spec_for(tags, ep).spec.variants
+    backlog = next(p for p in variant.policies if p.metric_key == "backlog")
+    assert backlog.metric == CustomMetric(
+        "AWS/SageMaker", "ApproximateBacklogSizePerInstance", "Average", (("EndpointName", "ep"),)
+    )
+    ((policy, alarm),) = variant.step_policies
+    assert policy.name == "autoscaler-AllTraffic-step-scale-from-zero"
+    assert (policy.adjustment_type, policy.steps[0].adjustment, policy.steps[0].lower) == ("ChangeInCapacity", 1, 0.0)
+    assert (alarm.metric.name, alarm.metric.dimensions) == ("HasBacklogWithoutCapacity", (("EndpointName", "ep"),))
+    assert (alarm.comparison, alarm.threshold, alarm.evaluation_periods) == ("GreaterThanOrEqualToThreshold", 1.0, 2)
+    assert alarm.policy_name == policy.name
+
+
+def test_asynchronous_endpoint_with_min_one_has_no_scale_from_zero_policy() -> None:
+    ep = endpoint(VariantInfo("AllTraffic", VariantKind.ASYNC))
+    (variant,) = spec_for({**ON, "autoscaling:target-backlog": "5"}, ep).spec.variants
+    assert variant.step_policies == ()
+
+
+def test_concurrency_does_not_apply_to_asynchronous_variants() -> None:
+    ep = endpoint(VariantInfo("AllTraffic", VariantKind.ASYNC))
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:AllTraffic:target-concurrency": "4"}, ep)
+    assert caught.value.problems[0].source == "autoscaling:AllTraffic:target-concurrency"
 
 
 def test_hold_tag_is_carried_to_the_spec() -> None:
@@ -277,3 +351,9 @@ def test_custom_name_prefix_names_the_policies() -> None:
     load = lambda ref: parse_profile(json.dumps(DEFAULT), "profile default")  # noqa: E731
     desired = desire(endpoint(), ON, Settings(name_prefix="acme"), profiles=load, hardware=HARDWARE.get)
     assert desired.spec.variants[0].policies[0].name == "acme-AllTraffic-invocations"
+
+
+def test_profile_without_any_policy_or_schedule_is_rejected() -> None:
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:profile": "p"}, p={"version": 1, "min": 1, "max": 4})
+    assert "no scaling policy or schedule applies to instance variant AllTraffic" in str(caught.value)

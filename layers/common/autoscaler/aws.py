@@ -208,7 +208,13 @@ class Aws:
             else:
                 kind = VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE
             variants.append(
-                VariantInfo(live["VariantName"], kind, static.get("InstanceType"), live.get("CurrentInstanceCount"))
+                VariantInfo(
+                    live["VariantName"],
+                    kind,
+                    static.get("InstanceType"),
+                    live.get("CurrentInstanceCount"),
+                    _max_concurrency(live, static),
+                )
             )
         return EndpointInfo(
             raw["EndpointName"],
@@ -229,6 +235,7 @@ class Aws:
                 else (VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE),
                 None,
                 live.get("CurrentInstanceCount"),
+                _max_concurrency(live, {}),
             )
             for live in raw["ProductionVariants"]
         )
@@ -617,6 +624,13 @@ def _hardware(raw: Mapping[str, Any]) -> Hardware:
         vcpus=int(raw["VCpuInfo"]["DefaultVCpus"]),
         gpus=sum(int(g.get("Count", 0)) for g in raw.get("GpuInfo", {}).get("Gpus", ())),
     )
+
+
+def _max_concurrency(live: Mapping[str, Any], static: Mapping[str, Any]) -> int | None:
+    """A serverless variant's MaxConcurrency: the live value (DescribeEndpoint), else the configured one."""
+    config = live.get("CurrentServerlessConfig") or static.get("ServerlessConfig") or {}
+    value = config.get("MaxConcurrency")
+    return None if value is None else int(value)
 
 
 def _scheduled_action_api(action: PutScheduledAction) -> dict[str, Any]:

@@ -12,6 +12,17 @@ POLICY_STEP: Final = "StepScaling"
 
 METRIC_INVOCATIONS_PER_INSTANCE: Final = "SageMakerVariantInvocationsPerInstance"
 METRIC_CONCURRENT_REQUESTS_HIGH_RES: Final = "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+METRIC_PROVISIONED_CONCURRENCY_UTILIZATION: Final = "SageMakerVariantProvisionedConcurrencyUtilization"
+METRIC_COMPONENT_INVOCATIONS_PER_COPY: Final = "SageMakerInferenceComponentInvocationsPerCopy"
+METRIC_COMPONENT_CONCURRENT_REQUESTS_HIGH_RES: Final = (
+    "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
+)
+
+# AWS/SageMaker metrics of asynchronous endpoints (SageMaker Developer Guide, async-inference-monitor), published with
+# the EndpointName dimension only.
+SAGEMAKER_NAMESPACE: Final = "AWS/SageMaker"
+METRIC_BACKLOG_PER_INSTANCE: Final = "ApproximateBacklogSizePerInstance"
+METRIC_HAS_BACKLOG_WITHOUT_CAPACITY: Final = "HasBacklogWithoutCapacity"
 
 # Instance metrics SageMaker publishes for real-time endpoints, dimensions EndpointName and VariantName.
 ENDPOINT_INSTANCE_NAMESPACE: Final = "/aws/sagemaker/Endpoints"

@@ -20,7 +20,7 @@ from autoscaler.documents import STANDARD_PARAMETER_BYTES, DocumentError, parse_
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.schedules import parse_timezone, validate_schedule
 from autoscaler.spec import CustomMetric, MetricMath, MetricQuery, StepAdjustment, SuspendedState
-from autoscaler.tags import PERCENT_METRICS, TARGET_TAGS, ProfileRef, did_you_mean, parse_suspend
+from autoscaler.tags import PERCENT_METRICS, RATIO_METRICS, TARGET_TAGS, ProfileRef, did_you_mean, parse_suspend
 
 PROFILE_VERSION = 1
 MAX_STEPS = 20
@@ -263,6 +263,8 @@ class _Reader:
         target = self.number(body["target"], f"{path}.target", positive=True)
         if isinstance(metric, str) and metric in PERCENT_METRICS and target is not None and target > 100:
             self.error(f"{path}.target", f"{target:g} is a percent of one instance: at most 100")
+        if isinstance(metric, str) and metric in RATIO_METRICS and target is not None and target > 1:
+            self.error(f"{path}.target", f"{target:g} is a utilisation ratio: at most 1")
         name = self.name(body["name"], f"{path}.name") if "name" in body else None
         if name is None and isinstance(metric, MetricMath):
             self.error(f"{path}.name", "a metric-math policy needs a name (it becomes part of the policy name)")

@@ -23,9 +23,15 @@ from autoscaler.constants import (
     ENDPOINT_INSTANCE_NAMESPACE,
     ENDPOINT_ONLY_METRICS,
     MAX_POLICIES_PER_TARGET,
+    METRIC_BACKLOG_PER_INSTANCE,
+    METRIC_COMPONENT_CONCURRENT_REQUESTS_HIGH_RES,
+    METRIC_COMPONENT_INVOCATIONS_PER_COPY,
     METRIC_CONCURRENT_REQUESTS_HIGH_RES,
+    METRIC_HAS_BACKLOG_WITHOUT_CAPACITY,
     METRIC_INVOCATIONS_PER_INSTANCE,
+    METRIC_PROVISIONED_CONCURRENCY_UTILIZATION,
     PERCENT_METRIC_NAMES,
+    SAGEMAKER_NAMESPACE,
 )
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.names import alarm_name, policy_name
@@ -41,6 +47,7 @@ from autoscaler.spec import (
     MetricQuery,
     PredefinedMetric,
     ScheduledAction,
+    StepAdjustment,
     StepScalingPolicy,
     SuspendedState,
     TargetTrackingPolicy,
@@ -50,8 +57,26 @@ from autoscaler.spec import (
 from autoscaler.state import EndpointInfo, Hardware, VariantInfo
 from autoscaler.tags import TARGET_TAGS, ProfileRef, ScopeTags, TagConfig, parse_tags
 
-# Kinds the controller acts on today; the others are recognised and reported, never touched.
-ACTED_ON = frozenset({VariantKind.INSTANCE, VariantKind.ASYNC})
+# Kinds the controller acts on; the others are recognised and reported, never touched.
+ACTED_ON = frozenset({VariantKind.INSTANCE, VariantKind.ASYNC, VariantKind.SERVERLESS})
+
+# Which metric keys (tags `target-<key>`, profile `metric: <key>`) fit which kind of scalable thing; custom metrics and
+# metric math fit every kind. Each key means the AWS metric of its row (README, "Metrics by endpoint kind").
+COMPATIBLE: dict[VariantKind, tuple[str, ...]] = {
+    VariantKind.INSTANCE: ("invocations", "concurrency", "cpu", "memory", "gpu", "gpu-memory"),
+    VariantKind.ASYNC: ("backlog", "invocations", "cpu", "memory", "gpu", "gpu-memory"),
+    VariantKind.SERVERLESS: ("provisioned-concurrency",),
+    VariantKind.INFERENCE_COMPONENT: ("invocations", "concurrency"),
+}
+PREDEFINED: dict[tuple[VariantKind, str], str] = {
+    (VariantKind.INSTANCE, "invocations"): METRIC_INVOCATIONS_PER_INSTANCE,
+    (VariantKind.INSTANCE, "concurrency"): METRIC_CONCURRENT_REQUESTS_HIGH_RES,
+    (VariantKind.ASYNC, "invocations"): METRIC_INVOCATIONS_PER_INSTANCE,
+    (VariantKind.SERVERLESS, "provisioned-concurrency"): METRIC_PROVISIONED_CONCURRENCY_UTILIZATION,
+    (VariantKind.INFERENCE_COMPONENT, "invocations"): METRIC_COMPONENT_INVOCATIONS_PER_COPY,
+    (VariantKind.INFERENCE_COMPONENT, "concurrency"): METRIC_COMPONENT_CONCURRENT_REQUESTS_HIGH_RES,
+}
+SCALE_FROM_ZERO = "scale-from-zero"
 
 
 ProfileLoader = Callable[[ProfileRef], Profile]  # raises ConfigError for a missing or invalid profile
@@ -136,6 +161,7 @@ def build_spec(
         )
         spec = builder.build(limit)
         errors += builder.problems
+        warnings += builder.warnings
         if spec is not None:
             variants.append(spec)
     if errors:
@@ -165,9 +191,32 @@ class _VariantBuilder:
             (profile.top, ""),
         )
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.misfits = 0  # inherited metric settings skipped because they do not fit this variant's kind
 
     def error(self, source: str, message: str) -> None:
         self.problems.append(Problem(source, message))
+
+    def set_for_this_variant(self) -> bool:
+        own_tags, _ = self.tag_scopes
+        (own_profile, _), _ = self.profile_scopes
+        return bool(own_tags.sources) or own_profile != ProfileScope()
+
+    def fits(self, key: str, source: str, specific: bool) -> bool:
+        """Whether a metric key fits this variant's kind. Set for this variant, a misfit is an error; inherited from
+        the endpoint or the profile's top level, it is skipped for this variant with a warning."""
+        kind = self.info.kind
+        if key in COMPATIBLE[kind]:
+            return True
+        message = (
+            f"{key} does not apply to a {kind} variant (it takes {', '.join(COMPATIBLE[kind])} or a custom metric)"
+        )
+        if specific:
+            self.error(source, message)
+        else:
+            self.misfits += 1
+            self.warnings.append(Problem(source, f"{message}: skipped for {self.info.name}"))
+        return False
 
     def pick(self, tag_field: str, profile_field: str, path: str) -> tuple[Any, str | None]:
         """The winning value of a scalar and its source (None when nothing sets it)."""
@@ -189,8 +238,14 @@ class _VariantBuilder:
             missing = " and ".join(k for k, v in (("min", lo), ("max", hi)) if v is None)
             self.error(self.profile.source, f"sets no {missing} for variant {name} (and no tag does)")
             return None
-        if lo < self.info.kind.min_floor:
-            self.error(str(lo_source), f"min {lo}: a real-time instance variant needs at least 1")
+        kind = self.info.kind
+        if lo < kind.min_floor:
+            self.error(str(lo_source), f"min {lo}: {_article(kind)} {kind} variant needs at least {kind.min_floor}")
+        ceiling = self.info.max_concurrency
+        if kind is VariantKind.SERVERLESS and ceiling is not None and hi > ceiling:
+            self.error(
+                str(hi_source), f"max {hi} provisioned concurrency is above the variant's MaxConcurrency {ceiling}"
+            )
         if hi > limit:
             what = "the profile's limits.max" if self.profile.limits_max else "MaxCapacityCeiling"
             self.error(str(hi_source), f"max {hi} is above {what} {limit}")
@@ -199,7 +254,17 @@ class _VariantBuilder:
 
         policies = self.target_tracking()
         steps = self.step_scaling()
+        if kind is VariantKind.ASYNC and lo == 0 and not any(p.step_key == SCALE_FROM_ZERO for p, _ in steps):
+            steps += (self.backlog_scale_from_zero(),)
         schedules = self.schedules()
+        if not (policies or steps or schedules):
+            takes = ", ".join(COMPATIBLE[kind])
+            message = f"no scaling policy or schedule applies to {kind} variant {name} (it takes {takes})"
+            if self.misfits and not self.set_for_this_variant():
+                # Only inherited settings, none of which fit this kind: leave the variant alone, and say why.
+                self.warnings.append(Problem(f"variant {name}", f"{message}: not managed"))
+                return None
+            self.error(self.profile.source, message)
         if len(policies) + len(steps) > MAX_POLICIES_PER_TARGET:
             self.error(self.profile.source, f"variant {name}: more than {MAX_POLICIES_PER_TARGET} policies")
         suspended, _ = self.pick("suspend", "suspend", "suspend")
@@ -221,16 +286,16 @@ class _VariantBuilder:
     # ------------------------------------------------------------ policies
 
     def target_tracking(self) -> tuple[TargetTrackingPolicy, ...]:
-        entries: dict[str, tuple[TrackingEntry, str]] = {}
-        for scope, where in reversed(self.profile_scopes):
+        entries: dict[str, tuple[TrackingEntry, str, bool]] = {}  # key -> (entry, source, set for this variant)
+        for (scope, where), specific in zip(reversed(self.profile_scopes), (False, True), strict=True):
             for i, entry in enumerate(scope.target_tracking or ()):
-                entries[entry.key] = (entry, f"{self.profile.source}: {where}target_tracking[{i}]")
-        for tags in reversed(self.tag_scopes):
+                entries[entry.key] = (entry, f"{self.profile.source}: {where}target_tracking[{i}]", specific)
+        for tags, specific in zip(reversed(self.tag_scopes), (False, True), strict=True):
             for metric_key, target in tags.targets:
                 source = tags.source(f"target:{metric_key}") or TARGET_TAGS[metric_key]
                 current = entries.get(metric_key)
                 entry = replace(current[0], target=target) if current else TrackingEntry(metric_key, metric_key, target)
-                entries[metric_key] = (entry, source)
+                entries[metric_key] = (entry, source, specific)
             for tag_field, entry_field in (
                 ("scale_in_cooldown", "scale_in_cooldown"),
                 ("scale_out_cooldown", "scale_out_cooldown"),
@@ -238,9 +303,11 @@ class _VariantBuilder:
             ):
                 value = getattr(tags, tag_field)
                 if value is not None:
-                    entries = {k: (replace(e, **{entry_field: value}), s) for k, (e, s) in entries.items()}
+                    entries = {k: (replace(e, **{entry_field: value}), s, v) for k, (e, s, v) in entries.items()}
         policies = []
-        for key, (entry, source) in entries.items():
+        for key, (entry, source, specific) in entries.items():
+            if isinstance(entry.metric, str) and not self.fits(entry.metric, source, specific):
+                continue
             metric = self.metric(entry.metric, entry.default_dimensions, source)
             if metric is None:
                 continue
@@ -300,8 +367,12 @@ class _VariantBuilder:
         for entry, source in entries.values():
             if entry.max_capacity is not None and entry.max_capacity > self.settings.max_capacity_ceiling:
                 self.error(f"{source}.max", f"{entry.max_capacity} is above MaxCapacityCeiling")
-            if entry.min_capacity is not None and entry.min_capacity < self.info.kind.min_floor:
-                self.error(f"{source}.min", f"{entry.min_capacity}: a real-time instance variant needs at least 1")
+            floor = self.info.kind.min_floor
+            if entry.min_capacity is not None and entry.min_capacity < floor:
+                self.error(
+                    f"{source}.min",
+                    f"{entry.min_capacity}: {_article(self.info.kind)} {self.info.kind} variant needs at least {floor}",
+                )
             actions.append(
                 ScheduledAction(
                     name=policy_name(self.settings.name_prefix, self.info.name, entry.name),
@@ -324,11 +395,48 @@ class _VariantBuilder:
             return MetricMath(
                 tuple(replace(q, metric=self.custom(q.metric, False) if q.metric else None) for q in template.queries)
             )
-        if template == "invocations":
-            return PredefinedMetric(METRIC_INVOCATIONS_PER_INSTANCE)
-        if template == "concurrency":
-            return PredefinedMetric(METRIC_CONCURRENT_REQUESTS_HIGH_RES)
+        predefined = PREDEFINED.get((self.info.kind, template))
+        if predefined is not None:
+            return PredefinedMetric(predefined)
+        if template == "backlog":
+            # Published per endpoint only (async-inference-monitor): the backlog per instance of the whole endpoint.
+            return CustomMetric(
+                SAGEMAKER_NAMESPACE, METRIC_BACKLOG_PER_INSTANCE, "Average", ((DIMENSION_ENDPOINT_NAME, self.endpoint),)
+            )
         return self.instance_metric(template, source)
+
+    def backlog_scale_from_zero(self) -> tuple[StepScalingPolicy, AlarmSpec]:
+        """An asynchronous endpoint at zero instances has no per-instance backlog to track: this step policy on
+        HasBacklogWithoutCapacity brings the first instance back (SageMaker Developer Guide, async-inference-autoscale,
+        "Define a scaling policy that scales up from zero for new requests": ChangeInCapacity +1 from a lower bound of
+        0, Average aggregation, cooldown 300; the alarm Average of HasBacklogWithoutCapacity >= 1 over 2 of 2 periods
+        of 60 s, missing data missing, dimension EndpointName)."""
+        prefix = self.settings.name_prefix
+        policy = StepScalingPolicy(
+            name=policy_name(prefix, self.info.name, f"step-{SCALE_FROM_ZERO}"),
+            adjustment_type="ChangeInCapacity",
+            steps=(StepAdjustment(1, 0.0),),
+            cooldown=300,
+            metric_aggregation="Average",
+            step_key=SCALE_FROM_ZERO,
+        )
+        alarm = AlarmSpec(
+            name=alarm_name(prefix, self.endpoint, self.info.name, SCALE_FROM_ZERO),
+            metric=CustomMetric(
+                SAGEMAKER_NAMESPACE,
+                METRIC_HAS_BACKLOG_WITHOUT_CAPACITY,
+                "Average",
+                ((DIMENSION_ENDPOINT_NAME, self.endpoint),),
+            ),
+            comparison="GreaterThanOrEqualToThreshold",
+            threshold=1.0,
+            period=60,
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+            treat_missing_data="missing",
+            policy_name=policy.name,
+        )
+        return policy, alarm
 
     def custom(self, metric: CustomMetric, default_dimensions: bool) -> CustomMetric:
         if default_dimensions:
@@ -378,3 +486,7 @@ class _VariantBuilder:
                 ),
             )
         )
+
+
+def _article(kind: VariantKind) -> str:
+    return "an" if str(kind)[0] in "aeiou" else "a"

@@ -46,6 +46,7 @@ class VariantInfo:
     kind: VariantKind
     instance_type: str | None = None
     current_count: int | None = None
+    max_concurrency: int | None = None  # serverless variants: the ceiling of provisioned concurrency
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,11 @@ TARGET_TAGS: dict[str, str] = {
     "memory": "target-memory",
     "gpu": "target-gpu",
     "gpu-memory": "target-gpu-memory",
+    "backlog": "target-backlog",
+    "provisioned-concurrency": "target-provisioned-concurrency",
 }
 PERCENT_METRICS = frozenset({"cpu", "memory", "gpu", "gpu-memory"})
+RATIO_METRICS = frozenset({"provisioned-concurrency"})  # utilisation as a fraction, 0-1
 STATUS_KEYS = frozenset({"status", "status-reason"})
 
 _INTEGER = re.compile(r"[0-9]+")
@@ -125,6 +128,13 @@ def parse_percent(raw: str) -> float:
     return value
 
 
+def parse_ratio(raw: str) -> float:
+    value = parse_target(raw)
+    if value > 1:
+        raise ValueError(f"{raw!r} is a utilisation ratio: greater than 0, at most 1")
+    return value
+
+
 def parse_suspend(raw: str) -> SuspendedState:
     words = [w for w in re.split(r"[ +]+", raw.strip().lower()) if w]
     if words == ["none"]:
@@ -181,7 +191,10 @@ _KEYS: dict[str, _Key] = {
     "profile": _Key("profile", parse_profile_ref, variant_level=False),
     "adopt": _Key("adopt", parse_adopt, variant_level=False),
     **{
-        tag: _Key(f"target:{metric}", parse_percent if metric in PERCENT_METRICS else parse_target)
+        tag: _Key(
+            f"target:{metric}",
+            parse_percent if metric in PERCENT_METRICS else parse_ratio if metric in RATIO_METRICS else parse_target,
+        )
         for metric, tag in TARGET_TAGS.items()
     },
 }
