@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck validate build invoke unit functional e2e clean
+.PHONY: demo test lint typecheck validate build invoke bench unit functional e2e clean
 
 # sam without prompts or telemetry, in a fixed region, with the venv's python and pip first on PATH (the makefile
 # builds of the layer and the functions run pip from there).
@@ -45,6 +45,10 @@ build: $(STAMP)
 ## [ENDPOINT_URL=http://127.0.0.1:5000] (without ENDPOINT_URL: real AWS, normal credential chain)
 invoke: $(STAMP)
 	$(BIN)/python -m localaws.invoke $(FUNCTION) $(EVENT) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
+
+## bench: AWS calls, wall time and peak memory of the controller against the naive way, N = 10, 100, 500 (issue 7)
+bench: $(STAMP) build
+	$(BIN)/python -m bench --sizes $(or $(SIZES),10,100,500)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

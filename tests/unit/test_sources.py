@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from autoscaler.spec import (
     SuspendedState,
     VariantKind,
 )
-from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.state import ComponentInfo, EndpointInfo, Hardware, VariantInfo
 from autoscaler.tags import ProfileRef
 
 SETTINGS = Settings(max_capacity_ceiling=20)
@@ -357,3 +358,93 @@ def test_profile_without_any_policy_or_schedule_is_rejected() -> None:
     with pytest.raises(ConfigError) as caught:
         spec_for({**ON, "autoscaling:profile": "p"}, p={"version": 1, "min": 1, "max": 4})
     assert "no scaling policy or schedule applies to instance variant AllTraffic" in str(caught.value)
+
+
+def component(name: str, status: str = "InService", **tags: str) -> ComponentInfo:
+    arn = f"arn:aws:sagemaker:us-east-1:123456789012:inference-component/{name}"
+    return ComponentInfo(name, arn, "AllTraffic", status, tuple(sorted(tags.items())))
+
+
+def with_components(*components: ComponentInfo) -> EndpointInfo:
+    return replace(endpoint(), components=components)
+
+
+def test_inference_component_from_its_own_tags_scales_copies_on_its_per_copy_metric() -> None:
+    ep = with_components(
+        component(
+            "llm",
+            **{
+                "autoscaling:enabled": "true",
+                "autoscaling:min": "1",
+                "autoscaling:max": "6",
+                "autoscaling:target-invocations": "4",
+            },
+        )
+    )
+    desired = spec_for({**ON, "autoscaling:inference-components": "true"}, ep)
+    ic = next(v for v in desired.spec.variants if v.kind is VariantKind.INFERENCE_COMPONENT)
+    assert (ic.target.resource_id, ic.target.dimension) == (
+        "inference-component/llm",
+        "sagemaker:inference-component:DesiredCopyCount",
+    )
+    (policy,) = ic.policies
+    assert policy.metric == PredefinedMetric("SageMakerInferenceComponentInvocationsPerCopy")
+    assert (ic.min_capacity, ic.max_capacity, policy.target) == (1, 6, 4.0)
+
+
+def test_inference_component_from_the_profile_scales_to_zero_with_the_documented_alarm() -> None:
+    profile = {
+        **DEFAULT,
+        "inference_components": {
+            "llm": {"min": 0, "max": 4, "target_tracking": [{"metric": "concurrency", "target": 3}]}
+        },
+    }
+    ep = with_components(component("llm"))
+    desired = spec_for({**ON, "autoscaling:profile": "p"}, ep, p=profile)
+    ic = next(v for v in desired.spec.variants if v.kind is VariantKind.INFERENCE_COMPONENT)
+    assert ic.min_capacity == 0
+    assert ic.policies[0].metric == PredefinedMetric(
+        "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
+    )
+    ((policy, alarm),) = ic.step_policies
+    assert policy.name == "autoscaler-llm-step-scale-from-zero"
+    assert (policy.metric_aggregation, policy.cooldown) == ("Maximum", 60)
+    assert (alarm.metric.name, alarm.metric.statistic, alarm.metric.dimensions) == (
+        "NoCapacityInvocationFailures",
+        "Sum",
+        (("InferenceComponentName", "llm"),),
+    )
+    assert alarm.name == "autoscaler/ep/llm/scale-from-zero"
+
+
+def test_inference_components_inherit_nothing_from_the_endpoint_and_untagged_ones_stay_unmanaged() -> None:
+    ep = with_components(component("llm", **{"autoscaling:enabled": "true"}), component("other"))
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:max": "6", "autoscaling:inference-components": "true"}, ep)
+    assert "sets no min and max for variant llm" in str(caught.value)
+
+
+def test_inference_component_misfit_metric_and_bad_tag_name_their_source() -> None:
+    ep = with_components(
+        component(
+            "llm",
+            **{
+                "autoscaling:enabled": "true",
+                "autoscaling:min": "0",
+                "autoscaling:max": "2",
+                "autoscaling:target-cpu": "50",
+                "autoscaling:mxa": "3",
+            },
+        )
+    )
+    with pytest.raises(ConfigError) as caught:
+        spec_for({**ON, "autoscaling:inference-components": "true"}, ep)
+    sources = [p.source for p in caught.value.problems]
+    assert "inference component llm: autoscaling:mxa" in sources
+
+
+def test_inference_component_not_in_service_waits_with_a_warning() -> None:
+    ep = with_components(component("llm", "Creating", **{"autoscaling:enabled": "true"}))
+    desired = spec_for({**ON, "autoscaling:inference-components": "true"}, ep)
+    assert [v.kind for v in desired.spec.variants] == [VariantKind.INSTANCE]
+    assert any("is Creating" in w.message for w in desired.warnings)

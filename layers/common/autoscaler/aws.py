@@ -35,6 +35,7 @@ from autoscaler.errors import EndpointNotReadyError, TemporaryError
 from autoscaler.names import alarm_prefix, owned_prefix
 from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
+    ComponentInfo,
     EndpointInfo,
     Hardware,
     ScalingState,
@@ -294,6 +295,27 @@ class Aws:
                 self._configs[key] = self.sagemaker.describe_endpoint_config(EndpointConfigName=name)
         return self._configs[key]
 
+    def with_components(self, endpoint: EndpointInfo) -> EndpointInfo:
+        """The endpoint with its inference components (ListInferenceComponents) and their tags."""
+        with classified(f"ListInferenceComponents {endpoint.name}"):
+            listed = self._pages(
+                self.sagemaker,
+                "list_inference_components",
+                "InferenceComponents",
+                EndpointNameEquals=endpoint.name,
+            )
+        components = tuple(
+            ComponentInfo(
+                name=c["InferenceComponentName"],
+                arn=c["InferenceComponentArn"],
+                variant=c.get("VariantName", ""),
+                status=c.get("InferenceComponentStatus", ""),
+                tags=tuple(sorted(self.read_tags(c["InferenceComponentArn"]).items())),
+            )
+            for c in listed
+        )
+        return replace(endpoint, components=components)
+
     def read_endpoint_config(self, name: str) -> dict[str, Any]:
         """DescribeEndpointConfig, uncached (for a config an update is about to use)."""
         with classified(f"DescribeEndpointConfig {name}"):
@@ -318,6 +340,10 @@ class Aws:
         """Targets of the endpoint's variants, their policies and schedules, and the owned alarms of the endpoint."""
         owned = owned_prefix(name_prefix)
         ids = [TargetKey.for_variant(endpoint.name, v.name, v.kind).resource_id for v in endpoint.variants]
+        ids += [
+            TargetKey.for_variant(endpoint.name, c.name, VariantKind.INFERENCE_COMPONENT).resource_id
+            for c in endpoint.components
+        ]
         targets = []
         with classified(f"read AAS state of {endpoint.name}"):
             raw_targets = self._pages(

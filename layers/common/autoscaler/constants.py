@@ -23,6 +23,9 @@ METRIC_COMPONENT_CONCURRENT_REQUESTS_HIGH_RES: Final = (
 SAGEMAKER_NAMESPACE: Final = "AWS/SageMaker"
 METRIC_BACKLOG_PER_INSTANCE: Final = "ApproximateBacklogSizePerInstance"
 METRIC_HAS_BACKLOG_WITHOUT_CAPACITY: Final = "HasBacklogWithoutCapacity"
+# Inference components (SageMaker Developer Guide, endpoint-auto-scaling-zero-instances).
+METRIC_NO_CAPACITY_FAILURES: Final = "NoCapacityInvocationFailures"
+DIMENSION_COMPONENT_NAME: Final = "InferenceComponentName"
 
 # Instance metrics SageMaker publishes for real-time endpoints, dimensions EndpointName and VariantName.
 ENDPOINT_INSTANCE_NAMESPACE: Final = "/aws/sagemaker/Endpoints"

@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -104,9 +104,13 @@ class Profile:
     limits_max: int | None = None
     variants: tuple[tuple[str, ProfileScope], ...] = ()
     warnings: tuple[Problem, ...] = ()
+    components: tuple[tuple[str, ProfileScope], ...] = ()  # `inference_components.<name>`
 
     def variant(self, name: str) -> ProfileScope:
         return dict(self.variants).get(name, ProfileScope())
+
+    def component(self, name: str) -> ProfileScope | None:
+        return dict(self.components).get(name)
 
 
 def parse_profile(text: str, source: str) -> Profile:
@@ -122,7 +126,7 @@ def parse_profile(text: str, source: str) -> Profile:
     size = len(text.encode("utf-8"))
     if size > STANDARD_PARAMETER_BYTES:
         warning = Problem(source, f"{size} bytes: needs an advanced SSM parameter (standard ones hold 4 KB)")
-        profile = Profile(profile.source, profile.top, profile.limits_max, profile.variants, (warning,))
+        profile = replace(profile, warnings=(warning,))
     return profile
 
 
@@ -173,7 +177,7 @@ class ProfileStore:
 
 
 SCOPE_FIELDS = ("min", "max", "target_tracking", "step_scaling", "schedules", "suspend")
-TOP_FIELDS = ("version", "limits", "variants", *SCOPE_FIELDS)
+TOP_FIELDS = ("version", "limits", "variants", "inference_components", *SCOPE_FIELDS)
 
 
 class _Reader:
@@ -198,16 +202,20 @@ class _Reader:
             limits = self.mapping(top["limits"], "limits", ("max",))
             if limits is not None and "max" in limits:
                 limits_max = self.integer(limits["max"], "limits.max", 1, None)
-        variants = []
-        if "variants" in top:
-            raw = self.mapping(top["variants"], "variants", None)
-            for name, body in (raw or {}).items():
-                if not VARIANT_NAME.fullmatch(name):
-                    self.error(f"variants.{name}", "not a SageMaker variant name")
-                    continue
-                scope = self.scope(body, f"variants.{name}.")
-                variants.append((name, scope))
-        return Profile(self.source, self.scope(top, ""), limits_max, tuple(variants))
+        variants = self.named_scopes(top, "variants", "variant")
+        components = self.named_scopes(top, "inference_components", "inference component")
+        return Profile(self.source, self.scope(top, ""), limits_max, variants, (), components)
+
+    def named_scopes(self, top: dict[str, Any], key: str, what: str) -> tuple[tuple[str, ProfileScope], ...]:
+        """`variants` and `inference_components`: name -> a scope of its own (SageMaker's name pattern for both)."""
+        scopes = []
+        raw = self.mapping(top[key], key, None) if key in top else None
+        for name, body in (raw or {}).items():
+            if not VARIANT_NAME.fullmatch(name):
+                self.error(f"{key}.{name}", f"not a SageMaker {what} name")
+                continue
+            scopes.append((name, self.scope(body, f"{key}.{name}.")))
+        return tuple(scopes)
 
     def scope(self, data: Any, path: str) -> ProfileScope:
         body = data if path == "" else self.mapping(data, path.rstrip("."), SCOPE_FIELDS)

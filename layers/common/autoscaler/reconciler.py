@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -30,7 +30,7 @@ from autoscaler.profiles import ProfileStore
 from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.state import EndpointInfo, ScalingState
-from autoscaler.tags import expired_holds
+from autoscaler.tags import ProfileRef, expired_holds, parse_tags
 
 logger = Logger(service="sagemaker-autoscaler")
 # The stack sets POWERTOOLS_METRICS_NAMESPACE; the default keeps EMF valid where it is not set (CLI, demo).
@@ -123,6 +123,8 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True) -> Evaluatio
         return Evaluation(name, now)
     tags = aws.read_tags(endpoint.arn)
     profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)
+    if hosts_components(tags, settings, profiles):
+        endpoint = aws.with_components(endpoint)
     try:
         desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=aws.instance_hardware)
     except ConfigError as exc:
@@ -131,6 +133,20 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True) -> Evaluatio
         return Evaluation(name, now, endpoint, tags, desired)
     actual = aws.read_state(endpoint, settings.name_prefix)
     return Evaluation(name, now, endpoint, tags, desired, None, actual, plan(desired.spec, actual, now))
+
+
+def hosts_components(tags: Mapping[str, str], settings: Settings, profiles: ProfileStore) -> bool:
+    """Whether to look up the endpoint's inference components: its `inference-components=true` tag, or a profile
+    with an `inference_components` section. Looking them up for every endpoint would cost every reconcile a read."""
+    config = parse_tags(tags, settings.tag_prefix)
+    if config.inference_components:
+        return True
+    if config.endpoint.enabled is not True or config.errors:
+        return False
+    try:
+        return bool(profiles.load(config.profile or ProfileRef(settings.default_profile)).components)
+    except ConfigError:
+        return False  # desire() reports it
 
 
 def _reconcile(name: str, deps: Deps) -> Outcome:

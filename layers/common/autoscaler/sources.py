@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from autoscaler.constants import (
+    DIMENSION_COMPONENT_NAME,
     DIMENSION_ENDPOINT_NAME,
     DIMENSION_VARIANT_NAME,
     ENDPOINT_INSTANCE_NAMESPACE,
@@ -29,6 +30,7 @@ from autoscaler.constants import (
     METRIC_CONCURRENT_REQUESTS_HIGH_RES,
     METRIC_HAS_BACKLOG_WITHOUT_CAPACITY,
     METRIC_INVOCATIONS_PER_INSTANCE,
+    METRIC_NO_CAPACITY_FAILURES,
     METRIC_PROVISIONED_CONCURRENCY_UTILIZATION,
     PERCENT_METRIC_NAMES,
     SAGEMAKER_NAMESPACE,
@@ -54,7 +56,7 @@ from autoscaler.spec import (
     VariantKind,
     VariantSpec,
 )
-from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.state import ComponentInfo, EndpointInfo, Hardware, VariantInfo
 from autoscaler.tags import TARGET_TAGS, ProfileRef, ScopeTags, TagConfig, parse_tags
 
 # Kinds the controller acts on; the others are recognised and reported, never touched.
@@ -164,6 +166,10 @@ def build_spec(
         warnings += builder.warnings
         if spec is not None:
             variants.append(spec)
+    for component in endpoint.components:
+        spec = _component_spec(endpoint, component, profile, settings, hardware, limit, errors, warnings)
+        if spec is not None:
+            variants.append(spec)
     if errors:
         raise ConfigError(errors, warnings)
     return Desired(EndpointSpec(endpoint.name, tuple(variants), tags.adopt or AdoptMode.COEXIST), tuple(warnings))
@@ -180,14 +186,15 @@ class _VariantBuilder:
         settings: Settings,
         hardware: HardwareLookup,
         instance_type: Callable[[], str | None] | None = None,
+        profile_scopes: tuple[tuple[ProfileScope, str], tuple[ProfileScope, str]] | None = None,
     ) -> None:
         self.endpoint, self.info, self.settings, self.hardware = endpoint, info, settings, hardware
         self.instance_type = instance_type  # for a description without instance types: read on first need
         self.tag_scopes = (own, top)
         self.profile = profile
-        variant_path = f"variants.{info.name}."
-        self.profile_scopes: tuple[tuple[ProfileScope, str], ...] = (
-            (profile.variant(info.name), variant_path),
+        # (this variant's own profile scope, the inherited one)
+        self.profile_scopes: tuple[tuple[ProfileScope, str], ...] = profile_scopes or (
+            (profile.variant(info.name), f"variants.{info.name}."),
             (profile.top, ""),
         )
         self.problems: list[Problem] = []
@@ -254,8 +261,11 @@ class _VariantBuilder:
 
         policies = self.target_tracking()
         steps = self.step_scaling()
-        if kind is VariantKind.ASYNC and lo == 0 and not any(p.step_key == SCALE_FROM_ZERO for p, _ in steps):
-            steps += (self.backlog_scale_from_zero(),)
+        if lo == 0 and not any(p.step_key == SCALE_FROM_ZERO for p, _ in steps):
+            if kind is VariantKind.ASYNC:
+                steps += (self.backlog_scale_from_zero(),)
+            elif kind is VariantKind.INFERENCE_COMPONENT:
+                steps += (self.component_scale_from_zero(),)
         schedules = self.schedules()
         if not (policies or steps or schedules):
             takes = ", ".join(COMPATIBLE[kind])
@@ -405,6 +415,36 @@ class _VariantBuilder:
             )
         return self.instance_metric(template, source)
 
+    def component_scale_from_zero(self) -> tuple[StepScalingPolicy, AlarmSpec]:
+        """An inference component at zero copies cannot track a per-copy metric: this step policy on a
+        NoCapacityInvocationFailures alarm brings a copy back (SageMaker Developer Guide,
+        endpoint-auto-scaling-zero-instances: ChangeInCapacity +1 from a lower bound of 0, Maximum aggregation,
+        cooldown 60; the alarm Sum of NoCapacityInvocationFailures > 1 in 1 of 1 periods of 60 s, dimension
+        InferenceComponentName)."""
+        prefix = self.settings.name_prefix
+        policy = StepScalingPolicy(
+            name=policy_name(prefix, self.info.name, f"step-{SCALE_FROM_ZERO}"),
+            adjustment_type="ChangeInCapacity",
+            steps=(StepAdjustment(1, 0.0),),
+            cooldown=60,
+            metric_aggregation="Maximum",
+            step_key=SCALE_FROM_ZERO,
+        )
+        alarm = AlarmSpec(
+            name=alarm_name(prefix, self.endpoint, self.info.name, SCALE_FROM_ZERO),
+            metric=CustomMetric(
+                SAGEMAKER_NAMESPACE, METRIC_NO_CAPACITY_FAILURES, "Sum", ((DIMENSION_COMPONENT_NAME, self.info.name),)
+            ),
+            comparison="GreaterThanThreshold",
+            threshold=1.0,
+            period=60,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+            treat_missing_data="missing",
+            policy_name=policy.name,
+        )
+        return policy, alarm
+
     def backlog_scale_from_zero(self) -> tuple[StepScalingPolicy, AlarmSpec]:
         """An asynchronous endpoint at zero instances has no per-instance backlog to track: this step policy on
         HasBacklogWithoutCapacity brings the first instance back (SageMaker Developer Guide, async-inference-autoscale,
@@ -439,8 +479,10 @@ class _VariantBuilder:
         return policy, alarm
 
     def custom(self, metric: CustomMetric, default_dimensions: bool) -> CustomMetric:
-        if default_dimensions:
-            dimensions: tuple[tuple[str, str], ...] = ((DIMENSION_ENDPOINT_NAME, self.endpoint),)
+        if default_dimensions and self.info.kind is VariantKind.INFERENCE_COMPONENT:
+            dimensions: tuple[tuple[str, str], ...] = ((DIMENSION_COMPONENT_NAME, self.info.name),)
+        elif default_dimensions:
+            dimensions = ((DIMENSION_ENDPOINT_NAME, self.endpoint),)
             if metric.name not in ENDPOINT_ONLY_METRICS:
                 dimensions += ((DIMENSION_VARIANT_NAME, self.info.name),)
         else:
@@ -490,3 +532,44 @@ class _VariantBuilder:
 
 def _article(kind: VariantKind) -> str:
     return "an" if str(kind)[0] in "aeiou" else "a"
+
+
+def _component_spec(
+    endpoint: EndpointInfo,
+    component: ComponentInfo,
+    profile: Profile,
+    settings: Settings,
+    hardware: HardwareLookup,
+    limit: int,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> VariantSpec | None:
+    """An inference component is configured by its own tags (the endpoint's grammar, endpoint-level keys) over the
+    profile's `inference_components.<name>`; it inherits nothing from the endpoint's variants (copies are not
+    instances). It is managed when its `enabled` tag is true, or the profile has a section for it (and no tag says
+    false)."""
+    where = f"inference component {component.name}"
+    parsed = parse_tags(dict(component.tags), settings.tag_prefix)
+    errors += [Problem(f"{where}: {p.source}", p.message) for p in parsed.errors]
+    warnings += [Problem(f"{where}: {p.source}", p.message) for p in parsed.warnings]
+    section = profile.component(component.name)
+    enabled = parsed.endpoint.enabled
+    if enabled is False or (enabled is None and section is None) or parsed.errors:
+        return None
+    if not component.in_service:
+        warnings.append(Problem(where, f"is {component.status}, not InService: configured when it is"))
+        return None
+    builder = _VariantBuilder(
+        endpoint.name,
+        VariantInfo(component.name, VariantKind.INFERENCE_COMPONENT),
+        ScopeTags(),
+        parsed.endpoint,
+        profile,
+        settings,
+        hardware,
+        profile_scopes=((section or ProfileScope(), f"inference_components.{component.name}."), (ProfileScope(), "")),
+    )
+    spec = builder.build(limit)
+    errors += builder.problems
+    warnings += builder.warnings
+    return spec

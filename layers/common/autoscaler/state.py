@@ -50,6 +50,21 @@ class VariantInfo:
 
 
 @dataclass(frozen=True)
+class ComponentInfo:
+    """An inference component hosted on the endpoint (ListInferenceComponents), with its own tags."""
+
+    name: str
+    arn: str
+    variant: str
+    status: str
+    tags: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def in_service(self) -> bool:
+        return self.status == ENDPOINT_IN_SERVICE
+
+
+@dataclass(frozen=True)
 class EndpointInfo:
     """What DescribeEndpoint (and the endpoint config) say about an endpoint."""
 
@@ -62,6 +77,7 @@ class EndpointInfo:
     # Reads the variants' instance types when the description was made without the endpoint config (the variants'
     # instance_type is None then): see Aws.read_endpoint(instance_types=False).
     resolve_instance_types: Callable[[], Mapping[str, str]] | None = field(default=None, compare=False, repr=False)
+    components: tuple[ComponentInfo, ...] = ()  # inference components (read only for endpoints that host them)
 
     @property
     def in_service(self) -> bool:

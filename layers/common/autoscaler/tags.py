@@ -77,6 +77,7 @@ class TagConfig:
     profile: ProfileRef | None = None
     adopt: AdoptMode | None = None
     adopt_source: str | None = None
+    inference_components: bool = False  # look up the endpoint's inference components (their own tags configure them)
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
 
@@ -190,6 +191,7 @@ _KEYS: dict[str, _Key] = {
     "hold": _Key("hold", parse_hold),
     "profile": _Key("profile", parse_profile_ref, variant_level=False),
     "adopt": _Key("adopt", parse_adopt, variant_level=False),
+    "inference-components": _Key("inference_components", parse_bool, variant_level=False),
     **{
         tag: _Key(
             f"target:{metric}",
@@ -241,6 +243,7 @@ def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
         values = dict(scopes.get(variant, {}))
         values.pop("profile", None)
         values.pop("adopt", None)
+        values.pop("inference_components", None)
         targets = tuple(
             (metric, values.pop(f"target:{metric}")) for metric in TARGET_TAGS if f"target:{metric}" in values
         )
@@ -254,6 +257,7 @@ def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
         profile=endpoint_values.get("profile"),
         adopt=endpoint_values.get("adopt"),
         adopt_source=endpoint_sources.get("adopt"),
+        inference_components=bool(endpoint_values.get("inference_components", False)),
         errors=tuple(errors),
         warnings=tuple(warnings),
     )
