@@ -27,6 +27,7 @@ ACCOUNT_ARN = "arn:aws:{service}:us-east-1:123456789012:"
 # Actions for which IAM supports no resource-level permission (Service Authorization Reference), with why.
 UNSCOPABLE = {
     "sagemaker:ListEndpoints",  # list action
+    "sagemaker:ListInferenceComponents",  # list action
     "tag:GetResources",  # the Tagging API has no resource types
     "cloudwatch:DescribeAlarms",  # lists every alarm (AAS user guide example policy)
     "ec2:DescribeInstanceTypes",  # describe action
@@ -379,7 +380,9 @@ def test_every_unscoped_resource_is_commented_with_the_aws_reason() -> None:
 def test_sagemaker_resources_are_this_accounts_endpoints(template: Template, function: str) -> None:
     for action, resource, _ in granted(template, function):
         if action.startswith("sagemaker:") and resource != "*":
-            assert re.fullmatch(r"arn:aws:sagemaker:us-east-1:123456789012:endpoint(-config)?/\*", resource)
+            assert re.fullmatch(
+                r"arn:aws:sagemaker:us-east-1:123456789012:(endpoint|endpoint-config|inference-component)/\*", resource
+            )
 
 
 def test_tag_writes_are_limited_to_the_keys_the_controller_writes(template: Template) -> None:
