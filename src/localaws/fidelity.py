@@ -32,11 +32,12 @@ from moto.applicationautoscaling.models import (
     applicationautoscaling_backends,
 )
 from moto.core.exceptions import JsonRESTError
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
+from moto.sagemaker.utils import arn_formatter as sagemaker_arn_formatter
 
 __all__ = ["FidelityConfig", "ObjectNotFoundException", "fidelity", "install", "installed", "settle", "uninstall"]
 
@@ -54,7 +55,9 @@ class FidelityConfig:
     """How the layer behaves.
 
     ``endpoint_transition_seconds``: how long an endpoint stays Creating after CreateEndpoint, and Updating after
-    UpdateEndpointWeightsAndCapacities / UpdateEndpoint, measured on ``clock`` (injectable for deterministic tests).
+    UpdateEndpointWeightsAndCapacities / UpdateEndpoint (and an inference component Creating / Updating after
+    CreateInferenceComponent / UpdateInferenceComponentRuntimeConfig), measured on ``clock`` (injectable for
+    deterministic tests).
     """
 
     endpoint_transition_seconds: float = 0.0
@@ -70,10 +73,11 @@ class ObjectNotFoundException(JsonRESTError):  # noqa: N818 - AWS's error code
 
 @dataclass
 class _Transition:
-    """A pending Creating/Updating -> InService transition of one endpoint."""
+    """A pending Creating/Updating -> InService transition of one endpoint (or inference component)."""
 
     ready_at: float
     complete: Callable[[], None] | None = None
+    status_attribute: str = "endpoint_status"
 
 
 _MISSING = object()
@@ -83,7 +87,7 @@ _MISSING = object()
 class _State:
     config: FidelityConfig | None = None
     saved: dict[tuple[object, str], object] = field(default_factory=dict)
-    pending: WeakKeyDictionary[FakeEndpoint, _Transition] = field(default_factory=WeakKeyDictionary)
+    pending: WeakKeyDictionary[Any, _Transition] = field(default_factory=WeakKeyDictionary)
 
 
 _state = _State()
@@ -105,12 +109,17 @@ _moto_update_endpoint_weights_and_capacities = SageMakerModelBackend.update_endp
 # --- endpoint lifecycle ---------------------------------------------------------------------------------------------
 
 
-def _begin_transition(endpoint: FakeEndpoint, status: str, complete: Callable[[], None] | None = None) -> None:
+def _begin_transition(
+    endpoint: Any, status: str, complete: Callable[[], None] | None = None, status_attribute: str = "endpoint_status"
+) -> None:
+    """Sets ``status`` now and InService after ``endpoint_transition_seconds`` (an endpoint, or an inference component
+    whose status lives in ``status_attribute``)."""
     config = _state.config or FidelityConfig()
     with _lock:
-        endpoint.endpoint_status = status
+        setattr(endpoint, status_attribute, status)
         endpoint.last_modified_time = utcnow()
-        _state.pending[endpoint] = _Transition(config.clock() + config.endpoint_transition_seconds, complete)
+        ready_at = config.clock() + config.endpoint_transition_seconds
+        _state.pending[endpoint] = _Transition(ready_at, complete, status_attribute)
 
 
 def _advance(now: float | None = None) -> None:
@@ -123,12 +132,13 @@ def _advance(now: float | None = None) -> None:
                 del _state.pending[endpoint]
                 if transition.complete is not None:
                     transition.complete()
-                endpoint.endpoint_status = IN_SERVICE
+                setattr(endpoint, transition.status_attribute, IN_SERVICE)
                 endpoint.last_modified_time = utcnow()
 
 
 def settle() -> None:
-    """Completes every pending transition now: all Creating/Updating endpoints become InService."""
+    """Completes every pending transition now: all Creating/Updating endpoints and inference components become
+    InService."""
     _advance(math.inf)
 
 
@@ -342,7 +352,7 @@ def _register_requires_in_service_variant(
     For a missing endpoint or variant AWS also answers ValidationException, but its wording is not documented: these
     messages reuse SageMaker's own ("Could not find endpoint ..." from DescribeEndpoint; "The variant name(s) ...
     is/are not present within endpoint configuration ..." from UpdateEndpointWeightsAndCapacities) (unverified).
-    Inference-component resource ids are not checked.
+    Inference-component resource ids are checked by ``_register_requires_in_service_inference_component``.
     """
     match = _VARIANT_RESOURCE_ID.fullmatch(r_id or "")
     if namespace == SAGEMAKER and match:
@@ -461,10 +471,323 @@ _ScalableDimensions = Enum(  # type: ignore[misc]
 )
 
 
+# --- inference components -------------------------------------------------------------------------------------------
+# moto has no inference components at all (moto-gaps.md: "sagemaker inference components | full API | not
+# implemented"). The rules below add the part of the API an autoscaling controller uses, with the request and response
+# shapes of the botocore service model; components live on the SageMaker backend instance, so moto's resets drop them.
+
+COPY_COUNT_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
+_COMPONENT_RESOURCE_ID = re.compile(r"inference-component/(?P<name>[^/]+)")
+_COMPONENTS = "_fidelity_inference_components"  # the attribute holding them on a SageMakerModelBackend instance
+_LIST_DEFAULT_MAX_RESULTS = 10
+_moto_get_resource_from_arn = SageMakerModelBackend._get_resource_from_arn
+
+
+@dataclass(eq=False)
+class _InferenceComponent:
+    """One inference component; ``tags`` is the list of {Key, Value} that moto's AddTags/ListTags/DeleteTags use."""
+
+    name: str
+    arn: str
+    endpoint_name: str
+    endpoint_arn: str
+    variant_name: str
+    specification: dict[str, Any] | None
+    specifications: list[dict[str, Any]] | None
+    desired_copy_count: int | None
+    tags: list[dict[str, str]]
+    current_copy_count: int | None = None
+    status: str = CREATING
+    creation_time: Any = field(default_factory=utcnow)
+    last_modified_time: Any = field(default_factory=utcnow)
+
+    def summary(self) -> dict[str, Any]:
+        """An InferenceComponentSummary (ListInferenceComponents)."""
+        return {
+            "InferenceComponentName": self.name,
+            "InferenceComponentArn": self.arn,
+            "EndpointName": self.endpoint_name,
+            "EndpointArn": self.endpoint_arn,
+            "VariantName": self.variant_name,
+            "InferenceComponentStatus": self.status,
+            "CreationTime": self.creation_time,
+            "LastModifiedTime": self.last_modified_time,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """The DescribeInferenceComponent output."""
+        described = self.summary()
+        if self.specification is not None:
+            described["Specification"] = _specification_summary(self.specification)
+        if self.specifications is not None:
+            described["Specifications"] = [_specification_summary(s) for s in self.specifications]
+        if self.desired_copy_count is not None:
+            described["RuntimeConfig"] = {
+                "DesiredCopyCount": self.desired_copy_count,
+                "CurrentCopyCount": self.current_copy_count or 0,
+            }
+        return described
+
+
+def _specification_summary(specification: dict[str, Any]) -> dict[str, Any]:
+    """An InferenceComponentSpecification as DescribeInferenceComponent returns it (InferenceComponentSpecification-
+    Summary): the container's ``Image`` is reported as ``DeployedImage.SpecifiedImage`` (ResolvedImage, the digest AWS
+    resolves, is left out)."""
+    summary = copy.deepcopy(specification)
+    container = summary.get("Container")
+    if isinstance(container, dict) and "Image" in container:
+        container["DeployedImage"] = {"SpecifiedImage": container.pop("Image")}
+    return summary
+
+
+def _components(backend: SageMakerModelBackend) -> dict[str, _InferenceComponent]:
+    with _lock:
+        components: dict[str, _InferenceComponent] | None = vars(backend).get(_COMPONENTS)
+        if components is None:
+            components = {}
+            setattr(backend, _COMPONENTS, components)
+        return components
+
+
+def _component_arn(backend: SageMakerModelBackend, name: str) -> str:
+    """``arn:aws:sagemaker:<region>:<account>:inference-component/<name>``, the name lower-cased as in endpoint ARNs
+    (aws-facts.md: "The endpoint ARN lower-cases the name")."""
+    return sagemaker_arn_formatter("inference-component", name.lower(), backend.account_id, backend.region_name)
+
+
+def _component(backend: SageMakerModelBackend, name: str) -> _InferenceComponent:
+    """The named component, or DescribeInferenceComponent's ValidationException (wording modelled on
+    DescribeEndpoint's "Could not find endpoint ...", unverified for components)."""
+    _advance()
+    component = _components(backend).get(name)
+    if component is None:
+        raise ValidationError(message=f"Could not find inference component '{_component_arn(backend, name)}'.")
+    return component
+
+
+def _create_inference_component(
+    backend: SageMakerModelBackend,
+    name: str,
+    endpoint_name: str,
+    variant_name: str | None,
+    specification: dict[str, Any] | None,
+    specifications: list[dict[str, Any]] | None,
+    runtime_config: dict[str, Any] | None,
+    tags: list[dict[str, str]] | None,
+) -> str:
+    """CreateInferenceComponent: a component on an existing endpoint's variant, Creating -> InService.
+
+    AWS facts (SageMaker API Reference, CreateInferenceComponent: "Creates an inference component, which is a
+    SageMaker AI hosting object that you can use to deploy a model to an endpoint"; EndpointName "The name of an
+    existing endpoint where you host the inference component"; RuntimeConfig.CopyCount "The number of runtime copies of
+    the model container to deploy with the inference component"; DescribeInferenceComponent InferenceComponentStatus
+    enum "InService | Creating | Updating | Failed | Deleting"). The status follows the endpoints' lifecycle
+    (``endpoint_transition_seconds``); CurrentCopyCount reaches the desired count when it is InService.
+    A missing endpoint fails like DescribeEndpoint ("Could not find endpoint ..."). A missing VariantName defaults to
+    the endpoint's first variant; an unknown variant, and a name already taken (ARNs lower-case names, so names clash
+    case-insensitively), fail with ValidationException: both messages are ours (unverified).
+    """
+    _advance()
+    endpoint = backend.endpoints.get(endpoint_name)
+    if endpoint is None:
+        raise ValidationError(message=f"Could not find endpoint '{_endpoint_arn(backend, endpoint_name)}'.")
+    variants = [variant["VariantName"] for variant in endpoint.production_variants]
+    variant_name = variant_name or next(iter(variants), "")
+    if variant_name not in variants:
+        raise ValidationError(message=f'The variant name "{variant_name}" is not present in endpoint {endpoint_name}.')
+    arn = _component_arn(backend, name)
+    copy_count = (runtime_config or {}).get("CopyCount")
+    with _lock:
+        components = _components(backend)
+        if any(existing.arn == arn for existing in components.values()):
+            raise ValidationError(message=f'Cannot create already existing inference component "{arn}".')
+        component = _InferenceComponent(
+            name, arn, endpoint_name, endpoint.arn, variant_name, specification, specifications, copy_count, tags or []
+        )
+        components[name] = component
+
+    def complete() -> None:
+        component.current_copy_count = component.desired_copy_count
+
+    _begin_transition(component, CREATING, complete, status_attribute="status")
+    return arn
+
+
+def _list_inference_components(backend: SageMakerModelBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ListInferenceComponents with the EndpointNameEquals, VariantNameEquals, StatusEquals and NameContains filters,
+    SortBy/SortOrder, and NextToken/MaxResults paging.
+
+    AWS facts (SageMaker API Reference, ListInferenceComponents): SortBy "The default is CreationTime", SortOrder
+    "The default is Descending", MaxResults "This value defaults to 10". The NextToken here is an opaque offset. The
+    Creation/LastModifiedTime filters are not implemented (ignored).
+    """
+    _advance()
+    filters = {
+        "endpoint_name": params.get("EndpointNameEquals"),
+        "variant_name": params.get("VariantNameEquals"),
+        "status": params.get("StatusEquals"),
+    }
+    with _lock:
+        components = [
+            (position, c)  # the creation order breaks ties
+            for position, c in enumerate(_components(backend).values())
+            if all(value is None or getattr(c, key) == value for key, value in filters.items())
+            and (params.get("NameContains") or "") in c.name
+        ]
+    sort_key = {"Name": "name", "Status": "status"}.get(params.get("SortBy") or "", "creation_time")
+    descending = (params.get("SortOrder") or "Descending") == "Descending"
+    components.sort(key=lambda item: (getattr(item[1], sort_key), item[0]), reverse=descending)
+    token = params.get("NextToken") or "0"
+    if not token.isdigit():
+        raise ValidationError(message=f"Invalid pagination token {token}.")
+    start, size = int(token), int(params.get("MaxResults") or _LIST_DEFAULT_MAX_RESULTS)
+    page: dict[str, Any] = {"InferenceComponents": [c.summary() for _, c in components[start : start + size]]}
+    if start + size < len(components):
+        page["NextToken"] = str(start + size)
+    return page
+
+
+def _update_inference_component_runtime_config(backend: SageMakerModelBackend, name: str, copy_count: int) -> str:
+    """UpdateInferenceComponentRuntimeConfig sets the desired copy count: Updating, then InService with that many
+    current copies.
+
+    AWS facts (SageMaker API Reference, UpdateInferenceComponentRuntimeConfig: "Runtime settings for a model that is
+    deployed with an inference component"; DesiredRuntimeConfig.CopyCount; DescribeInferenceComponent RuntimeConfig
+    DesiredCopyCount / CurrentCopyCount). By analogy with endpoints ("Any update on an endpoint that is
+    Creating/Updating fails"), an update of a component that is Creating or Updating fails with ValidationException
+    (unverified for components; the message is ours).
+    """
+    component = _component(backend, name)
+    if component.status in (CREATING, UPDATING):
+        raise ValidationError(message=f'Cannot update in-progress inference component "{component.arn}".')
+    component.desired_copy_count = copy_count
+
+    def complete() -> None:
+        component.current_copy_count = component.desired_copy_count
+
+    _begin_transition(component, UPDATING, complete, status_attribute="status")
+    return component.arn
+
+
+def _delete_inference_component(backend: SageMakerModelBackend, name: str) -> None:
+    """DeleteInferenceComponent removes the component (at once: the Deleting status is not modelled) and, by analogy
+    with endpoints, AAS deregisters its scalable target ``inference-component/<name>`` (and so its policies and
+    scheduled actions).
+
+    AWS facts (SageMaker API Reference, DeleteInferenceComponent: "Deletes an inference component"; SageMaker Developer
+    Guide, endpoint-delete-with-scaling, for endpoints: deleting an endpoint makes Application Auto Scaling deregister
+    its scalable targets, provided the principal may call DeregisterScalableTarget). The same for inference
+    components is an analogy, not a documented fact.
+    """
+    component = _component(backend, name)
+    with _lock:
+        del _components(backend)[name]
+        _state.pending.pop(component, None)
+    autoscaling = applicationautoscaling_backends[backend.account_id][backend.region_name]
+    for target in autoscaling.describe_scalable_targets(SAGEMAKER, None, None):
+        if target.resource_id == f"inference-component/{name}" and target.scalable_dimension == COPY_COUNT_DIMENSION:
+            autoscaling.deregister_scalable_target(SAGEMAKER, target.resource_id, target.scalable_dimension)
+
+
+def _tagging_knows_inference_components(self: SageMakerModelBackend, arn: str) -> Any:
+    """AddTags, ListTags and DeleteTags work on inference-component ARNs.
+
+    AWS fact (SageMaker API Reference, CreateInferenceComponent Tags and AddTags: "Adds or overwrites one or more tags
+    for the specified SageMaker resource"). moto resolves tagged resources through a table of resource types without
+    inference components (plain moto: an internal error). A missing component fails with ValidationException, worded
+    like moto's own "Could not find <type> with name <name>" (unverified).
+    """
+    if ":inference-component/" not in arn:
+        return _moto_get_resource_from_arn(self, arn)
+    with _lock:
+        for component in _components(self).values():
+            if component.arn == arn:
+                return component
+    raise ValidationError(message=f"Could not find inference-component with name {arn.rsplit('/', 1)[-1]}")
+
+
+def _register_requires_in_service_inference_component(
+    self: ApplicationAutoscalingBackend,
+    namespace: str,
+    r_id: str,
+    dimension: str,
+    min_capacity: int | None,
+    max_capacity: int | None,
+    role_arn: str,
+    suspended_state: str,
+) -> FakeScalableTarget:
+    """RegisterScalableTarget for ``inference-component/<name>`` needs an existing InService inference component;
+    MinCapacity 0 is allowed (scale to zero).
+
+    AWS facts (aws-facts.md, Application Auto Scaling for SageMaker: "inference-component/<name> +
+    sagemaker:inference-component:DesiredCopyCount"; "Registering a target for an endpoint that is not InService fails:
+    ValidationException "The status should be in 'InService' to register it as a scalable target"" — the same rule and
+    text for inference components is unverified; a missing component answers DescribeInferenceComponent's message,
+    also unverified). Scale to zero (SageMaker Developer Guide, endpoint-auto-scaling-zero-instances and
+    realtime-endpoints-deploy-models): an inference component's copy count may scale to 0, so MinCapacity 0 is valid
+    for it. Variant resource ids go on to ``_register_requires_in_service_variant``.
+    """
+    match = _COMPONENT_RESOURCE_ID.fullmatch(r_id or "")
+    if namespace == SAGEMAKER and dimension == COPY_COUNT_DIMENSION and match:
+        sagemaker = sagemaker_backends[self.account_id][self.region_name]
+        try:
+            component = _component(sagemaker, match["name"])
+        except ValidationError as missing:
+            raise AWSValidationException(missing.message) from None
+        if component.status != IN_SERVICE:
+            raise AWSValidationException("The status should be in 'InService' to register it as a scalable target")
+    return _register_requires_in_service_variant(
+        self, namespace, r_id, dimension, min_capacity, max_capacity, role_arn, suspended_state
+    )
+
+
+def _create_inference_component_response(self: SageMakerResponse) -> ActionResult:
+    """The CreateInferenceComponent action (see ``_create_inference_component``)."""
+    arn = _create_inference_component(
+        self.sagemaker_backend,
+        name=self._get_param("InferenceComponentName"),
+        endpoint_name=self._get_param("EndpointName"),
+        variant_name=self._get_param("VariantName"),
+        specification=self._get_param("Specification"),
+        specifications=self._get_param("Specifications"),
+        runtime_config=self._get_param("RuntimeConfig"),
+        tags=self._get_param("Tags"),
+    )
+    return ActionResult({"InferenceComponentArn": arn})
+
+
+def _describe_inference_component_response(self: SageMakerResponse) -> ActionResult:
+    """The DescribeInferenceComponent action (see ``_component``)."""
+    return ActionResult(_component(self.sagemaker_backend, self._get_param("InferenceComponentName")).describe())
+
+
+def _list_inference_components_response(self: SageMakerResponse) -> ActionResult:
+    """The ListInferenceComponents action (see ``_list_inference_components``)."""
+    names = ("EndpointNameEquals", "VariantNameEquals", "StatusEquals", "NameContains", "SortBy", "SortOrder")
+    params = {name: self._get_param(name) for name in (*names, "NextToken", "MaxResults")}
+    return ActionResult(_list_inference_components(self.sagemaker_backend, params))
+
+
+def _update_inference_component_runtime_config_response(self: SageMakerResponse) -> ActionResult:
+    """The UpdateInferenceComponentRuntimeConfig action (see ``_update_inference_component_runtime_config``)."""
+    arn = _update_inference_component_runtime_config(
+        self.sagemaker_backend,
+        self._get_param("InferenceComponentName"),
+        int(self._get_param("DesiredRuntimeConfig")["CopyCount"]),
+    )
+    return ActionResult({"InferenceComponentArn": arn})
+
+
+def _delete_inference_component_response(self: SageMakerResponse) -> ActionResult:
+    """The DeleteInferenceComponent action (see ``_delete_inference_component``)."""
+    _delete_inference_component(self.sagemaker_backend, self._get_param("InferenceComponentName"))
+    return EmptyResult()
+
+
 # --- installation ---------------------------------------------------------------------------------------------------
 
 _PATCHES: tuple[tuple[object, str, object], ...] = (
-    (ApplicationAutoscalingBackend, "register_scalable_target", _register_requires_in_service_variant),
+    (ApplicationAutoscalingBackend, "register_scalable_target", _register_requires_in_service_inference_component),
     (ApplicationAutoscalingBackend, "put_scaling_policy", _put_scaling_policy_requires_registered_target),
     (ApplicationAutoscalingBackend, "put_scheduled_action", _put_scheduled_action_requires_registered_target),
     (ApplicationAutoscalingBackend, "deregister_scalable_target", _deregister_deletes_policies_and_scheduled_actions),
@@ -480,6 +803,16 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
     ),
     (SageMakerModelBackend, "delete_endpoint", _delete_endpoint_deregisters_scalable_targets),
     (SageMakerResponse, "update_endpoint", _update_endpoint_response),
+    (SageMakerModelBackend, "_get_resource_from_arn", _tagging_knows_inference_components),
+    (SageMakerResponse, "create_inference_component", _create_inference_component_response),
+    (SageMakerResponse, "describe_inference_component", _describe_inference_component_response),
+    (SageMakerResponse, "list_inference_components", _list_inference_components_response),
+    (
+        SageMakerResponse,
+        "update_inference_component_runtime_config",
+        _update_inference_component_runtime_config_response,
+    ),
+    (SageMakerResponse, "delete_inference_component", _delete_inference_component_response),
 )
 
 

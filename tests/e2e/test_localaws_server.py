@@ -204,3 +204,48 @@ def test_update_endpoint_is_served_over_http(aws: Aws) -> None:
     aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep")
 
     assert aws.sagemaker.describe_endpoint(EndpointName="ep")["EndpointStatus"] == "Updating"
+
+
+def test_inference_components_are_served_over_http(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    copies = {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": "inference-component/ic",
+        "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
+    }
+    arn = aws.sagemaker.create_inference_component(
+        InferenceComponentName="ic",
+        EndpointName="ep",
+        VariantName="AllTraffic",
+        Specification={"ModelName": "ep-AllTraffic", "ComputeResourceRequirements": {"MinMemoryRequiredInMb": 1024}},
+        RuntimeConfig={"CopyCount": 2},
+        Tags=[{"Key": "autoscaling:enabled", "Value": "true"}],
+    )["InferenceComponentArn"]
+
+    assert aws.sagemaker.describe_inference_component(InferenceComponentName="ic")["InferenceComponentStatus"] == (
+        "Creating"
+    )
+    assert error_code(aws.autoscaling.register_scalable_target, **copies, MinCapacity=0, MaxCapacity=4) == (
+        "ValidationException",
+        400,
+    )
+    aws.clock.now += TRANSITION_SECONDS
+    aws.autoscaling.register_scalable_target(**copies, MinCapacity=0, MaxCapacity=4)
+    aws.sagemaker.update_inference_component_runtime_config(
+        InferenceComponentName="ic", DesiredRuntimeConfig={"CopyCount": 3}
+    )
+    aws.clock.now += TRANSITION_SECONDS
+    pages = aws.sagemaker.get_paginator("list_inference_components").paginate(EndpointNameEquals="ep")
+
+    assert [c["InferenceComponentArn"] for page in pages for c in page["InferenceComponents"]] == [arn]
+    assert aws.sagemaker.describe_inference_component(InferenceComponentName="ic")["RuntimeConfig"] == {
+        "DesiredCopyCount": 3,
+        "CurrentCopyCount": 3,
+    }
+    assert aws.sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "autoscaling:enabled", "Value": "true"}]
+    aws.sagemaker.delete_inference_component(InferenceComponentName="ic")
+    assert aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"] == []
+    assert error_code(aws.sagemaker.describe_inference_component, InferenceComponentName="ic") == (
+        "ValidationException",
+        400,
+    )

@@ -139,3 +139,59 @@ def test_plain_moto_describe_endpoint_leaves_async_inference_config_out() -> Non
         sagemaker = boto3.client("sagemaker", region_name="us-east-1")
         _async_endpoint(sagemaker)
         assert "AsyncInferenceConfig" not in sagemaker.describe_endpoint(EndpointName="e")
+
+
+def test_inference_component_scales_copies_and_comes_back_from_zero(world: World) -> None:
+    sent = aas_requests(world)
+    sagemaker = world.aws.sagemaker
+    create_endpoint(
+        sagemaker,
+        "llm-host",
+        (VariantSeed("AllTraffic", "ml.g4dn.12xlarge"),),
+        {"autoscaling:enabled": "true", "autoscaling:inference-components": "true"},
+    )
+    sagemaker.describe_endpoint(EndpointName="llm-host")  # InService (transition time 0)
+    sagemaker.create_inference_component(
+        InferenceComponentName="llm",
+        EndpointName="llm-host",
+        VariantName="AllTraffic",
+        Specification={
+            "ModelName": "llm-host-AllTraffic",
+            "ComputeResourceRequirements": {"MinMemoryRequiredInMb": 1024},
+        },
+        RuntimeConfig={"CopyCount": 1},
+        Tags=[
+            {"Key": "autoscaling:enabled", "Value": "true"},
+            {"Key": "autoscaling:min", "Value": "0"},
+            {"Key": "autoscaling:max", "Value": "4"},
+            {"Key": "autoscaling:target-concurrency", "Value": "3"},
+        ],
+    )
+    sagemaker.describe_inference_component(InferenceComponentName="llm")  # InService
+    outcome = world.reconcile("llm-host")
+    assert outcome.status is Status.APPLIED, outcome.errors
+    component = [r for r in sent if r["ResourceId"] == "inference-component/llm"]
+    register = next(r for r in component if r["operation"] == "RegisterScalableTarget")
+    assert (register["ScalableDimension"], register["MinCapacity"], register["MaxCapacity"]) == (
+        "sagemaker:inference-component:DesiredCopyCount",
+        0,
+        4,
+    )
+    tracking = next(r for r in component if r.get("PolicyType") == "TargetTrackingScaling")
+    assert tracking["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
+    }
+    alarm = world.aws.cloudwatch.describe_alarms(AlarmNamePrefix="autoscaler/llm-host/llm/")["MetricAlarms"][0]
+    assert (alarm["MetricName"], alarm["Dimensions"]) == (
+        "NoCapacityInvocationFailures",
+        [{"Name": "InferenceComponentName", "Value": "llm"}],
+    )
+    assert world.reconcile("llm-host").status is Status.UNCHANGED
+
+    # Removing the component's configuration removes its policies, its target and its alarm.
+    arn = sagemaker.describe_inference_component(InferenceComponentName="llm")["InferenceComponentArn"]
+    sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "autoscaling:enabled", "Value": "false"}])
+    world.reconcile("llm-host")
+    targets = world.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
+    assert [t["ResourceId"] for t in targets] == ["endpoint/llm-host/variant/AllTraffic"]
+    assert world.aws.cloudwatch.describe_alarms(AlarmNamePrefix="autoscaler/llm-host/llm/")["MetricAlarms"] == []

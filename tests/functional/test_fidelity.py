@@ -200,6 +200,12 @@ def test_register_accepts_provisioned_concurrency_of_a_serverless_variant(aws: A
 
 @with_and_without_layer(with_layer=ACCEPTED, plain_moto="ValidationException")
 def test_register_accepts_copy_count_of_an_inference_component(aws: Aws, expected: str) -> None:
+    if fidelity.installed():  # the layer also requires an InService component (plain moto has none)
+        in_service_endpoint(aws)
+        aws.sagemaker.create_inference_component(
+            InferenceComponentName="ic", EndpointName="ep", VariantName="AllTraffic", RuntimeConfig={"CopyCount": 1}
+        )
+        aws.clock.advance(TRANSITION_SECONDS)
     assert (
         outcome(lambda: register(aws, "inference-component/ic", "sagemaker:inference-component:DesiredCopyCount"))
         == expected
