@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck validate build invoke bench unit functional e2e clean
+.PHONY: demo test lint typecheck validate scan build invoke bench unit functional e2e clean
 
 # sam without prompts or telemetry, in a fixed region, with the venv's python and pip first on PATH (the makefile
 # builds of the layer and the functions run pip from there).
@@ -22,8 +22,8 @@ $(STAMP): pyproject.toml requirements/dev.txt requirements/constraints.txt layer
 demo: $(STAMP)
 	$(BIN)/sagemaker-autoscaler demo
 
-## test: lint, type-check, validate and build the SAM application, and the whole test suite
-test: lint typecheck validate build
+## test: lint, type-check, validate, scan and build the SAM application, and the whole test suite
+test: lint typecheck validate scan build
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
@@ -36,6 +36,18 @@ typecheck: $(STAMP)
 ## validate: sam validate --lint (works offline)
 validate: $(STAMP)
 	$(SAM) validate --lint < /dev/null
+
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed
+
+$(SCAN_STAMP): requirements/scan.txt requirements/scan-constraints.txt
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/scan.txt -c requirements/scan-constraints.txt
+	touch $@
+
+## scan: checkov on template.yaml, offline; every suppression is in the template with its reason
+scan: $(SCAN_STAMP)
+	$(SCAN_VENV)/bin/checkov -f template.yaml --framework cloudformation --quiet --compact --skip-download
 
 ## build: sam build without Docker (BuildMethod: makefile; wheels for python3.13 on arm64)
 build: $(STAMP)
@@ -60,4 +72,4 @@ e2e: $(STAMP)
 	$(BIN)/python -m pytest -q tests/e2e
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(SCAN_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
