@@ -700,5 +700,13 @@ def _owners(app: App) -> tuple[str, ...]:
     return tuple(sorted(namespace.owners()))
 
 
+# ---------------------------------------------------------------------------------------------------- simulate
+
+from autoscaler_cli.simulate import recommend_command, simulate_command  # noqa: E402  (registered last: issue 9)
+
+cli.add_command(simulate_command)
+cli.add_command(recommend_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

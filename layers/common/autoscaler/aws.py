@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -623,6 +624,37 @@ class Aws:
             failed += result.get("Failed", [])
         if failed:
             raise TemporaryError(f"SendMessageBatch: {len(failed)} message(s) not accepted: {failed}")
+
+    def read_invocations(
+        self, endpoint: str, variant: str, start: datetime, end: datetime, period: int = 60
+    ) -> list[tuple[datetime, float]]:
+        """AWS/SageMaker Invocations (Sum per `period` seconds) of one variant in [start, end), oldest first: one
+        GetMetricData query (dimensions EndpointName, VariantName), every page. Read by the simulator (CLI) only."""
+        query = {
+            "Id": "invocations",
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/SageMaker",
+                    "MetricName": "Invocations",
+                    "Dimensions": [
+                        {"Name": "EndpointName", "Value": endpoint},
+                        {"Name": "VariantName", "Value": variant},
+                    ],
+                },
+                "Period": period,
+                "Stat": "Sum",
+            },
+            "ReturnData": True,
+        }
+        points: dict[datetime, float] = {}
+        with classified("GetMetricData"):
+            for page in self.cloudwatch.get_paginator("get_metric_data").paginate(
+                MetricDataQueries=[query], StartTime=start, EndTime=end, ScanBy="TimestampAscending"
+            ):
+                for result in page.get("MetricDataResults", ()):
+                    for moment, value in zip(result.get("Timestamps", ()), result.get("Values", ()), strict=True):
+                        points[moment] = points.get(moment, 0.0) + float(value)
+        return sorted(points.items())
 
 
 @dataclass(frozen=True)
