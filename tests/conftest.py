@@ -20,3 +20,23 @@ os.environ.update(
 )
 for _var in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL"):
     os.environ.pop(_var, None)
+
+
+import logging  # noqa: E402 - after the environment is set, before any test runs
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _controller_logger_restored() -> object:
+    """The CLI points the controller's logger at stderr and raises its level (a CLI keeps stdout for its output);
+    commands run in-process by a test must not change what later tests in the same worker capture."""
+    from autoscaler.reconciler import logger
+
+    handlers = logging.getLogger(logger.service).handlers
+    saved = (logger.log_level, [(h, getattr(h, "stream", None)) for h in handlers])
+    yield
+    logger.setLevel(saved[0])
+    for handler, stream in saved[1]:
+        if stream is not None and isinstance(handler, logging.StreamHandler):
+            handler.setStream(stream)

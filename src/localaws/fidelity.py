@@ -784,6 +784,21 @@ def _delete_inference_component_response(self: SageMakerResponse) -> ActionResul
     return EmptyResult()
 
 
+# --- tags -----------------------------------------------------------------------------------------------------------
+
+
+def _add_tags_overwrites(self: SageMakerModelBackend, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+    """AddTags overwrites the value of a key the resource already has.
+
+    AWS fact (SageMaker API Reference, AddTags: "Adds or overwrites one or more tags for the specified SageMaker
+    resource"): moto appends a second tag with the same key, and its ListTags paging then breaks.
+    """
+    resource = self._get_resource_from_arn(arn)
+    given = {tag["Key"]: tag for tag in tags}
+    resource.tags = [tag for tag in resource.tags if tag["Key"] not in given] + list(given.values())
+    return list(resource.tags)
+
+
 # --- installation ---------------------------------------------------------------------------------------------------
 
 _PATCHES: tuple[tuple[object, str, object], ...] = (
@@ -804,6 +819,7 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
     (SageMakerModelBackend, "delete_endpoint", _delete_endpoint_deregisters_scalable_targets),
     (SageMakerResponse, "update_endpoint", _update_endpoint_response),
     (SageMakerModelBackend, "_get_resource_from_arn", _tagging_knows_inference_components),
+    (SageMakerModelBackend, "add_tags", _add_tags_overwrites),
     (SageMakerResponse, "create_inference_component", _create_inference_component_response),
     (SageMakerResponse, "describe_inference_component", _describe_inference_component_response),
     (SageMakerResponse, "list_inference_components", _list_inference_components_response),

@@ -195,3 +195,25 @@ def test_inference_component_scales_copies_and_comes_back_from_zero(world: World
     targets = world.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
     assert [t["ResourceId"] for t in targets] == ["endpoint/llm-host/variant/AllTraffic"]
     assert world.aws.cloudwatch.describe_alarms(AlarmNamePrefix="autoscaler/llm-host/llm/")["MetricAlarms"] == []
+
+
+def _tag_twice(sagemaker: Any) -> list[dict[str, str]]:
+    arn = create_endpoint(sagemaker, "ep", tags={"autoscaling:max": "4"})
+    sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "autoscaling:max", "Value": "6"}])
+    return list(sagemaker.list_tags(ResourceArn=arn)["Tags"])
+
+
+def test_fidelity_add_tags_overwrites_an_existing_key(world: World) -> None:
+    assert _tag_twice(world.aws.sagemaker) == [{"Key": "autoscaling:max", "Value": "6"}]
+
+
+def test_plain_moto_add_tags_appends_a_duplicate_key() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from localaws.fidelity import installed
+
+    assert not installed()
+    with mock_aws():
+        tags = _tag_twice(boto3.client("sagemaker", region_name="us-east-1"))
+    assert [t["Key"] for t in tags] == ["autoscaling:max", "autoscaling:max"]

@@ -1645,3 +1645,15 @@ def test_every_single_mutation_of_the_base_is_rejected() -> None:
     assert accepted == []
     assert misplaced == []
     assert len(_every_mutation()) > 400
+
+
+def test_a_custom_metric_namespace_cannot_start_with_a_colon() -> None:
+    document = {
+        "version": 1,
+        "min": 1,
+        "max": 2,
+        "target_tracking": [{"metric": {"namespace": ":Acme", "name": "Depth"}, "target": 5}],
+    }
+    assert problems(document) == [
+        ("profile p: target_tracking[0].metric.namespace", "':Acme': CloudWatch namespaces cannot start with ':'")
+    ]

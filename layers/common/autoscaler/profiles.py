@@ -310,6 +310,9 @@ class _Reader:
         if body is None or "namespace" not in body or "name" not in body:
             return None, False
         namespace = self.text(body["namespace"], f"{path}.namespace", 255)
+        if namespace is not None and namespace.startswith(":"):
+            self.error(f"{path}.namespace", f"{namespace!r}: CloudWatch namespaces cannot start with ':'")
+            namespace = None
         name = self.text(body["name"], f"{path}.name", 255)
         statistic = self.text(body.get("statistic", "Average"), f"{path}.statistic", 64)
         unit = self.text(body["unit"], f"{path}.unit", 64) if "unit" in body else None
