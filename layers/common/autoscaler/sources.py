@@ -81,6 +81,32 @@ PREDEFINED: dict[tuple[VariantKind, str], str] = {
 SCALE_FROM_ZERO = "scale-from-zero"
 
 
+@dataclass(frozen=True)
+class ZeroWaker:
+    """The documented step policy and alarm that bring a kind back from zero (ChangeInCapacity +1 from 0)."""
+
+    metric: str
+    statistic: str
+    comparison: str
+    periods: int  # evaluation periods of 60 s, all of which must breach
+    aggregation: str
+    cooldown: int
+
+
+ZERO_WAKERS = {
+    # SageMaker Developer Guide, async-inference-autoscale, "Define a scaling policy that scales up from zero for new
+    # requests": Average of HasBacklogWithoutCapacity >= 1 in 2 of 2 minutes; Average aggregation, cooldown 300.
+    VariantKind.ASYNC: ZeroWaker(
+        METRIC_HAS_BACKLOG_WITHOUT_CAPACITY, "Average", "GreaterThanOrEqualToThreshold", 2, "Average", 300
+    ),
+    # SageMaker Developer Guide, endpoint-auto-scaling-zero-instances: Sum of NoCapacityInvocationFailures > 1 in a
+    # minute, dimension InferenceComponentName; Maximum aggregation, cooldown 60.
+    VariantKind.INFERENCE_COMPONENT: ZeroWaker(
+        METRIC_NO_CAPACITY_FAILURES, "Sum", "GreaterThanThreshold", 1, "Maximum", 60
+    ),
+}
+
+
 ProfileLoader = Callable[[ProfileRef], Profile]  # raises ConfigError for a missing or invalid profile
 HardwareLookup = Callable[[str], Hardware | None]
 
@@ -261,11 +287,8 @@ class _VariantBuilder:
 
         policies = self.target_tracking()
         steps = self.step_scaling()
-        if lo == 0 and not any(p.step_key == SCALE_FROM_ZERO for p, _ in steps):
-            if kind is VariantKind.ASYNC:
-                steps += (self.backlog_scale_from_zero(),)
-            elif kind is VariantKind.INFERENCE_COMPONENT:
-                steps += (self.component_scale_from_zero(),)
+        if lo == 0 and kind in ZERO_WAKERS and not any(p.step_key == SCALE_FROM_ZERO for p, _ in steps):
+            steps += (self.scale_from_zero(),)
         schedules = self.schedules()
         if not (policies or steps or schedules):
             takes = ", ".join(COMPATIBLE[kind])
@@ -415,64 +438,32 @@ class _VariantBuilder:
             )
         return self.instance_metric(template, source)
 
-    def component_scale_from_zero(self) -> tuple[StepScalingPolicy, AlarmSpec]:
-        """An inference component at zero copies cannot track a per-copy metric: this step policy on a
-        NoCapacityInvocationFailures alarm brings a copy back (SageMaker Developer Guide,
-        endpoint-auto-scaling-zero-instances: ChangeInCapacity +1 from a lower bound of 0, Maximum aggregation,
-        cooldown 60; the alarm Sum of NoCapacityInvocationFailures > 1 in 1 of 1 periods of 60 s, dimension
-        InferenceComponentName)."""
+    def scale_from_zero(self) -> tuple[StepScalingPolicy, AlarmSpec]:
+        """At zero there is no per-instance (or per-copy) metric to track, so a step policy on an alarm brings the
+        first one back, exactly as AWS documents it for the kind (``ZERO_WAKERS``)."""
+        waker = ZERO_WAKERS[self.info.kind]
         prefix = self.settings.name_prefix
         policy = StepScalingPolicy(
             name=policy_name(prefix, self.info.name, f"step-{SCALE_FROM_ZERO}"),
             adjustment_type="ChangeInCapacity",
             steps=(StepAdjustment(1, 0.0),),
-            cooldown=60,
-            metric_aggregation="Maximum",
+            cooldown=waker.cooldown,
+            metric_aggregation=waker.aggregation,
             step_key=SCALE_FROM_ZERO,
+        )
+        dimension = (
+            (DIMENSION_COMPONENT_NAME, self.info.name)
+            if self.info.kind is VariantKind.INFERENCE_COMPONENT
+            else (DIMENSION_ENDPOINT_NAME, self.endpoint)
         )
         alarm = AlarmSpec(
             name=alarm_name(prefix, self.endpoint, self.info.name, SCALE_FROM_ZERO),
-            metric=CustomMetric(
-                SAGEMAKER_NAMESPACE, METRIC_NO_CAPACITY_FAILURES, "Sum", ((DIMENSION_COMPONENT_NAME, self.info.name),)
-            ),
-            comparison="GreaterThanThreshold",
+            metric=CustomMetric(SAGEMAKER_NAMESPACE, waker.metric, waker.statistic, (dimension,)),
+            comparison=waker.comparison,
             threshold=1.0,
             period=60,
-            evaluation_periods=1,
-            datapoints_to_alarm=1,
-            treat_missing_data="missing",
-            policy_name=policy.name,
-        )
-        return policy, alarm
-
-    def backlog_scale_from_zero(self) -> tuple[StepScalingPolicy, AlarmSpec]:
-        """An asynchronous endpoint at zero instances has no per-instance backlog to track: this step policy on
-        HasBacklogWithoutCapacity brings the first instance back (SageMaker Developer Guide, async-inference-autoscale,
-        "Define a scaling policy that scales up from zero for new requests": ChangeInCapacity +1 from a lower bound of
-        0, Average aggregation, cooldown 300; the alarm Average of HasBacklogWithoutCapacity >= 1 over 2 of 2 periods
-        of 60 s, missing data missing, dimension EndpointName)."""
-        prefix = self.settings.name_prefix
-        policy = StepScalingPolicy(
-            name=policy_name(prefix, self.info.name, f"step-{SCALE_FROM_ZERO}"),
-            adjustment_type="ChangeInCapacity",
-            steps=(StepAdjustment(1, 0.0),),
-            cooldown=300,
-            metric_aggregation="Average",
-            step_key=SCALE_FROM_ZERO,
-        )
-        alarm = AlarmSpec(
-            name=alarm_name(prefix, self.endpoint, self.info.name, SCALE_FROM_ZERO),
-            metric=CustomMetric(
-                SAGEMAKER_NAMESPACE,
-                METRIC_HAS_BACKLOG_WITHOUT_CAPACITY,
-                "Average",
-                ((DIMENSION_ENDPOINT_NAME, self.endpoint),),
-            ),
-            comparison="GreaterThanOrEqualToThreshold",
-            threshold=1.0,
-            period=60,
-            evaluation_periods=2,
-            datapoints_to_alarm=2,
+            evaluation_periods=waker.periods,
+            datapoints_to_alarm=waker.periods,
             treat_missing_data="missing",
             policy_name=policy.name,
         )
