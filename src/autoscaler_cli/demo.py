@@ -94,7 +94,7 @@ def run(out: Output, verbose: bool = False) -> None:
         deps = Deps(Settings.from_env({}), _library_aws(local.endpoint_url))
         status = _status_printer(out, deps)
 
-        _step(out, "1. Three endpoints opt in")
+        _step(out, "1. Four endpoints opt in (one of them serverless)")
         ssm.put_parameter(Name=f"{PROFILES}/business-hours", Value=json.dumps(BUSINESS_HOURS), Type="String")
         samples = {
             "fraud-detector": (
@@ -112,6 +112,15 @@ def run(out: Output, verbose: bool = False) -> None:
                     "autoscaling:max": "8",
                     "autoscaling:Canary:max": "2",
                     "autoscaling:Canary:target-concurrency": "4",
+                },
+            ),
+            "chat-assistant": (  # serverless: provisioned concurrency, on its utilisation
+                (VariantSeed("AllTraffic", serverless=(2048, 20)),),
+                {
+                    "autoscaling:enabled": "true",
+                    "autoscaling:min": "1",
+                    "autoscaling:max": "10",
+                    "autoscaling:target-provisioned-concurrency": "0.6",
                 },
             ),
         }
@@ -151,7 +160,7 @@ def _status_printer(out: Output, deps: Deps) -> Callable[[], None]:
     from autoscaler_cli.main import _show_status, _status_entry
 
     def show() -> None:
-        for name in ("fraud-detector", "recommender", "search-ranker"):
+        for name in ("fraud-detector", "recommender", "search-ranker", "chat-assistant"):
             _show_status(out, _status_entry(deps, evaluate(name, deps)))
 
     return show

@@ -211,6 +211,7 @@ def test_demo_runs_the_main_job_and_leaves_no_process_behind() -> None:
     assert "autoscaler-AllTraffic-weekday-peak" in stdout
     assert "DeleteScheduledAction" in stdout  # the profile edit's plan
     assert "fraud-detector (InService): not managed" in stdout
+    assert "SageMakerVariantProvisionedConcurrencyUtilization" in stdout  # the serverless endpoint
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # nothing of the demo's process group is left
 
