@@ -15,8 +15,8 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -174,37 +174,17 @@ def _library_aws(endpoint_url: str) -> Any:
     return Aws.create(boto3.session.Session(region_name="us-east-1"), endpoint_url=endpoint_url, max_attempts=1)
 
 
-@contextmanager
-def _local_credentials() -> Iterator[None]:
-    """Fake credentials and a region for this process only: the demo never talks to AWS."""
-    names = (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_DEFAULT_REGION",
-        "AWS_REGION",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-    )
-    saved = {name: os.environ.get(name) for name in names}
-    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "demo",
-            "AWS_SECRET_ACCESS_KEY": "demo",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-        }
-    )
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+def _local_credentials() -> AbstractContextManager[None]:
+    """Fake credentials and a region for this process only (restored on the way out): the demo never talks to AWS."""
+    from localaws.pipeline import patched_environ
+
+    fake = {
+        "AWS_ACCESS_KEY_ID": "demo",
+        "AWS_SECRET_ACCESS_KEY": "demo",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+    }
+    return patched_environ(fake, remove=("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"))
 
 
 def _event(file: str) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -373,8 +373,12 @@ class LambdaContext:
 
 
 @contextmanager
-def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
+def patched_environ(values: Mapping[str, str], remove: Iterable[str] = ()) -> Iterator[None]:
+    """Sets ``values`` and unsets ``remove`` in os.environ for the block; restores all of them (and nothing else)."""
+    removed = tuple(remove)
+    saved = {name: os.environ.get(name) for name in (*values, *removed)}
+    for name in removed:
+        os.environ.pop(name, None)
     os.environ.update(values)
     try:
         yield
