@@ -1,11 +1,12 @@
 """`sagemaker-autoscaler demo`: the whole controller on an embedded local AWS, no account needed.
 
 It starts the project's moto_server launcher (with the AWS fidelity layer) on a free loopback port, creates what
-template.yaml defines (queues, the EventBridge rules with their real patterns, the default profile), creates three
-sample endpoints, and drives real-shaped events through EventBridge -> router -> FIFO queue -> reconciler, with the
-functions' own handlers run in-process (moto cannot run Lambda). Then it edits a profile and shows the plan and the
-applied difference, and opts one endpoint out and shows the clean-up. Everything it started is stopped on the way
-out, Ctrl-C included.
+template.yaml defines (queues, the EventBridge rules with their real patterns, the default profile), creates five
+sample endpoints (one serverless, one hosting an inference component that scales to zero), and drives real-shaped
+events through EventBridge -> router -> FIFO queue -> reconciler, with the functions' own handlers run in-process
+(moto cannot run Lambda). Then it edits a profile and shows the plan and the applied difference, opts one endpoint
+out and shows the clean-up, and removes the inference component's configuration from its profile and shows that
+clean-up too. Everything it started is stopped on the way out, Ctrl-C included.
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ import os
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from autoscaler.reconciler import Deps, evaluate
+from autoscaler.names import parse_alarm_name
+from autoscaler.profiles import COMPARISONS
+from autoscaler.reconciler import Deps, Evaluation, evaluate
 from autoscaler.reconciler import logger as controller_logger
 from autoscaler.settings import Settings
+from autoscaler.spec import AlarmSpec, TargetKey, VariantKind
 from autoscaler_cli.render import Output
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,11 +59,19 @@ BUSINESS_HOURS: dict[str, Any] = {
         {"name": "weekday-evening", "schedule": "cron(0 19 ? * MON-FRI *)", "timezone": "Europe/Berlin", "min": 1},
     ],
 }
+# The host's instances track invocations; its inference component `llm` scales its copies on concurrent requests per
+# copy, down to zero (the controller adds the documented scale-from-zero step policy and its alarm).
+LLM_SERVING: dict[str, Any] = {
+    "version": 1,
+    "min": 1,
+    "max": 2,
+    "target_tracking": [{"metric": "invocations", "target": 70}],
+    "inference_components": {"llm": {"min": 0, "max": 4, "target_tracking": [{"metric": "concurrency", "target": 3}]}},
+}
 
 
 def run(out: Output, verbose: bool = False) -> None:
     from localaws.pipeline import EventSourceMapping, Function, Template, deploy, put_event
-    from localaws.seed import VariantSeed, create_endpoint, set_tags
     from localaws.server import LocalAws
 
     if not verbose:  # the functions' structured logs and the emulator's access log; --verbose shows them
@@ -92,63 +105,121 @@ def run(out: Output, verbose: bool = False) -> None:
             mapping.drain()
 
         deps = Deps(Settings.from_env({}), _library_aws(local.endpoint_url))
-        status = _status_printer(out, deps)
-
-        _step(out, "1. Four endpoints opt in (one of them serverless)")
-        ssm.put_parameter(Name=f"{PROFILES}/business-hours", Value=json.dumps(BUSINESS_HOURS), Type="String")
-        samples = {
-            "fraud-detector": (
-                (VariantSeed("AllTraffic"),),
-                {"autoscaling:enabled": "true", "autoscaling:max": "6", "autoscaling:target-invocations": "100"},
-            ),
-            "recommender": (
-                (VariantSeed("AllTraffic", "ml.m5.xlarge"),),
-                {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"},
-            ),
-            "search-ranker": (
-                (VariantSeed("Primary", "ml.c5.xlarge"), VariantSeed("Canary")),
-                {
-                    "autoscaling:enabled": "true",
-                    "autoscaling:max": "8",
-                    "autoscaling:Canary:max": "2",
-                    "autoscaling:Canary:target-concurrency": "4",
-                },
-            ),
-            "chat-assistant": (  # serverless: provisioned concurrency, on its utilisation
-                (VariantSeed("AllTraffic", serverless=(2048, 20)),),
-                {
-                    "autoscaling:enabled": "true",
-                    "autoscaling:min": "1",
-                    "autoscaling:max": "10",
-                    "autoscaling:target-provisioned-concurrency": "0.6",
-                },
-            ),
-        }
-        for name, (variants, tags) in samples.items():
-            create_endpoint(sagemaker, name, variants, tags)
-            out.line(f"{name}: tags {', '.join(f'{k}={v}' for k, v in tags.items())}")
-            deliver(_state_change(name))
-        status()
-
-        _step(out, "2. The profile changes: the plan, then the applied difference")
-        edited = {
-            **BUSINESS_HOURS,
-            "target_tracking": [{**BUSINESS_HOURS["target_tracking"][0], "target": 90}],
-            "schedules": BUSINESS_HOURS["schedules"][:1],
-        }
-        ssm.put_parameter(Name=f"{PROFILES}/business-hours", Value=json.dumps(edited), Type="String", Overwrite=True)
-        found = evaluate("recommender", deps)
-        out.actions("Plan for recommender", found.plan.actions)
-        deliver(_parameter_change("business-hours"))
-        after = evaluate("recommender", deps)
-        out.line(f"recommender after the Parameter Store event: {len(after.plan.actions)} action(s) left", style="bold")
-
-        _step(out, "3. fraud-detector opts out: what the controller owned is removed")
-        arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:endpoint/fraud-detector"
-        set_tags(sagemaker, arn, {"autoscaling:enabled": "false"})
-        deliver(_add_tags("fraud-detector", {"autoscaling:enabled": "false"}))
-        status()
+        story = _Story(out, deps, ssm, sagemaker, deliver, _status_printer(out, deps))
+        _opt_in(story)
+        _edit_profile(story)
+        _opt_out(story)
+        _drop_component(story)
         out.line("Done: the local AWS is stopped and nothing is left running.", style="bold green")
+
+
+@dataclass(frozen=True)
+class _Story:
+    """What every step of the demo uses: the output, the controller's deps, clients of the local AWS, the event
+    delivery (EventBridge -> router -> queue -> reconciler) and the status printer."""
+
+    out: Output
+    deps: Deps
+    ssm: Any
+    sagemaker: Any
+    deliver: Callable[[dict[str, Any]], None]
+    status: Callable[..., None]
+
+
+def _opt_in(story: _Story) -> None:
+    from localaws.seed import VariantSeed, create_endpoint, create_inference_component
+
+    out = story.out
+    _step(out, "1. Five endpoints opt in (one serverless, one hosting an inference component that scales to zero)")
+    story.ssm.put_parameter(Name=f"{PROFILES}/business-hours", Value=json.dumps(BUSINESS_HOURS), Type="String")
+    story.ssm.put_parameter(Name=f"{PROFILES}/llm-serving", Value=json.dumps(LLM_SERVING), Type="String")
+    samples = {
+        "fraud-detector": (
+            (VariantSeed("AllTraffic"),),
+            {"autoscaling:enabled": "true", "autoscaling:max": "6", "autoscaling:target-invocations": "100"},
+        ),
+        "recommender": (
+            (VariantSeed("AllTraffic", "ml.m5.xlarge"),),
+            {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"},
+        ),
+        "search-ranker": (
+            (VariantSeed("Primary", "ml.c5.xlarge"), VariantSeed("Canary")),
+            {
+                "autoscaling:enabled": "true",
+                "autoscaling:max": "8",
+                "autoscaling:Canary:max": "2",
+                "autoscaling:Canary:target-concurrency": "4",
+            },
+        ),
+        "chat-assistant": (  # serverless: provisioned concurrency, on its utilisation
+            (VariantSeed("AllTraffic", serverless=(2048, 20)),),
+            {
+                "autoscaling:enabled": "true",
+                "autoscaling:min": "1",
+                "autoscaling:max": "10",
+                "autoscaling:target-provisioned-concurrency": "0.6",
+            },
+        ),
+        "llm-host": (  # hosts the inference component llm, configured by the profile's inference_components.llm
+            (VariantSeed("AllTraffic", "ml.g4dn.12xlarge"),),
+            {
+                "autoscaling:enabled": "true",
+                "autoscaling:inference-components": "true",
+                "autoscaling:profile": "llm-serving",
+            },
+        ),
+    }
+    for name, (variants, tags) in samples.items():
+        create_endpoint(story.sagemaker, name, variants, tags)
+        out.line(f"{name}: tags {', '.join(f'{k}={v}' for k, v in tags.items())}")
+        if name == "llm-host":
+            create_inference_component(story.sagemaker, "llm", name)
+            out.line(
+                "  hosts inference component llm; profile llm-serving: inference_components.llm min 0, max 4, "
+                "concurrency 3 per copy"
+            )
+        story.deliver(_state_change(name))
+    story.status(*samples)
+
+
+def _edit_profile(story: _Story) -> None:
+    out, deps = story.out, story.deps
+    _step(out, "2. The profile changes: the plan, then the applied difference")
+    edited = {
+        **BUSINESS_HOURS,
+        "target_tracking": [{**BUSINESS_HOURS["target_tracking"][0], "target": 90}],
+        "schedules": BUSINESS_HOURS["schedules"][:1],
+    }
+    story.ssm.put_parameter(Name=f"{PROFILES}/business-hours", Value=json.dumps(edited), Type="String", Overwrite=True)
+    found = evaluate("recommender", deps)
+    out.actions("Plan for recommender", found.plan.actions)
+    story.deliver(_parameter_change("business-hours"))
+    after = evaluate("recommender", deps)
+    out.line(f"recommender after the Parameter Store event: {len(after.plan.actions)} action(s) left", style="bold")
+
+
+def _opt_out(story: _Story) -> None:
+    from localaws.seed import set_tags
+
+    _step(story.out, "3. fraud-detector opts out: what the controller owned is removed")
+    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:endpoint/fraud-detector"
+    set_tags(story.sagemaker, arn, {"autoscaling:enabled": "false"})
+    story.deliver(_add_tags("fraud-detector", {"autoscaling:enabled": "false"}))
+    story.status("fraud-detector")
+
+
+def _drop_component(story: _Story) -> None:
+    """The profile loses the component's section and the component has no tags of its own: it is no longer managed.
+    The endpoint's `inference-components=true` tag keeps the controller looking at its components."""
+    _step(
+        story.out,
+        "4. llm-serving drops inference_components.llm: the component's target, policies and alarm are removed",
+    )
+    unserved = {k: v for k, v in LLM_SERVING.items() if k != "inference_components"}
+    story.ssm.put_parameter(Name=f"{PROFILES}/llm-serving", Value=json.dumps(unserved), Type="String", Overwrite=True)
+    story.out.actions("Plan for llm-host", evaluate("llm-host", story.deps).plan.actions)
+    story.deliver(_parameter_change("llm-serving"))
+    story.status("llm-host")
 
 
 def _step(out: Output, title: str) -> None:
@@ -156,14 +227,78 @@ def _step(out: Output, title: str) -> None:
     out.line(title, style="bold cyan")
 
 
-def _status_printer(out: Output, deps: Deps) -> Callable[[], None]:
+def _status_printer(out: Output, deps: Deps) -> Callable[..., None]:
     from autoscaler_cli.main import _show_status, _status_entry
 
-    def show() -> None:
-        for name in ("fraud-detector", "recommender", "search-ranker", "chat-assistant"):
-            _show_status(out, _status_entry(deps, evaluate(name, deps)))
+    def show(*names: str) -> None:
+        for name in names:
+            found = evaluate(name, deps)
+            _show_status(out, _status_entry(deps, found))
+            _show_components(out, found, deps.settings.name_prefix)
 
     return show
+
+
+def _show_components(out: Output, found: Evaluation, name_prefix: str) -> None:
+    """The endpoint's inference components as AWS holds them: scalable target, policies, the controller's alarms
+    (`status` shows an endpoint's variants only)."""
+    from autoscaler_cli.main import _policy_json
+
+    if found.endpoint is None or found.actual is None or not found.endpoint.components:
+        return
+    actual = found.actual
+    components = [
+        (c, actual.target(TargetKey.for_variant(found.name, c.name, VariantKind.INFERENCE_COMPONENT)))
+        for c in found.endpoint.components
+    ]
+    out.table(
+        "Inference components",
+        ("component", "variant", "status", "scalable target", "dimension", "bounds"),
+        (
+            (
+                c.name,
+                c.variant,
+                c.status,
+                *(
+                    (t.key.resource_id, t.key.dimension, f"{t.min_capacity}..{t.max_capacity}")
+                    if t
+                    else ("not registered", "", "")
+                ),
+            )
+            for c, t in components
+        ),
+    )
+    policies = [(c.name, _policy_json(p)) for c, t in components if t for p in t.policies]
+    if policies:  # no owner column: the policy names carry the prefix that is ownership, and the table stays narrow
+        out.table(
+            "Component policies",
+            ("component", "policy", "type", "metric", "target"),
+            ((c, p["name"], p["type"], p["metric"], p["target"]) for c, p in policies),
+        )
+    names = {c.name for c, _ in components}
+    arns = {p.arn: p.name for _, t in components if t for p in t.policies}
+    alarms = [a for a in actual.alarms if (owner := parse_alarm_name(name_prefix, a.name)) and owner.variant in names]
+    if alarms:
+        out.table(
+            "Component alarms",
+            ("alarm", "fires when", "action"),
+            (
+                (
+                    a.name,
+                    _fires_when(a.alarm) if a.alarm else "",
+                    ", ".join(arns.get(action, action) for action in a.actions),
+                )
+                for a in alarms
+            ),
+        )
+
+
+def _fires_when(alarm: AlarmSpec) -> str:
+    symbol = next((s for s, name in COMPARISONS.items() if name == alarm.comparison), alarm.comparison)
+    return (
+        f"{alarm.metric.statistic} of {alarm.metric.name} {symbol} {alarm.threshold:g} "
+        f"in {alarm.datapoints_to_alarm} of {alarm.evaluation_periods} periods of {alarm.period}s"
+    )
 
 
 def _library_aws(endpoint_url: str) -> Any:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker.literals import ProductionVariantInstanceTypeType
     from mypy_boto3_sagemaker.type_defs import ProductionVariantTypeDef
 
-__all__ = ["VariantSeed", "create_endpoint", "remove_tags", "set_tags"]
+__all__ = ["VariantSeed", "create_endpoint", "create_inference_component", "remove_tags", "set_tags"]
 
 IMAGE_URI = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311-ubuntu20.04-sagemaker"
 ROLE_ARN = "arn:aws:iam::123456789012:role/sagemaker"
@@ -57,6 +57,31 @@ def create_endpoint(
         EndpointName=name, EndpointConfigName=name, Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()]
     )
     return response["EndpointArn"]
+
+
+def create_inference_component(
+    sagemaker_client: SageMakerClient,
+    name: str,
+    endpoint: str,
+    variant: str = "AllTraffic",
+    copies: int = 1,
+    tags: Mapping[str, str] | None = None,
+) -> str:
+    """Creates a model ``name`` and the tagged inference component ``name`` running ``copies`` copies of it on the
+    endpoint's variant; returns the component ARN."""
+    sagemaker_client.create_model(ModelName=name, PrimaryContainer={"Image": IMAGE_URI}, ExecutionRoleArn=ROLE_ARN)
+    response = sagemaker_client.create_inference_component(
+        InferenceComponentName=name,
+        EndpointName=endpoint,
+        VariantName=variant,
+        Specification={
+            "ModelName": name,
+            "ComputeResourceRequirements": {"NumberOfAcceleratorDevicesRequired": 1, "MinMemoryRequiredInMb": 1024},
+        },
+        RuntimeConfig={"CopyCount": copies},
+        Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+    )
+    return response["InferenceComponentArn"]
 
 
 def set_tags(sagemaker_client: SageMakerClient, arn: str, tags: Mapping[str, str]) -> None:

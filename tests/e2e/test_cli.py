@@ -193,7 +193,9 @@ def test_update_endpoint_releases_touched_variants_and_re_applies(aws: LocalAws)
     assert json.loads(run(aws, "--json", "plan", "ep").stdout)[0]["actions"] == []
 
 
-def test_demo_runs_the_main_job_and_leaves_no_process_behind() -> None:
+@pytest.fixture(scope="module")
+def demo() -> tuple[subprocess.Popen[str], str]:
+    """`sagemaker-autoscaler demo`, run once for the module: the finished process and its output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}  # no account, no credentials
     env["COLUMNS"] = "200"
     process = subprocess.Popen(
@@ -207,6 +209,11 @@ def test_demo_runs_the_main_job_and_leaves_no_process_behind() -> None:
     )
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
+    return process, stdout
+
+
+def test_demo_runs_the_main_job_and_leaves_no_process_behind(demo: tuple[subprocess.Popen[str], str]) -> None:
+    process, stdout = demo
     assert "autoscaler-AllTraffic-step-overhead-latency" in stdout
     assert "autoscaler-AllTraffic-weekday-peak" in stdout
     assert "DeleteScheduledAction" in stdout  # the profile edit's plan
@@ -214,6 +221,32 @@ def test_demo_runs_the_main_job_and_leaves_no_process_behind() -> None:
     assert "SageMakerVariantProvisionedConcurrencyUtilization" in stdout  # the serverless endpoint
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # nothing of the demo's process group is left
+
+
+def test_demo_configures_an_inference_component_down_to_zero_copies_and_then_removes_it(
+    demo: tuple[subprocess.Popen[str], str],
+) -> None:
+    configured, _, dropped = demo[1].partition("4. llm-serving drops inference_components.llm")
+    assert re.search(
+        r"inference-component/llm +│ sagemaker:inference-component:DesiredCopyCount +│ 0\.\.4 ", configured
+    )
+    assert re.search(
+        r"autoscaler-llm-concurrency +│ TargetTrackingScaling +│ "
+        r"SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution +│ 3\.0",
+        configured,
+    )
+    assert re.search(r"autoscaler-llm-step-scale-from-zero +│ StepScaling", configured)
+    assert re.search(
+        r"autoscaler/llm-host/llm/scale-from-zero +│ Sum of NoCapacityInvocationFailures > 1 .*│ "
+        r"autoscaler-llm-step-scale-from-zero",
+        configured,
+    )
+    plan, _, after = dropped.partition("RouterFunctionProfileChange -> router -> llm-host")
+    assert re.search(r"DeregisterTarget +│ inference-component/llm", plan)
+    assert re.search(r"DeleteAlarms +│ autoscaler/llm-host/llm/scale-from-zero", plan)
+    assert re.search(r"llm +│ AllTraffic +│ InService +│ not registered", after)
+    for gone in ("DesiredCopyCount", "autoscaler-llm-", "autoscaler/llm-host/llm/", "NoCapacityInvocationFailures"):
+        assert gone not in after
 
 
 def test_sweep_reconciles_every_opted_in_endpoint_with_a_summary(aws: LocalAws) -> None:
