@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 EVENTS = Path(__file__).parents[2] / "events"
 
 STATE_CHANGE = "RouterFunctionEndpointStateChange"
-CLOUDTRAIL = "RouterFunctionTagCallViaCloudTrail"
+CLOUDTRAIL = "RouterFunctionSageMakerCallViaCloudTrail"
 TAG_CHANGE = "RouterFunctionTagChangeOnResource"
 PROFILE = "RouterFunctionProfileChange"
 SCHEDULE = "SweeperFunctionSweep"
@@ -40,7 +40,15 @@ RULE_FOR: dict[str, str | None] = {
     "cloudtrail-addtags-status-only.json": CLOUDTRAIL,  # the router ignores it: status keys only
     "cloudtrail-addtags-endpoint-config.json": CLOUDTRAIL,  # the router ignores it: not an endpoint
     "cloudtrail-addtags-failed.json": None,  # errorCode excluded in the pattern
+    "cloudtrail-addtags-inference-component.json": CLOUDTRAIL,
+    "cloudtrail-create-inference-component.json": CLOUDTRAIL,
+    "cloudtrail-create-inference-component-failed.json": None,  # errorCode excluded in the pattern
+    "cloudtrail-update-inference-component.json": CLOUDTRAIL,
+    "cloudtrail-update-inference-component-runtime-config.json": CLOUDTRAIL,
+    "cloudtrail-update-inference-component-runtime-config-autoscaling.json": CLOUDTRAIL,  # the router drops it
+    "cloudtrail-delete-inference-component.json": CLOUDTRAIL,
     "tag-change-on-resource-endpoint.json": TAG_CHANGE,
+    "tag-change-on-resource-inference-component.json": TAG_CHANGE,
     "tag-change-on-resource-ec2.json": None,
     "ssm-parameter-store-change-profile.json": PROFILE,
     "ssm-parameter-store-change-default-profile.json": PROFILE,

@@ -9,6 +9,11 @@ from typing import Any
 
 import pytest
 
+from autoscaler.errors import TemporaryError
+from autoscaler.reconciler import Status
+from localaws.faults import inject
+from localaws.fidelity import FidelityConfig, fidelity
+
 from .conftest import BASE_TAGS, Queued, World, queued
 
 EVENTS = Path(__file__).parents[2] / "events"
@@ -120,6 +125,8 @@ def test_profile_change_queues_the_endpoints_whose_profile_tag_names_it(
         "cloudtrail-addtags-status-only.json",
         "cloudtrail-addtags-failed.json",
         "cloudtrail-addtags-endpoint-config.json",
+        "cloudtrail-create-inference-component-failed.json",
+        "cloudtrail-update-inference-component-runtime-config-autoscaling.json",
         "sagemaker-endpoint-state-change-updating.json",
         "tag-change-on-resource-ec2.json",
         "schedule-sweep.json",
@@ -145,4 +152,168 @@ def test_tag_event_for_an_endpoint_deleted_since_queues_nothing(
 
     assert answer["endpoints"] == []
     assert "no longer exists" in answer["reason"]
+    assert queued(world, reconcile_queue) == []
+
+
+# --- inference components ----------------------------------------------------------------------------------------
+
+HOST_TAGS = {"autoscaling:enabled": "true", "autoscaling:inference-components": "true"}
+SCALE_FROM_ZERO = {  # the component's own tags: min 0 gets the scale-from-zero step policy and its alarm
+    "autoscaling:enabled": "true",
+    "autoscaling:min": "0",
+    "autoscaling:max": "4",
+    "autoscaling:target-concurrency": "3",
+}
+
+
+def component(world: World, name: str = "Llama-Chat", endpoint: str = "llm-host", **tags: str) -> str:
+    """An InService inference component (the fidelity layer gives moto the API)."""
+    arn = world.aws.sagemaker.create_inference_component(
+        InferenceComponentName=name,
+        EndpointName=endpoint,
+        VariantName="AllTraffic",
+        Specification={"ModelName": "llama-chat-model", "ComputeResourceRequirements": {"MinMemoryRequiredInMb": 1024}},
+        RuntimeConfig={"CopyCount": 1},
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+    )["InferenceComponentArn"]
+    world.counter.reset()
+    return str(arn)
+
+
+def owned_alarms(world: World, endpoint: str) -> list[str]:
+    found = world.aws.cloudwatch.describe_alarms(AlarmNamePrefix=f"autoscaler/{endpoint}/")["MetricAlarms"]
+    return [a["AlarmName"] for a in found]
+
+
+def test_create_component_queues_the_endpoint_named_in_the_request_by_its_real_name(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("LLM-Host", HOST_TAGS)
+    event = load("cloudtrail-create-inference-component.json")  # endpointName "llm-host", as the caller typed it
+
+    answer = router.handler(event, Context())
+
+    assert answer["reason"] == "endpoint named in the CreateInferenceComponent request, name resolved"
+    event_id = event["detail"]["eventID"]
+    assert queued(world, reconcile_queue) == [
+        Queued("LLM-Host", "cloudtrail:CreateInferenceComponent", "LLM-Host", f"{event_id}:LLM-Host")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cloudtrail-update-inference-component.json",
+        "cloudtrail-update-inference-component-runtime-config.json",
+        "cloudtrail-addtags-inference-component.json",  # the ARN lower-cases the component's mixed-case name
+        "tag-change-on-resource-inference-component.json",
+    ],
+)
+def test_component_calls_and_tags_queue_the_endpoint_hosting_the_component(
+    world: World, reconcile_queue: str, router: Any, name: str
+) -> None:
+    world.endpoint("llm-host", HOST_TAGS)
+    world.endpoint("other-host", HOST_TAGS)
+    component(world, "Llama-Chat", "llm-host")
+    component(world, "llama-chatter", "other-host")
+
+    answer = router.handler(load(name), Context())
+
+    assert answer["reason"] in (
+        "inference component Llama-Chat is hosted on endpoint llm-host",
+        "inference component llama-chat is hosted on endpoint llm-host",
+    )
+    assert [(q.endpoint, q.group) for q in queued(world, reconcile_queue)] == [("llm-host", "llm-host")]
+
+
+def test_a_component_update_while_the_component_is_updating_queues_nothing(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("llm-host", HOST_TAGS)
+    component(world, "Llama-Chat", "llm-host", **SCALE_FROM_ZERO)
+    assert world.reconcile("llm-host").status is Status.APPLIED
+    clock = [0.0]
+    with fidelity(FidelityConfig(endpoint_transition_seconds=60, clock=lambda: clock[0])):
+        world.aws.sagemaker.update_inference_component_runtime_config(
+            InferenceComponentName="Llama-Chat", DesiredRuntimeConfig={"CopyCount": 2}
+        )
+
+        answer = router.handler(load("cloudtrail-update-inference-component-runtime-config.json"), Context())
+
+        assert answer["endpoints"] == []
+        assert answer["reason"].startswith("inference component Llama-Chat is Updating: nothing to configure")
+        assert queued(world, reconcile_queue) == []
+
+        clock[0] += 60  # InService again: the same event now wakes the endpoint
+        assert router.handler(load("cloudtrail-update-inference-component.json"), Context())["endpoints"] == [
+            "llm-host"
+        ]
+
+
+def test_a_scaling_activity_of_application_auto_scaling_queues_nothing(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("llm-host", HOST_TAGS)
+    component(world, "Llama-Chat", "llm-host")
+
+    answer = router.handler(load("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), Context())
+
+    assert "a scaling activity" in answer["reason"]
+    assert queued(world, reconcile_queue) == []
+    assert world.counter.reads == {}  # decided from the event alone
+
+
+def test_deleting_a_component_queues_its_endpoint_whose_reconcile_deletes_the_alarm_owned_for_it(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("llm-host", HOST_TAGS)
+    component(world, "Llama-Chat", "llm-host", **SCALE_FROM_ZERO)
+    assert world.reconcile("llm-host").status is Status.APPLIED
+    assert owned_alarms(world, "llm-host") == ["autoscaler/llm-host/Llama-Chat/scale-from-zero"]
+
+    world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
+    answer = router.handler(load("cloudtrail-delete-inference-component.json"), Context())
+
+    assert (
+        answer["reason"]
+        == "inference component Llama-Chat no longer exists: its endpoint still holds alarms owned for it"
+    )
+    assert [q.endpoint for q in queued(world, reconcile_queue)] == ["llm-host"]
+    outcome = world.reconcile("llm-host")
+    assert [(a.verb, a.subject) for a in outcome.actions] == [
+        ("DeleteAlarms", "autoscaler/llm-host/Llama-Chat/scale-from-zero")
+    ]
+    assert owned_alarms(world, "llm-host") == []
+    targets = world.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
+    assert [t["ResourceId"] for t in targets] == ["endpoint/llm-host/variant/AllTraffic"]
+    assert world.reconcile("llm-host").status is Status.UNCHANGED
+
+
+def test_deleting_a_component_nothing_is_owned_for_queues_nothing_and_says_the_sweep_cleans_up(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("llm-host", HOST_TAGS)
+    component(world, "Llama-Chat", "llm-host", **{**SCALE_FROM_ZERO, "autoscaling:min": "1"})  # no step alarm
+    assert world.reconcile("llm-host").status is Status.APPLIED
+    world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
+
+    answer = router.handler(load("cloudtrail-delete-inference-component.json"), Context())
+
+    assert answer["endpoints"] == []
+    assert "the sweep removes anything left" in answer["reason"]
+    assert queued(world, reconcile_queue) == []
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")  # the handler raised before adding any
+def test_a_throttled_component_lookup_is_temporary_so_lambda_retries_the_event(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("llm-host", HOST_TAGS)
+    component(world, "Llama-Chat", "llm-host")
+    throttled = inject(world.aws.sagemaker, "DescribeInferenceComponent", "ThrottlingException")
+
+    with throttled as hit, pytest.raises(TemporaryError, match="DescribeInferenceComponent Llama-Chat: Throttling"):
+        router.handler(load("cloudtrail-update-inference-component.json"), Context())
+
+    assert hit
     assert queued(world, reconcile_queue) == []

@@ -257,11 +257,39 @@ def test_reconciler_event_source_is_fifo_shaped_and_bounded(template: Template) 
     assert queue["VisibilityTimeout"] >= 6 * template.resources["ReconcilerFunction"]["Properties"]["Timeout"]
 
 
-def test_cloudtrail_rule_excludes_failed_calls(template: Template) -> None:
-    pattern = template.resources["RouterFunctionTagCallViaCloudTrail"]["Properties"]["EventPattern"]
+def test_cloudtrail_rule_takes_tag_and_inference_component_calls_and_excludes_failed_ones(template: Template) -> None:
+    pattern = template.resources["RouterFunctionSageMakerCallViaCloudTrail"]["Properties"]["EventPattern"]
 
     assert pattern["detail"]["errorCode"] == [{"exists": False}]
-    assert pattern["detail"]["eventName"] == ["AddTags", "DeleteTags"]
+    assert pattern["detail"]["eventName"] == [
+        "AddTags",
+        "DeleteTags",
+        "CreateInferenceComponent",
+        "UpdateInferenceComponent",
+        "UpdateInferenceComponentRuntimeConfig",
+        "DeleteInferenceComponent",
+    ]
+
+
+def test_tag_change_rule_takes_endpoints_and_inference_components(template: Template) -> None:
+    pattern = template.resources["RouterFunctionTagChangeOnResource"]["Properties"]["EventPattern"]
+
+    assert pattern["detail"] == {"service": ["sagemaker"], "resource-type": ["endpoint", "inference-component"]}
+
+
+def test_router_may_make_every_lookup_routing_needs_and_nothing_else(template: Template) -> None:
+    sagemaker = "arn:aws:sagemaker:us-east-1:123456789012:"
+    granted_to_router = {
+        (a, r) for a, r, _ in granted(template, "RouterFunction") if not a.startswith(("logs:", "sqs:"))
+    }
+
+    assert granted_to_router == {
+        ("sagemaker:ListEndpoints", "*"),
+        ("tag:GetResources", "*"),
+        ("sagemaker:DescribeInferenceComponent", f"{sagemaker}inference-component/*"),
+        ("sagemaker:ListInferenceComponents", "*"),
+        ("cloudwatch:DescribeAlarms", "*"),
+    }
 
 
 def test_every_trigger_of_the_design_has_a_rule(template: Template) -> None:

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
-from autoscaler.events import deduplication_id, enqueue, parse_event, parse_time, route
+from autoscaler.events import AAS_ROLE, COMPONENT_CALLS, deduplication_id, enqueue, parse_event, parse_time, route
 from autoscaler.messages import ReconcileRequest
 from autoscaler.settings import Settings
 
 EVENTS = Path(__file__).parents[2] / "events"
 SETTINGS = Settings()
 ACCOUNT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/"
+COMPONENT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:inference-component/"
 
 
 def load(name: str) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def load(name: str) -> dict[str, Any]:
 class FakeDirectory:
     """What ListEndpoints and the Tagging API answer. ARNs lower-case endpoint names, as AWS writes them."""
 
-    names: tuple[str, ...] = ("MyEndpoint", "fraud-detector", "recommender", "ranker", "legacy")
+    names: tuple[str, ...] = ("MyEndpoint", "fraud-detector", "recommender", "ranker", "legacy", "llm-host")
     tags: dict[str, dict[str, str]] = field(
         default_factory=lambda: {
             "MyEndpoint": {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours:prod"},
@@ -43,6 +44,9 @@ class FakeDirectory:
             "legacy": {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours-v2"},
         }
     )
+    # inference component -> (hosting endpoint, InferenceComponentStatus); found in any case, as Aws does it
+    components: dict[str, tuple[str, str]] = field(default_factory=lambda: {"Llama-Chat": ("llm-host", "InService")})
+    alarms: tuple[str, ...] = ("autoscaler/llm-host/Llama-Chat/scale-from-zero", "autoscaler/ranker/AllTraffic/latency")
     calls: list[str] = field(default_factory=list)
 
     def list_endpoint_names(self) -> Sequence[str]:
@@ -52,6 +56,14 @@ class FakeDirectory:
     def read_tagged_endpoints(self, tag_key: str) -> Sequence[tuple[str, dict[str, str]]]:
         self.calls.append(f"GetResources {tag_key}")
         return [(ACCOUNT_ARN + name.lower(), tags) for name, tags in self.tags.items() if tag_key in tags]
+
+    def read_component_endpoint(self, name: str) -> tuple[str, str] | None:
+        self.calls.append(f"DescribeInferenceComponent {name}")
+        return next((host for real, host in self.components.items() if real.lower() == name.lower()), None)
+
+    def read_owned_alarms(self, name_prefix: str) -> Sequence[str]:
+        self.calls.append(f"DescribeAlarms {name_prefix}/")
+        return [a for a in self.alarms if a.startswith(f"{name_prefix}/")]
 
 
 # file -> the endpoints routed, or None when the router drops it (with a reason containing the text given)
@@ -66,7 +78,15 @@ ROUTED: dict[str, tuple[str, ...] | str] = {
     "cloudtrail-addtags-failed.json": "the call failed (AccessDenied)",
     "cloudtrail-addtags-status-only.json": "only the controller's status tags changed",
     "cloudtrail-addtags-endpoint-config.json": "endpoint-config is not a SageMaker endpoint",
+    "cloudtrail-addtags-inference-component.json": ("llm-host",),
+    "cloudtrail-create-inference-component.json": ("llm-host",),
+    "cloudtrail-create-inference-component-failed.json": "the call failed (ValidationException)",
+    "cloudtrail-update-inference-component.json": ("llm-host",),
+    "cloudtrail-update-inference-component-runtime-config.json": ("llm-host",),
+    "cloudtrail-update-inference-component-runtime-config-autoscaling.json": "a scaling activity",
+    "cloudtrail-delete-inference-component.json": ("llm-host",),
     "tag-change-on-resource-endpoint.json": ("MyEndpoint",),
+    "tag-change-on-resource-inference-component.json": ("llm-host",),
     "tag-change-on-resource-ec2.json": "instance is not a SageMaker endpoint",
     "ssm-parameter-store-change-profile.json": ("MyEndpoint",),
     "ssm-parameter-store-change-label.json": ("MyEndpoint",),
@@ -201,7 +221,322 @@ def test_other_cloudtrail_calls_are_dropped() -> None:
     event = load("cloudtrail-addtags.json")
     event["detail"]["eventName"] = "UpdateEndpoint"
 
-    assert "not a tag change" in route(event, SETTINGS, FakeDirectory()).reason
+    assert "neither a tag nor an inference-component change" in route(event, SETTINGS, FakeDirectory()).reason
+
+
+# --- inference components: their CloudTrail calls and tags route to the endpoint hosting them ----------------------
+
+COMPONENT_FILES = {
+    "UpdateInferenceComponent": "cloudtrail-update-inference-component.json",
+    "UpdateInferenceComponentRuntimeConfig": "cloudtrail-update-inference-component-runtime-config.json",
+    "DeleteInferenceComponent": "cloudtrail-delete-inference-component.json",
+    "AddTags": "cloudtrail-addtags-inference-component.json",
+    "Tag Change on Resource": "tag-change-on-resource-inference-component.json",
+}
+
+
+def test_create_routes_the_endpoint_named_in_the_request_without_describing_the_component() -> None:
+    event = load("cloudtrail-create-inference-component.json")
+    event["detail"]["requestParameters"]["endpointName"] = "LLM-Host"  # as typed; AWS names ignore case
+    directory = FakeDirectory()
+
+    routing = route(event, SETTINGS, directory)
+
+    assert routing.endpoints == ("llm-host",)
+    assert routing.reason == "endpoint named in the CreateInferenceComponent request, name resolved"
+    assert directory.calls == ["ListEndpoints"]
+
+
+def test_create_on_an_endpoint_deleted_since_routes_nothing() -> None:
+    routing = route(load("cloudtrail-create-inference-component.json"), SETTINGS, FakeDirectory(names=("ranker",)))
+
+    assert routing.endpoints == ()
+    assert "endpoint llm-host no longer exists" in routing.reason
+
+
+@pytest.mark.parametrize("endpoint", [None, 7, ["llm-host"], "", "llm_host", "-llm"])
+def test_create_without_a_usable_endpoint_name_finds_the_endpoint_through_the_component(endpoint: object) -> None:
+    event = load("cloudtrail-create-inference-component.json")
+    event["detail"]["requestParameters"]["endpointName"] = endpoint
+    directory = FakeDirectory()
+
+    routing = route(event, SETTINGS, directory)
+
+    assert routing.endpoints == ("llm-host",)
+    assert directory.calls == ["DescribeInferenceComponent Llama-Chat"]
+
+
+@pytest.mark.parametrize(("call", "name"), sorted(COMPONENT_FILES.items()))
+def test_component_calls_and_tags_route_to_the_endpoint_hosting_the_component(call: str, name: str) -> None:
+    directory = FakeDirectory()
+
+    routing = route(load(name), SETTINGS, directory)
+
+    assert routing.endpoints == ("llm-host",)
+    assert routing.reason.startswith("inference component ")
+    assert routing.reason.endswith("is hosted on endpoint llm-host")
+    # ARNs lower-case the component's name: the lookup finds it in any case
+    looked_up = "llama-chat" if name.startswith(("cloudtrail-addtags", "tag-change")) else "Llama-Chat"
+    assert directory.calls == [f"DescribeInferenceComponent {looked_up}"]
+
+
+@pytest.mark.parametrize("status", ["Creating", "Updating"])
+@pytest.mark.parametrize("name", sorted(COMPONENT_FILES.values()))
+def test_a_component_that_is_creating_or_updating_is_not_routed(name: str, status: str) -> None:
+    directory = FakeDirectory(components={"Llama-Chat": ("llm-host", status)})
+
+    routing = route(load(name), SETTINGS, directory)
+
+    assert routing.endpoints == ()
+    assert f"is {status}: nothing to configure for it until it is InService" in routing.reason
+    assert "llm-host" in routing.reason
+
+
+@pytest.mark.parametrize("status", ["Deleting", "Failed", "InService"])
+def test_a_component_deleting_or_failed_routes_so_the_reconcile_releases_what_is_owned_for_it(status: str) -> None:
+    directory = FakeDirectory(components={"Llama-Chat": ("llm-host", status)})
+
+    assert route(load("cloudtrail-delete-inference-component.json"), SETTINGS, directory).endpoints == ("llm-host",)
+
+
+@pytest.mark.parametrize("name", sorted(COMPONENT_FILES.values()))
+def test_a_deleted_component_routes_the_endpoint_holding_the_alarms_owned_for_it(name: str) -> None:
+    directory = FakeDirectory(components={})
+
+    routing = route(load(name), SETTINGS, directory)
+
+    assert routing.endpoints == ("llm-host",)
+    assert "no longer exists: its endpoint still holds alarms owned for it" in routing.reason
+    assert directory.calls[-1] == "DescribeAlarms autoscaler/"
+
+
+@pytest.mark.parametrize(
+    ("alarms", "settings"),
+    [
+        ((), SETTINGS),
+        (("autoscaler/llm-host/Llama-Chatter/scale-from-zero", "autoscaler/llm-host/AllTraffic/x"), SETTINGS),
+        (("autoscaler/Llama-Chat", "autoscaler//Llama-Chat/x", "other/llm-host/Llama-Chat/x"), SETTINGS),
+        (("autoscaler/llm-host/Llama-Chat/scale-from-zero",), Settings(name_prefix="team-a")),
+    ],
+)
+def test_a_deleted_component_no_owned_alarm_names_is_dropped_saying_the_sweep_cleans_up(
+    alarms: tuple[str, ...], settings: Settings
+) -> None:
+    directory = FakeDirectory(components={}, alarms=alarms)
+
+    routing = route(load("cloudtrail-delete-inference-component.json"), settings, directory)
+
+    assert routing.endpoints == ()
+    assert routing.reason == (
+        "inference component Llama-Chat no longer exists and no owned alarm names it: its endpoint cannot be found "
+        "from it (the sweep removes anything left)"
+    )
+
+
+def test_alarms_owned_for_a_deleted_component_on_several_endpoints_route_each_once() -> None:
+    alarms = (
+        "autoscaler/llm-host/Llama-Chat/scale-from-zero",
+        "autoscaler/llm-host/llama-chat/latency",
+        "autoscaler/MyEndpoint/LLAMA-CHAT/scale-from-zero",
+    )
+
+    routing = route(
+        load("cloudtrail-addtags-inference-component.json"), SETTINGS, FakeDirectory(components={}, alarms=alarms)
+    )
+
+    assert routing.endpoints == ("MyEndpoint", "llm-host")
+
+
+def test_a_runtime_update_by_application_auto_scaling_is_a_scaling_activity_not_a_change() -> None:
+    directory = FakeDirectory()
+
+    routing = route(load("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), SETTINGS, directory)
+
+    assert routing.endpoints == ()
+    assert routing.reason == (
+        "Application Auto Scaling scaled inference component Llama-Chat: a scaling activity, not a configuration change"
+    )
+    assert directory.calls == []
+
+
+@pytest.mark.parametrize(
+    "identity",
+    [
+        {"userIdentity": {"invokedBy": "sagemaker.application-autoscaling.amazonaws.com"}},
+        {"sourceIPAddress": "application-autoscaling.amazonaws.com"},
+        {
+            "userIdentity": {
+                "arn": "arn:aws:sts::1:assumed-role/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint/x"
+            }
+        },
+        {"userIdentity": {"sessionContext": {"sessionIssuer": {"userName": AAS_ROLE}}}},
+        {
+            "UserIdentity": {
+                "SessionContext": {"SessionIssuer": {"Arn": f"arn:aws:iam::1:role/aws-service-role/x/{AAS_ROLE}"}}
+            }
+        },
+    ],
+)
+def test_application_auto_scaling_is_recognised_by_any_sign_of_its_service_linked_role(
+    identity: dict[str, Any],
+) -> None:
+    event = load("cloudtrail-update-inference-component-runtime-config.json")
+    event["detail"].update(identity)
+
+    assert "a scaling activity" in route(event, SETTINGS, FakeDirectory()).reason
+
+
+@pytest.mark.parametrize(
+    "name", ["cloudtrail-update-inference-component.json", "cloudtrail-delete-inference-component.json"]
+)
+def test_only_runtime_updates_by_application_auto_scaling_are_dropped(name: str) -> None:
+    event = load(name)
+    event["detail"]["userIdentity"] = load("cloudtrail-update-inference-component-runtime-config-autoscaling.json")[
+        "detail"
+    ]["userIdentity"]
+
+    assert route(event, SETTINGS, FakeDirectory()).endpoints == ("llm-host",)
+
+
+@pytest.mark.parametrize("component", [None, 7, ["Llama-Chat"], "", "Llama_Chat", "-llama", "l" * 64])
+def test_a_component_call_without_a_usable_name_uses_the_arn_in_the_response(component: object) -> None:
+    event = load("cloudtrail-update-inference-component.json")
+    event["detail"]["requestParameters"]["inferenceComponentName"] = component
+    directory = FakeDirectory()
+
+    assert route(event, SETTINGS, directory).endpoints == ("llm-host",)
+    assert directory.calls == ["DescribeInferenceComponent llama-chat"]
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        None,
+        "HIDDEN_DUE_TO_SECURITY_REASONS",
+        {"inferenceComponentArn": 7},
+        {"inferenceComponentArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/llm-host"},
+        {"inferenceComponentArn": "arn:aws:sagemaker:us-east-1:123456789012:inference-component/bad_name"},
+    ],
+)
+@pytest.mark.parametrize("call", ["UpdateInferenceComponent", "DeleteInferenceComponent", "CreateInferenceComponent"])
+def test_a_component_call_naming_no_component_and_no_endpoint_is_dropped(call: str, response: object) -> None:
+    event = load("cloudtrail-update-inference-component.json")
+    event["detail"]["eventName"] = call
+    event["detail"]["requestParameters"] = {"inferenceComponentName": 7}
+    event["detail"]["responseElements"] = response
+    directory = FakeDirectory()
+
+    routing = route(event, SETTINGS, directory)
+
+    assert routing.endpoints == ()
+    assert routing.reason == f"no inference component name in the {call} call"
+    assert directory.calls == []
+
+
+def test_component_call_members_are_parsed_case_insensitively() -> None:
+    event = load("cloudtrail-create-inference-component.json")
+    event["detail"]["requestParameters"] = {"InferenceComponentName": "Llama-Chat", "EndpointName": "llm-host"}
+
+    trigger = parse_event(event, SETTINGS)
+
+    assert (trigger.arn_names, trigger.label) == (("llm-host",), "cloudtrail:CreateInferenceComponent")
+
+
+def test_parsing_a_component_call_keeps_the_name_for_the_lookup_and_the_cloudtrail_event_id() -> None:
+    event = load("cloudtrail-delete-inference-component.json")
+
+    trigger = parse_event(event, SETTINGS)
+
+    assert (trigger.component, trigger.names, trigger.arn_names, trigger.dropped) == ("Llama-Chat", (), (), "")
+    assert trigger.event_id == event["detail"]["eventID"]
+
+
+@pytest.mark.parametrize("call", sorted(COMPONENT_CALLS))
+def test_failed_component_calls_are_dropped(call: str) -> None:
+    event = load("cloudtrail-create-inference-component-failed.json")
+    event["detail"]["eventName"] = call
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.endpoints == ()
+    assert routing.reason == "the call failed (ValidationException): nothing changed"
+
+
+@pytest.mark.parametrize(
+    ("arn", "kind"),
+    [
+        ("arn:aws:sagemaker:us-east-1:123456789012:model/llama-chat", "model"),
+        ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/bad_name", "inference-component"),
+        ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/", "inference-component"),
+        ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/a/b", "inference-component"),
+        ("arn:aws:s3:::inference-component/llama-chat", "inference-component"),
+        (None, "a resource without an ARN"),
+    ],
+)
+def test_tags_on_anything_but_an_endpoint_or_a_valid_component_arn_are_dropped(arn: object, kind: str) -> None:
+    event = load("cloudtrail-addtags-inference-component.json")
+    event["detail"]["requestParameters"]["resourceArn"] = arn
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.endpoints == ()
+    assert routing.reason == f"{kind} is not a SageMaker endpoint or inference component"
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["team", "cost-center"], "no tag under autoscaling: changed"),
+        (["autoscaling:status", "autoscaling:status-reason"], "only the controller's status tags changed"),
+        (["autoscaling:enabled"], ("llm-host",)),
+        (["team", "autoscaling:chat:max"], ("llm-host",)),
+    ],
+)
+def test_component_tag_changes_are_filtered_like_endpoint_ones(
+    keys: list[str], expected: tuple[str, ...] | str
+) -> None:
+    deletetags = load("cloudtrail-addtags-inference-component.json")
+    deletetags["detail"]["eventName"] = "DeleteTags"
+    deletetags["detail"]["requestParameters"] = {
+        "resourceArn": deletetags["detail"]["requestParameters"]["resourceArn"],
+        "tagKeys": keys,
+    }
+    tag_change = load("tag-change-on-resource-inference-component.json")
+    tag_change["detail"]["changed-tag-keys"] = keys
+
+    for event in (deletetags, tag_change):
+        routing = route(event, SETTINGS, FakeDirectory())
+        if isinstance(expected, str):
+            assert (routing.endpoints, routing.reason) == ((), expected)
+        else:
+            assert routing.endpoints == expected
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "arn"),
+    [
+        ("endpoint", COMPONENT_ARN + "llama-chat"),
+        ("inference-component", ACCOUNT_ARN + "llm-host"),
+        ("inference-component", "arn:aws:sagemaker:us-east-1:123456789012:model/llama-chat"),
+    ],
+)
+def test_tag_change_whose_resource_type_and_arn_disagree_is_dropped(resource_type: str, arn: str) -> None:
+    event = load("tag-change-on-resource-inference-component.json")
+    event["detail"]["resource-type"] = resource_type
+    event["resources"] = [arn]
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.endpoints == ()
+    assert "is not a SageMaker endpoint or inference component" in routing.reason
+
+
+@pytest.mark.parametrize("resources", [None, "arn", {}, [], [7]])
+def test_tag_change_with_malformed_resources_is_dropped(resources: object) -> None:
+    event = load("tag-change-on-resource-inference-component.json")
+    event["resources"] = resources
+
+    assert route(event, SETTINGS, FakeDirectory()).endpoints == ()
 
 
 def test_failed_parameter_change_is_dropped() -> None:
