@@ -27,6 +27,7 @@ from autoscaler.spec import (
     AlarmSpec,
     CustomMetric,
     EndpointSpec,
+    Held,
     Hold,
     PredefinedMetric,
     ScheduledAction,
@@ -272,6 +273,79 @@ def test_active_hold_is_a_floor_on_min_until_it_expires() -> None:
     assert effective_bounds(replace(spec, hold=Hold(9, datetime(2026, 12, 1, tzinfo=UTC))), NOW)[:2] == (4, 4)
 
 
+# ------------------------------------------------------------------ held targets (inference components in transition)
+
+LLM = TargetKey.for_variant("ep", "llm", VariantKind.INFERENCE_COMPONENT)
+
+
+def held(name: str = "llm", status: str = "Updating") -> Held:
+    return Held(
+        TargetKey.for_variant("ep", name, VariantKind.INFERENCE_COMPONENT),
+        f"autoscaler/ep/{name}/",
+        f"is {status}, not InService",
+    )
+
+
+def configured_component(name: str = "llm") -> tuple[TargetState, AlarmState]:
+    """A component's target as the controller configured it: a target-tracking and a step policy, and the alarm."""
+    step, alarm = step_pair(name, "scale-from-zero")
+    stepped = PolicyState(step.name, "StepScaling", f"arn:{step.name}", True, None, step)
+    own = TargetState(
+        TargetKey.for_variant("ep", name, VariantKind.INFERENCE_COMPONENT),
+        0,
+        4,
+        SuspendedState(),
+        (tracked(policy(name, 3.0, "concurrency")), stepped),
+    )
+    return own, AlarmState(alarm.name, alarm, (f"arn:{step.name}",))
+
+
+def test_held_component_gets_no_action_while_the_rest_of_the_endpoint_reconciles() -> None:
+    # Given a configured component that is Updating (held), and a variant whose max changed
+    component_target, component_alarm = configured_component()
+    state = ScalingState("ep", (target(policies=[tracked(policy())]), component_target), (component_alarm,))
+    spec = EndpointSpec("ep", (variant(hi=6),), held=(held(),))
+
+    # When planned
+    result = plan(spec, state, NOW)
+
+    # Then only the variant is written: nothing registered, put, deleted or deregistered for the component
+    (action,) = result.actions
+    assert isinstance(action, RegisterTarget)
+    assert action.target == key()
+    assert result.notes == (
+        "inference-component/llm is Updating, not InService: left as it is, nothing written (target kept with 2 "
+        "owned policies and 0 owned scheduled actions, 1 owned alarm(s) kept)",
+    )
+
+
+def test_without_the_hold_the_same_component_would_be_released() -> None:
+    # The defect the hold fixes: a component missing from the spec is no longer managed.
+    component_target, component_alarm = configured_component()
+    state = ScalingState("ep", (target(policies=[tracked(policy())]), component_target), (component_alarm,))
+    result = plan(EndpointSpec("ep", (variant(),)), state, NOW)
+    assert verbs(result.actions) == ["DeregisterTarget", "DeleteAlarms"]
+
+
+def test_held_component_without_a_target_yet_registers_nothing() -> None:
+    result = plan(EndpointSpec("ep", (variant(),), held=(held(status="Creating"),)), ScalingState("ep"), NOW)
+    assert {a.target for a in result.actions} == {key()}  # the variant's RegisterTarget and policy
+    assert result.notes == (
+        "inference-component/llm is Creating, not InService: left as it is, nothing written (target not registered, "
+        "0 owned alarm(s) kept)",
+    )
+
+
+def test_held_component_keeps_only_its_own_alarms() -> None:
+    # "llm/" does not shelter "llm2/": the other component's stale alarm is deleted.
+    _, llm_alarm = configured_component("llm")
+    _, other_alarm = configured_component("llm2")
+    state = ScalingState("ep", (target(policies=[tracked(policy())]),), (llm_alarm, other_alarm))
+    (action,) = plan(EndpointSpec("ep", (variant(),), held=(held(),)), state, NOW).actions
+    assert isinstance(action, DeleteAlarms)
+    assert action.names == ("autoscaler/ep/llm2/scale-from-zero",)
+
+
 # ------------------------------------------------------------------ convergence
 
 
@@ -413,3 +487,14 @@ def test_opt_out_leaves_nothing_owned(actual: ScalingState) -> None:
     after = state_after(actual, plan(EndpointSpec("ep"), actual, NOW).actions)
     assert after.alarms == ()
     assert not any(t.owns_anything for t in after.targets)
+
+
+@settings(max_examples=200, deadline=None)
+@given(desired=endpoint_specs(), actual=actual_states(), names=st.lists(st.sampled_from(VARIANTS), unique=True))
+def test_nothing_is_ever_written_under_a_held_target(desired: EndpointSpec, actual: ScalingState, names) -> None:
+    holds = tuple(Held(key(n), f"autoscaler/ep/{n}/", "is Updating, not InService") for n in names)
+    desired = replace(desired, variants=tuple(v for v in desired.variants if v.variant not in names), held=holds)
+    actions = plan(desired, actual, NOW).actions
+    assert not [a for a in actions if getattr(a, "target", None) in {h.target for h in holds}]
+    deleted = {n for a in actions if isinstance(a, DeleteAlarms) for n in a.names}
+    assert not [n for n in deleted if any(n.startswith(h.alarm_prefix) for h in holds)]

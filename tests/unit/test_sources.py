@@ -443,8 +443,55 @@ def test_inference_component_misfit_metric_and_bad_tag_name_their_source() -> No
     assert "inference component llm: autoscaling:mxa" in sources
 
 
-def test_inference_component_not_in_service_waits_with_a_warning() -> None:
-    ep = with_components(component("llm", "Creating", **{"autoscaling:enabled": "true"}))
-    desired = spec_for({**ON, "autoscaling:inference-components": "true"}, ep)
-    assert [v.kind for v in desired.spec.variants] == [VariantKind.INSTANCE]
-    assert any("is Creating" in w.message for w in desired.warnings)
+LLM_TAGS = {
+    "autoscaling:enabled": "true",
+    "autoscaling:min": "0",
+    "autoscaling:max": "4",
+    "autoscaling:target-concurrency": "3",
+}
+HOSTS = {**ON, "autoscaling:inference-components": "true"}
+
+
+@pytest.mark.parametrize("status", ["Creating", "Updating", "", "Pending"])
+def test_inference_component_in_transition_is_held_with_a_warning_naming_its_status(status: str) -> None:
+    # Given a managed component that is Creating or Updating (or in a status AWS may add)
+    ep = with_components(component("llm", status, **LLM_TAGS), component("other", **LLM_TAGS))
+
+    # When its endpoint's desired state is built
+    desired = spec_for(HOSTS, ep)
+
+    # Then the component is held (its target key and its alarms' name prefix), not configured; the rest is as usual
+    (held,) = desired.spec.held
+    assert (held.target.resource_id, held.alarm_prefix) == ("inference-component/llm", "autoscaler/ep/llm/")
+    assert [v.variant for v in desired.spec.variants] == ["AllTraffic", "other"]
+    (warning,) = [w for w in desired.warnings if w.source == "inference component llm"]
+    assert warning.message.startswith(f"is {status or 'of unknown status'}, not InService: left as it is")
+
+
+def test_held_inference_component_alone_keeps_the_endpoint_managed() -> None:
+    ep = with_components(component("llm", "Updating", **LLM_TAGS))
+    desired = spec_for({**HOSTS, "autoscaling:AllTraffic:enabled": "false"}, ep)
+    assert (desired.spec.variants, desired.spec.enabled) == ((), True)
+
+
+def test_inference_component_in_transition_is_still_validated() -> None:
+    # An invalid configuration rejects the endpoint whatever the component's status, so the outcome does not flip
+    # between rejected and applied while Application Auto Scaling scales it.
+    ep = with_components(component("llm", "Updating", **{**LLM_TAGS, "autoscaling:max": "99"}))
+    with pytest.raises(ConfigError) as caught:
+        spec_for(HOSTS, ep)
+    assert "max 99 is above MaxCapacityCeiling 20" in str(caught.value)
+
+
+@pytest.mark.parametrize("status", ["Deleting", "Failed"])
+def test_inference_component_deleting_or_failed_is_no_longer_managed(status: str) -> None:
+    ep = with_components(component("llm", status, **LLM_TAGS))
+    desired = spec_for(HOSTS, ep)
+    assert ([v.variant for v in desired.spec.variants], desired.spec.held) == (["AllTraffic"], ())
+    (warning,) = [w for w in desired.warnings if w.source == "inference component llm"]
+    assert warning.message == f"is {status}: no longer managed, what the controller owns for it is removed"
+
+
+def test_inference_component_opted_out_while_updating_is_not_held() -> None:
+    ep = with_components(component("llm", "Updating", **{**LLM_TAGS, "autoscaling:enabled": "false"}))
+    assert spec_for(HOSTS, ep).spec.held == ()

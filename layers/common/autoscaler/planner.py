@@ -3,7 +3,8 @@
 Order, which AWS accepts: per target, hand-made configuration removed (adopt=replace), the target registered or
 updated, stale owned policies and schedules deleted (freeing quota), then changed ones put; released targets are
 deregistered (which deletes their policies and schedules in AWS) or, where foreign configuration remains, stripped of
-what the controller owns only; last, owned alarms nobody wants.
+what the controller owns only; last, owned alarms nobody wants. A held target (``EndpointSpec.held``: an inference
+component in transition) gets no action at all, and neither do the owned alarms named under it.
 
 ``now`` is the moment the plan is for: the bounds a target should have are the spec's, overridden by the scheduled
 action that fired most recently by then (so a reconcile never reverts a schedule, DESIGN §5), with an unexpired
@@ -29,7 +30,7 @@ from autoscaler.actions import (
 )
 from autoscaler.constants import POLICY_STEP, POLICY_TARGET_TRACKING
 from autoscaler.schedules import desired_bounds
-from autoscaler.spec import AdoptMode, EndpointSpec, TargetKey, VariantSpec
+from autoscaler.spec import AdoptMode, EndpointSpec, Held, TargetKey, VariantSpec
 from autoscaler.state import AlarmState, PolicyState, ScalingState, TargetState
 
 
@@ -46,18 +47,37 @@ def plan(desired: EndpointSpec, actual: ScalingState, now: datetime) -> Plan:
     actions: list[Action] = []
     notes: list[str] = []
     wanted = {v.target: v for v in desired.variants}
+    held = {h.target: h for h in desired.held}
     alarms = {a.name: a for a in actual.alarms}
-    for key in sorted(set(wanted) | {t.key for t in actual.targets}):
+    for key in sorted(set(wanted) | set(held) | {t.key for t in actual.targets}):
         spec, state = wanted.get(key), actual.target(key)
-        if spec is not None:
+        if key in held:
+            notes.append(_held_note(held[key], state, alarms))
+        elif spec is not None:
             actions += _plan_managed(spec, state, desired.adopt, alarms, now, notes)
         elif state is not None:
             actions += _plan_released(state, notes)
     wanted_alarms = {alarm.name for v in desired.variants for _, alarm in v.step_policies}
-    stale_alarms = tuple(sorted(set(alarms) - wanted_alarms))
+    held_alarms = {name for name in alarms for h in desired.held if name.startswith(h.alarm_prefix)}
+    stale_alarms = tuple(sorted(set(alarms) - wanted_alarms - held_alarms))
     if stale_alarms:
         actions.append(DeleteAlarms(reason="owned alarm without a desired step policy", names=stale_alarms))
     return Plan(tuple(actions), tuple(notes))
+
+
+def _held_note(held: Held, state: TargetState | None, alarms: dict[str, AlarmState]) -> str:
+    """Why nothing is written for a held target, and what it keeps."""
+    if state is None:
+        target = "target not registered"
+    else:
+        policies = sum(p.owned for p in state.policies)
+        schedules = sum(s.owned for s in state.schedules)
+        target = f"target kept with {policies} owned policies and {schedules} owned scheduled actions"
+    kept_alarms = sum(name.startswith(held.alarm_prefix) for name in alarms)
+    return (
+        f"{held.target.resource_id} {held.reason}: left as it is, nothing written ({target}, {kept_alarms} owned "
+        "alarm(s) kept)"
+    )
 
 
 def _plan_managed(

@@ -44,6 +44,7 @@ from autoscaler.spec import (
     AlarmSpec,
     CustomMetric,
     EndpointSpec,
+    Held,
     Metric,
     MetricMath,
     MetricQuery,
@@ -79,6 +80,21 @@ PREDEFINED: dict[tuple[VariantKind, str], str] = {
     (VariantKind.INFERENCE_COMPONENT, "concurrency"): METRIC_COMPONENT_CONCURRENT_REQUESTS_HIGH_RES,
 }
 SCALE_FROM_ZERO = "scale-from-zero"
+
+# What a reconcile does with a managed inference component, by its InferenceComponentStatus (botocore's SageMaker
+# model: InService | Creating | Updating | Failed | Deleting):
+# - InService: configured.
+# - Deleting, Failed (COMPONENT_GONE): not managed, so what the controller owns for it is removed: the target is
+#   deregistered (which deletes its policies and schedules) and its step-scaling alarms deleted. A component being
+#   deleted loses its target anyway (AWS deregisters it, as for a deleted endpoint), but AAS leaves the alarms
+#   behind. A Failed one (DescribeInferenceComponent gives its FailureReason) is treated the same: AWS documents no
+#   way back to InService for it short of an update, and until then scaling activities on it could only fail; should
+#   it become InService again, the first reconcile that finds it so writes its configuration back.
+# - Creating, Updating, and any status AWS may add: held (``Held``), left exactly as it is until it is InService.
+#   Nothing can be registered for it before then (RegisterScalableTarget refuses a component that is not InService),
+#   and Updating is what every scaling activity does to it (Application Auto Scaling sets the copy count with
+#   UpdateInferenceComponentRuntimeConfig): removing its configuration then would remove autoscaling whenever it acts.
+COMPONENT_GONE = frozenset({"Deleting", "Failed"})
 
 
 @dataclass(frozen=True)
@@ -192,13 +208,17 @@ def build_spec(
         warnings += builder.warnings
         if spec is not None:
             variants.append(spec)
+    held = []
     for component in endpoint.components:
-        spec = _component_spec(endpoint, component, profile, settings, hardware, limit, errors, warnings)
-        if spec is not None:
-            variants.append(spec)
+        found = _component_spec(endpoint, component, profile, settings, hardware, limit, errors, warnings)
+        if isinstance(found, Held):
+            held.append(found)
+        elif found is not None:
+            variants.append(found)
     if errors:
         raise ConfigError(errors, warnings)
-    return Desired(EndpointSpec(endpoint.name, tuple(variants), tags.adopt or AdoptMode.COEXIST), tuple(warnings))
+    adopt = tags.adopt or AdoptMode.COEXIST
+    return Desired(EndpointSpec(endpoint.name, tuple(variants), adopt, tuple(held)), tuple(warnings))
 
 
 class _VariantBuilder:
@@ -534,11 +554,13 @@ def _component_spec(
     limit: int,
     errors: list[Problem],
     warnings: list[Problem],
-) -> VariantSpec | None:
+) -> VariantSpec | Held | None:
     """An inference component is configured by its own tags (the endpoint's grammar, endpoint-level keys) over the
     profile's `inference_components.<name>`; it inherits nothing from the endpoint's variants (copies are not
     instances). It is managed when its `enabled` tag is true, or the profile has a section for it (and no tag says
-    false)."""
+    false). A managed one that is not InService is held, or not managed when Deleting or Failed (``COMPONENT_GONE``);
+    its configuration is validated all the same (except when gone), so whether an endpoint is rejected never depends
+    on a component's transient status."""
     where = f"inference component {component.name}"
     parsed = parse_tags(dict(component.tags), settings.tag_prefix)
     errors += [Problem(f"{where}: {p.source}", p.message) for p in parsed.errors]
@@ -547,8 +569,10 @@ def _component_spec(
     enabled = parsed.endpoint.enabled
     if enabled is False or (enabled is None and section is None) or parsed.errors:
         return None
-    if not component.in_service:
-        warnings.append(Problem(where, f"is {component.status}, not InService: configured when it is"))
+    if component.status in COMPONENT_GONE:
+        warnings.append(
+            Problem(where, f"is {component.status}: no longer managed, what the controller owns for it is removed")
+        )
         return None
     builder = _VariantBuilder(
         endpoint.name,
@@ -563,4 +587,9 @@ def _component_spec(
     spec = builder.build(limit)
     errors += builder.problems
     warnings += builder.warnings
-    return spec
+    if spec is None or component.in_service:
+        return spec
+    reason = f"is {component.status or 'of unknown status'}, not InService"
+    warnings.append(Problem(where, f"{reason}: left as it is until it is (nothing registered, put or deleted for it)"))
+    # Every alarm name of the component starts with its alarm name for an empty policy name.
+    return Held(spec.target, alarm_name(settings.name_prefix, endpoint.name, component.name, ""), reason)

@@ -315,16 +315,29 @@ class VariantSpec:
 
 
 @dataclass(frozen=True)
+class Held:
+    """A managed scalable thing that a reconcile leaves exactly as it is: nothing registered, put or deleted under its
+    target, nor any owned alarm whose name starts with ``alarm_prefix`` (an inference component in transition, whose
+    configuration cannot be written until it is InService and must not be torn down meanwhile)."""
+
+    target: TargetKey
+    alarm_prefix: str  # every step-scaling alarm the controller makes for it is named under this
+    reason: str
+
+
+@dataclass(frozen=True)
 class EndpointSpec:
-    """The desired state of one endpoint: the variants it manages. An opted-out endpoint manages none."""
+    """The desired state of one endpoint: the variants it manages, and those it manages but leaves as they are for
+    now (``held``). An opted-out endpoint manages none."""
 
     endpoint: str
     variants: tuple[VariantSpec, ...] = ()
     adopt: AdoptMode = AdoptMode.COEXIST
+    held: tuple[Held, ...] = ()
 
     @property
     def enabled(self) -> bool:
-        return bool(self.variants)
+        return bool(self.variants or self.held)
 
     def variant(self, name: str) -> VariantSpec | None:
         return next((v for v in self.variants if v.variant == name), None)
