@@ -59,8 +59,9 @@ invoke: $(STAMP)
 	$(BIN)/python -m localaws.invoke $(FUNCTION) $(EVENT) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
 
 ## bench: AWS calls, wall time and peak memory of the controller against the naive way, N = 10, 100, 500 (issue 7)
+SIZES ?= 10,100,500
 bench: $(STAMP) build
-	$(BIN)/python -m bench --sizes $(or $(SIZES),10,100,500)
+	$(BIN)/python -m bench --sizes $(SIZES)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

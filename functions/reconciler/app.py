@@ -32,7 +32,8 @@ def record_handler(record: SQSRecord) -> None:
         logger.error("message dropped", extra={"message_id": record.message_id, "reason": str(exc)})
         metrics.add_metric(name="DroppedMessages", unit=MetricUnit.Count, value=1)
         return
-    reconcile_endpoint(request.endpoint, deps())  # TemporaryError propagates: the message returns to the queue
+    # TemporaryError propagates: the message returns to the queue.
+    reconcile_endpoint(request.endpoint, deps(), components=request.components)
 
 
 @logger.inject_lambda_context

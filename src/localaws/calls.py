@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-READ_VERBS = ("Describe", "List", "Get")
+READ_VERBS = ("Describe", "List", "Get", "Search")
 
 
 class CallCounter:

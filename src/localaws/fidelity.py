@@ -104,6 +104,7 @@ _moto_describe_endpoint = SageMakerModelBackend.describe_endpoint
 _moto_list_endpoints = SageMakerModelBackend.list_endpoints
 _moto_delete_endpoint = SageMakerModelBackend.delete_endpoint
 _moto_update_endpoint_weights_and_capacities = SageMakerModelBackend.update_endpoint_weights_and_capacities
+_moto_search_response = SageMakerResponse.search
 
 
 # --- endpoint lifecycle ---------------------------------------------------------------------------------------------
@@ -784,6 +785,70 @@ def _delete_inference_component_response(self: SageMakerResponse) -> ActionResul
     return EmptyResult()
 
 
+# --- search ---------------------------------------------------------------------------------------------------------
+
+# AWS fact (SageMaker API Reference, the Endpoint data type returned by Search): exactly these members; no
+# AsyncInferenceConfig. A unit test keeps this list equal to botocore's service model.
+ENDPOINT_RECORD_FIELDS = (
+    "EndpointName",
+    "EndpointArn",
+    "EndpointConfigName",
+    "ProductionVariants",
+    "DataCaptureConfig",
+    "EndpointStatus",
+    "FailureReason",
+    "CreationTime",
+    "LastModifiedTime",
+    "MonitoringSchedules",
+    "Tags",
+    "ShadowProductionVariants",
+)
+_SEARCH_SORT_KEYS = ("EndpointName", "CreationTime", "LastModifiedTime", "EndpointStatus")
+_SEARCH_DEFAULT_MAX_RESULTS = 10  # not documented; the smallest page any SageMaker list uses by default
+
+
+def _search_endpoints(backend: SageMakerModelBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """Search with Resource=Endpoint: AWS's Endpoint records (with Tags), sorted and paged.
+
+    AWS facts (SageMaker API Reference, Search): results are SearchRecord objects whose Endpoint member has the
+    ENDPOINT_RECORD_FIELDS (tags included, no AsyncInferenceConfig); SortBy "The default is LastModifiedTime";
+    SortOrder defaults to Descending; MaxResults is 1-100. moto's records have the right shape, but come in creation
+    order and all in one page whatever SortBy and MaxResults say. SearchExpression filters are not implemented for
+    endpoints here: they are refused, never ignored.
+    """
+    if params.get("SearchExpression"):
+        raise ValidationError(message="the fidelity layer does not implement SearchExpression for Endpoint")
+    sort_by = params.get("SortBy") or "LastModifiedTime"
+    if sort_by not in _SEARCH_SORT_KEYS:
+        raise ValidationError(message=f"Cannot sort Endpoint by {sort_by}")
+    size = int(params.get("MaxResults") or _SEARCH_DEFAULT_MAX_RESULTS)
+    if not 1 <= size <= 100:
+        raise ValidationError(message=f"MaxResults {size} is not within 1-100")
+    records = []
+    for name, endpoint in list(backend.endpoints.items()):
+        described = backend.describe_endpoint(name)  # the status as of now (lifecycle rule)
+        record = {key: described[key] for key in ENDPOINT_RECORD_FIELDS if described.get(key) is not None}
+        record["Tags"] = list(endpoint.tags)
+        records.append(record)
+    records.sort(key=lambda r: str(r.get(sort_by)), reverse=(params.get("SortOrder") or "Descending") == "Descending")
+    token = params.get("NextToken") or "0"
+    if not token.isdigit():
+        raise ValidationError(message=f"Invalid pagination token {token}.")
+    start = int(token)
+    page: dict[str, Any] = {"Results": [{"Endpoint": r} for r in records[start : start + size]]}
+    if start + size < len(records):
+        page["NextToken"] = str(start + size)
+    return page
+
+
+def _search_response(self: SageMakerResponse) -> ActionResult:
+    """The Search action: endpoints by ``_search_endpoints``, other resources as moto has them."""
+    if self._get_param("Resource") != "Endpoint":
+        return _moto_search_response(self)
+    names = ("SearchExpression", "SortBy", "SortOrder", "NextToken", "MaxResults")
+    return ActionResult(_search_endpoints(self.sagemaker_backend, {name: self._get_param(name) for name in names}))
+
+
 # --- tags -----------------------------------------------------------------------------------------------------------
 
 
@@ -829,6 +894,7 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
         _update_inference_component_runtime_config_response,
     ),
     (SageMakerResponse, "delete_inference_component", _delete_inference_component_response),
+    (SageMakerResponse, "search", _search_response),
 )
 
 

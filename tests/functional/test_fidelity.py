@@ -431,6 +431,90 @@ def test_delete_endpoint_deregisters_its_scalable_targets(aws: Aws, expected: tu
     assert (sorted(target["ResourceId"] for target in targets), len(policies)) == expected
 
 
+# --- rule (g): Search over endpoints sorts and pages AWS's Endpoint records (moto: creation order, one page) -----
+
+
+def search_pages(aws: Aws, **kwargs: Any) -> list[list[dict[str, Any]]]:
+    pages = aws.sagemaker.get_paginator("search").paginate(Resource="Endpoint", **kwargs)
+    return [[r["Endpoint"] for r in page["Results"]] for page in pages]
+
+
+def async_endpoint(aws: Aws, name: str) -> None:
+    aws.sagemaker.create_model(
+        ModelName=name, PrimaryContainer={"Image": "img"}, ExecutionRoleArn="arn:aws:iam::1:role/r"
+    )
+    aws.sagemaker.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {"VariantName": "V", "ModelName": name, "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        ],
+        AsyncInferenceConfig={"OutputConfig": {"S3OutputPath": "s3://bucket/out"}},
+    )
+    aws.sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=[{"Key": "team", "Value": "ml"}])
+    aws.clock.advance(TRANSITION_SECONDS)
+
+
+@with_and_without_layer(with_layer=[["a", "b"], ["c"]], plain_moto=[["c", "a", "b"]])
+def test_search_pages_endpoints_in_the_order_asked(aws: Aws, expected: list[list[str]]) -> None:
+    for name in ("c", "a", "b"):
+        in_service_endpoint(aws, name)
+
+    pages = search_pages(aws, SortBy="EndpointName", SortOrder="Ascending", PaginationConfig={"PageSize": 2})
+
+    assert [[e["EndpointName"] for e in page] for page in pages] == expected
+
+
+def test_search_sorts_by_last_modified_time_descending_by_default(aws: Aws) -> None:
+    for name in ("a", "b", "c"):
+        in_service_endpoint(aws, name)
+        aws.clock.advance(1)
+
+    (page,) = search_pages(aws)
+
+    times = [e["LastModifiedTime"] for e in page]
+    assert times == sorted(times, reverse=True)
+
+
+def test_search_records_are_the_endpoint_shape_with_tags_and_without_async_config(aws: Aws) -> None:
+    async_endpoint(aws, "ep")
+
+    ((record,),) = search_pages(aws)
+
+    shape = set(aws.sagemaker.meta.service_model.shape_for("Endpoint").members)
+    assert ("AsyncInferenceConfig" in record, set(record) <= shape) == (False, True)
+    assert record["Tags"] == [{"Key": "team", "Value": "ml"}]
+    assert record["ProductionVariants"][0]["VariantName"] == "V"
+    assert record["EndpointStatus"] == "InService"
+
+
+def test_search_records_show_serverless_variants_and_the_current_status(aws: Aws) -> None:
+    create_endpoint(aws.sagemaker, "ep", (VariantSeed("S", serverless=(2048, 20)),))
+
+    ((creating,),) = search_pages(aws)
+    aws.clock.advance(TRANSITION_SECONDS)
+    ((ready,),) = search_pages(aws)
+
+    assert (creating["EndpointStatus"], ready["EndpointStatus"]) == ("Creating", "InService")
+    assert ready["ProductionVariants"][0]["CurrentServerlessConfig"]["MaxConcurrency"] == 20
+
+
+def test_search_refuses_what_the_layer_does_not_implement_for_endpoints(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    expression = {"Filters": [{"Name": "EndpointName", "Operator": "Equals", "Value": "ep"}]}
+
+    refused = [
+        error_of(lambda: aws.sagemaker.search(Resource="Endpoint", SearchExpression=expression))["code"],
+        error_of(lambda: aws.sagemaker.search(Resource="Endpoint", SortBy="FailureReason"))["code"],
+    ]
+
+    assert refused == ["ValidationException", "ValidationException"]
+
+
+def test_endpoint_record_fields_are_the_service_model_s() -> None:
+    model = boto3.client("sagemaker", region_name="us-east-1").meta.service_model
+    assert set(fidelity.ENDPOINT_RECORD_FIELDS) == set(model.shape_for("Endpoint").members)
+
+
 # --- installation ---------------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
-"""What the sweep reads per endpoint: descriptions kept per execution environment by endpoint version, and still
-every drift a reconcile would find (a variant added by UpdateEndpoint, an endpoint deleted and created again)."""
+"""What the sweep reads per endpoint: a cold sweep reads the variants of all endpoints from SageMaker Search (100 per
+call) and describes only what Search cannot tell; descriptions are kept per execution environment by endpoint
+version; and still every drift a reconcile would find (a variant added by UpdateEndpoint, an endpoint deleted and
+created again, an asynchronous endpoint)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import time
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from autoscaler.aws import Aws
 from autoscaler.errors import TemporaryError
@@ -39,19 +42,104 @@ def add_variant(world: World, name: str) -> None:
     world.counter.reset()
 
 
-def test_a_warm_sweep_describes_no_endpoint(world: World, reconcile_queue: str) -> None:
+def test_a_cold_sweep_reads_every_variant_in_one_search_and_a_warm_sweep_reads_none(
+    world: World, reconcile_queue: str
+) -> None:
     for name in ("fraud-detector", "recommender"):
         world.endpoint(name, BASE_TAGS)
         world.reconcile(name)
     deps = fresh(world)
     world.counter.reset()
-    sweep(deps, reconcile_queue, "sweep-1")
-    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 2
+    result = sweep(deps, reconcile_queue, "sweep-1")
+    assert (result.drifted, result.searched, result.described) == ((), 2, 0)
+    assert world.counter.calls[("sagemaker", "Search")] == 1
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 0
     world.counter.reset()
 
     assert sweep(deps, reconcile_queue, "sweep-2").drifted == ()
+    assert world.counter.calls[("sagemaker", "Search")] == 0
     assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 0
     assert world.counter.calls[("sagemaker", "DescribeEndpointConfig")] == 0
+
+
+def test_one_new_endpoint_is_described_rather_than_searched(world: World, reconcile_queue: str) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.reconcile("fraud-detector")
+    deps = fresh(world)
+    sweep(deps, reconcile_queue, "sweep-1")
+    world.endpoint("recommender", BASE_TAGS)  # one endpoint not cached: one DescribeEndpoint < one Search page
+
+    result = sweep(deps, reconcile_queue, "sweep-2")
+
+    assert result.drifted == ("recommender",)
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 1
+    assert world.counter.calls[("sagemaker", "Search")] == 0
+
+
+def test_a_search_record_behind_the_listing_is_not_used(
+    world: World, reconcile_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("fraud-detector", "recommender"):
+        world.endpoint(name, BASE_TAGS)
+        world.reconcile(name)
+    deps = fresh(world)
+    search = deps.aws.search_endpoints
+
+    def lagging() -> dict[str, dict[str, Any]]:
+        records = search()
+        stale = records[world.arns["recommender"]]
+        records[world.arns["recommender"]] = {**stale, "LastModifiedTime": "2020-01-01T00:00:00Z"}
+        return records
+
+    monkeypatch.setattr(deps.aws, "search_endpoints", lagging)
+    world.counter.reset()
+
+    result = sweep(deps, reconcile_queue, "sweep-1")
+
+    assert (result.drifted, result.searched, result.described) == ((), 1, 1)
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 1
+
+
+def _async_endpoint_with(world: World, name: str, tags: dict[str, str]) -> None:
+    sagemaker = world.aws.sagemaker
+    sagemaker.create_model(ModelName=name, PrimaryContainer={"Image": IMAGE_URI}, ExecutionRoleArn=ROLE_ARN)
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {"VariantName": "AllTraffic", "ModelName": name, "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        ],
+        AsyncInferenceConfig={"OutputConfig": {"S3OutputPath": "s3://bucket/out"}},
+    )
+    world.arns[name] = sagemaker.create_endpoint(
+        EndpointName=name, EndpointConfigName=name, Tags=[{"Key": k, "Value": v} for k, v in tags.items()]
+    )["EndpointArn"]
+
+
+def test_an_asynchronous_endpoint_is_described_only_when_its_configuration_depends_on_it(
+    world: World, reconcile_queue: str
+) -> None:
+    # Search records do not say whether an endpoint is asynchronous. Backlog tracking and min 0 are valid only on
+    # an asynchronous endpoint: that one is described. An invocations target means the same on both: not described.
+    _async_endpoint_with(
+        world, "batchy", {"autoscaling:enabled": "true", "autoscaling:min": "0", "autoscaling:target-backlog": "5"}
+    )
+    _async_endpoint_with(world, "queued", BASE_TAGS)
+    world.endpoint("fraud-detector", BASE_TAGS)
+    for name in ("batchy", "queued", "fraud-detector"):
+        world.reconcile(name)
+    deps = fresh(world)
+    world.counter.reset()
+
+    result = sweep(deps, reconcile_queue, "sweep-1")
+
+    assert (result.drifted, result.rejected, result.searched, result.described) == ((), (), 3, 1)
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 1
+    world.counter.reset()
+    assert sweep(deps, reconcile_queue, "sweep-2").drifted == ()  # warm: the description replaced the record
+    assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 0
+
+    world.tag("batchy", target_backlog="7")
+    assert sweep(deps, reconcile_queue, "sweep-3").drifted == ("batchy",)
 
 
 def test_a_variant_added_by_update_endpoint_is_drift_for_a_warm_sweep(world: World, reconcile_queue: str) -> None:
@@ -155,7 +243,15 @@ def test_a_warm_sweep_still_sees_a_cpu_metric_on_a_new_instance_type(world: Worl
     assert json.dumps(metrics).count("cpu / 8") == 1
 
 
-def test_a_cold_sweep_describes_each_endpoint_once_on_several_threads(
+def _search_denied(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied() -> dict[str, dict[str, Any]]:
+        error = {"Error": {"Code": "AccessDeniedException", "Message": "not authorized to perform: sagemaker:Search"}}
+        raise ClientError(error, "Search")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deps.aws, "search_endpoints", denied)
+
+
+def test_without_search_a_cold_sweep_describes_each_endpoint_once_on_several_threads(
     world: World, reconcile_queue: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = [f"endpoint-{n:02}" for n in range(12)]
@@ -163,6 +259,7 @@ def test_a_cold_sweep_describes_each_endpoint_once_on_several_threads(
         world.endpoint(name, BASE_TAGS)
     world.reconcile("endpoint-03")
     deps = fresh(world)
+    _search_denied(deps, monkeypatch)
     threads: set[int] = set()
     read = deps.aws.read_endpoint
 
@@ -177,6 +274,7 @@ def test_a_cold_sweep_describes_each_endpoint_once_on_several_threads(
     result = sweep(deps, reconcile_queue, "sweep-1")
 
     assert result.drifted == tuple(n for n in names if n != "endpoint-03")
+    assert (result.searched, result.described) == (0, 12)
     assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 12
     assert len(threads) > 1
 
@@ -187,6 +285,7 @@ def test_an_aws_failure_while_describing_fails_the_sweep(
     for name in ("fraud-detector", "recommender"):
         world.endpoint(name, BASE_TAGS)
     deps = fresh(world)
+    _search_denied(deps, monkeypatch)
 
     def throttled(name: str, **_: Any) -> Any:
         raise TemporaryError(f"DescribeEndpoint {name}: ThrottlingException")
@@ -194,4 +293,26 @@ def test_an_aws_failure_while_describing_fails_the_sweep(
     monkeypatch.setattr(deps.aws, "read_endpoint", throttled)
 
     with pytest.raises(TemporaryError, match="ThrottlingException"):
+        sweep(deps, reconcile_queue, "sweep-1")
+
+
+def test_a_throttled_search_fails_the_sweep(
+    world: World, reconcile_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("fraud-detector", "recommender"):
+        world.endpoint(name, BASE_TAGS)
+    deps = fresh(world)
+    paginator = deps.aws.sagemaker.get_paginator
+
+    class Throttled:
+        def paginate(self, **kwargs: Any) -> Any:
+            error = {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}
+            raise ClientError(error, "Search")  # type: ignore[arg-type]
+
+    def throttling(operation: str) -> Any:
+        return Throttled() if operation == "search" else paginator(operation)
+
+    monkeypatch.setattr(deps.aws.sagemaker, "get_paginator", throttling)
+
+    with pytest.raises(TemporaryError, match="Search Endpoint: ThrottlingException"):
         sweep(deps, reconcile_queue, "sweep-1")

@@ -29,6 +29,7 @@ ACCOUNT_ARN = "arn:aws:{service}:us-east-1:123456789012:"
 UNSCOPABLE = {
     "sagemaker:ListEndpoints",  # list action
     "sagemaker:ListInferenceComponents",  # list action
+    "sagemaker:Search",  # no resource type
     "tag:GetResources",  # the Tagging API has no resource types
     "cloudwatch:DescribeAlarms",  # lists every alarm (AAS user guide example policy)
     "ec2:DescribeInstanceTypes",  # describe action

@@ -135,3 +135,76 @@ def test_a_listed_endpoint_that_is_not_in_service_is_described_every_time() -> N
         assert aws.describe_listed(listed) is not None
         assert aws.describe_listed(listed) is not None
     sm.assert_no_pending_responses()
+
+
+def search_record(name: str, variant: dict[str, Any], modified: datetime = CREATED) -> dict[str, Any]:
+    """A SageMaker Search record of an endpoint, as the Endpoint data type has it (no AsyncInferenceConfig)."""
+    return {
+        "Endpoint": {
+            "EndpointName": name,
+            "EndpointArn": f"arn:aws:sagemaker:us-east-1:123456789012:endpoint/{name}",
+            "EndpointConfigName": name,
+            "ProductionVariants": [variant],
+            "EndpointStatus": "InService",
+            "CreationTime": CREATED,
+            "LastModifiedTime": modified,
+            "Tags": [],
+        }
+    }
+
+
+def described(name: str, variant: dict[str, Any]) -> dict[str, Any]:
+    """The DescribeEndpoint answer for the same endpoint (it has no Tags member)."""
+    return {k: v for k, v in search_record(name, variant)["Endpoint"].items() if k != "Tags"}
+
+
+def listing(name: str, modified: datetime = CREATED) -> EndpointSummary:
+    return EndpointSummary(
+        name, f"arn:aws:sagemaker:us-east-1:123456789012:endpoint/{name}", "InService", f"{CREATED}|{modified}"
+    )
+
+
+def test_uncached_endpoints_come_from_one_search_page_when_that_is_fewer_calls() -> None:
+    sagemaker, sm = stubbed("sagemaker")
+    serverless = {"VariantName": "S", "CurrentServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 20}}
+    sm.add_response(
+        "search",
+        {
+            "Results": [
+                search_record("chat", serverless),
+                search_record("ranker", {"VariantName": "A", "CurrentInstanceCount": 2}),
+                search_record("stale", {"VariantName": "A"}, modified=datetime(2025, 1, 1, tzinfo=UTC)),
+            ]
+        },
+        {"Resource": "Endpoint", "SortBy": "EndpointName", "SortOrder": "Ascending", "MaxResults": 100},
+    )
+    stale = listing("stale")
+    sm.add_response("describe_endpoint", described("stale", {"VariantName": "A"}), {"EndpointName": "stale"})
+    aws = Aws(sagemaker, None, None, None, None, None)
+
+    with sm:
+        found = aws.describe_all_listed([listing("chat"), listing("ranker"), stale], among=3)
+    sm.assert_no_pending_responses()
+
+    chat, ranker, stale_one = (found.endpoints[n] for n in ("chat", "ranker", "stale"))
+    assert chat is not None
+    assert ranker is not None
+    assert stale_one is not None
+    assert (found.searched, found.described) == (2, 1)  # the record behind the listing was described
+    assert [(v.kind, v.max_concurrency) for v in chat.variants] == [(VariantKind.SERVERLESS, 20)]
+    assert [(v.kind, v.current_count) for v in ranker.variants] == [(VariantKind.INSTANCE, 2)]
+    assert (chat.kinds_known, ranker.kinds_known, stale_one.kinds_known) == (False, False, True)
+    assert [v.kind for v in ranker.as_asynchronous().variants] == [VariantKind.ASYNC]
+    assert [v.kind for v in chat.as_asynchronous().variants] == [VariantKind.SERVERLESS]
+
+
+def test_one_uncached_endpoint_among_many_is_described_not_searched() -> None:
+    sagemaker, sm = stubbed("sagemaker")
+    sm.add_response("describe_endpoint", described("ranker", {"VariantName": "A"}), {"EndpointName": "ranker"})
+    aws = Aws(sagemaker, None, None, None, None, None)
+
+    with sm:
+        found = aws.describe_all_listed([listing("ranker")], among=100)  # one DescribeEndpoint < one Search page
+
+    sm.assert_no_pending_responses()
+    assert (found.searched, found.described) == (0, 1)

@@ -8,6 +8,7 @@ classified: TemporaryError (retry later), EndpointNotReadyError (skip until IN_S
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -70,6 +71,7 @@ NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoi
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
 DELETE_ALARMS_BATCH = 100
 DESCRIBE_WORKERS = 8  # concurrent DescribeEndpoint calls of a sweep (SageMaker throttles with standard retries)
+SEARCH_PAGE = 100  # SageMaker Search MaxResults: 1-100
 PARAMETER_MISSING_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound"})
 
 
@@ -261,33 +263,85 @@ class Aws:
             resolve_instance_types=instance_types,
         )
 
-    def describe_listed(self, listed: EndpointSummary) -> EndpointInfo | None:
+    def describe_listed(self, listed: EndpointSummary, *, fresh: bool = False) -> EndpointInfo | None:
         """The description of an endpoint from a ListEndpoints page, cached per execution environment by ARN and
         version (CreationTime, LastModifiedTime), with the listing's status.
 
         What the sweep needs of a description (its variants, their kinds and instance types) changes only through
         UpdateEndpoint, which changes LastModifiedTime; a deleted and re-created endpoint has a new CreationTime.
         Only InService descriptions are kept, and only used while the listing says InService, so a description
-        read mid-update is never reused. None when the endpoint no longer exists.
+        read mid-update is never reused. ``fresh``: describe even when cached (to replace a description made from a
+        Search record, whose kinds are not known). None when the endpoint no longer exists.
         """
         key = (listed.arn, listed.version)
         cached = self._described.get(key)
-        if cached is not None and listed.status == ENDPOINT_IN_SERVICE:
+        if cached is not None and listed.status == ENDPOINT_IN_SERVICE and not fresh:
             return cached
         endpoint = self.read_endpoint(listed.name, instance_types=False)
         if endpoint is not None and endpoint.in_service and (endpoint.arn, endpoint.version) == key:
             self._described[key] = endpoint
         return endpoint
 
-    def describe_all_listed(self, listed: Sequence[EndpointSummary]) -> dict[str, EndpointInfo | None]:
-        """describe_listed for many endpoints, by name; the DescribeEndpoint calls of those not cached run in
-        DESCRIBE_WORKERS threads (botocore clients are thread-safe), so a cold sweep waits for a fraction of the
-        round trips. The first AWS failure is raised."""
-        if not listed:
-            return {}
-        self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
-        with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(listed))) as pool:
-            return dict(zip([e.name for e in listed], pool.map(self.describe_listed, listed), strict=True))
+    def describe_all_listed(self, listed: Sequence[EndpointSummary], *, among: int = 0) -> Descriptions:
+        """describe_listed for many endpoints, with the fewest calls: the cached ones cost none; the others come
+        from one SageMaker Search over all ``among`` listed endpoints (100 per call) when that takes fewer calls than
+        describing them one by one; the rest (those Search did not show InService at their listed version, or all of
+        them when Search is not cheaper or fails) from DescribeEndpoint calls in DESCRIBE_WORKERS threads (botocore
+        clients are thread-safe). A description made from a Search record has ``kinds_known`` False (see
+        ``search_endpoints``). The first AWS failure of a DescribeEndpoint is raised."""
+        found: dict[str, EndpointInfo | None] = {}
+        missing: list[EndpointSummary] = []
+        for entry in listed:
+            cached = self._described.get((entry.arn, entry.version))
+            if cached is not None and entry.status == ENDPOINT_IN_SERVICE:
+                found[entry.name] = cached
+            else:
+                missing.append(entry)
+        searched, search_error = 0, ""
+        if len(missing) > math.ceil(max(among, len(listed)) / SEARCH_PAGE):
+            try:
+                records = self.search_endpoints()
+            except ClientError as exc:  # not a temporary failure (classified raised those): describe instead
+                records, search_error = {}, str(exc)
+            still: list[EndpointSummary] = []
+            for entry in missing:
+                record = records.get(entry.arn)
+                if record is None or entry.status != ENDPOINT_IN_SERVICE or not _shows(record, entry):
+                    still.append(entry)
+                    continue
+                version = (entry.arn, str(record.get("LastModifiedTime")))
+                endpoint = replace(self._endpoint_without_config(record, version), kinds_known=False)
+                found[entry.name] = self._described[(entry.arn, entry.version)] = endpoint
+                searched += 1
+            missing = still
+        if missing:
+            self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
+            with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(missing))) as pool:
+                found.update(zip([e.name for e in missing], pool.map(self.describe_listed, missing), strict=True))
+        return Descriptions({e.name: found[e.name] for e in listed}, searched, len(missing), search_error)
+
+    def search_endpoints(self) -> dict[str, dict[str, Any]]:
+        """SageMaker Search over every endpoint of the region (Resource=Endpoint, 100 per call, sorted by name so that
+        an update during the paging cannot move a record past the pages read): by ARN, the Endpoint records. They
+        carry what ListEndpoints does plus EndpointConfigName and ProductionVariants (with CurrentServerlessConfig).
+
+        AWS facts (SageMaker API Reference, Search and the Endpoint data type): MaxResults 1-100; the Endpoint record
+        has no AsyncInferenceConfig, so an asynchronous endpoint cannot be told from a real-time one there. Search
+        reads an index, which may lag the endpoint: callers use a record only where it shows the version and status
+        ListEndpoints shows.
+        """
+        with classified("Search Endpoint"):
+            records = self._pages(
+                self.sagemaker,
+                "search",
+                "Results",
+                Resource="Endpoint",
+                SortBy="EndpointName",
+                SortOrder="Ascending",
+                PaginationConfig={"PageSize": SEARCH_PAGE},
+            )
+        endpoints = (r.get("Endpoint") or {} for r in records)
+        return {e["EndpointArn"]: e for e in endpoints if "EndpointArn" in e}
 
     def _endpoint_config(self, name: str, version: tuple[str, str]) -> dict[str, Any]:
         key = (name, *version)
@@ -304,18 +358,22 @@ class Aws:
                 "list_inference_components",
                 "InferenceComponents",
                 EndpointNameEquals=endpoint.name,
+                PaginationConfig={"PageSize": 100},
             )
-        components = tuple(
-            ComponentInfo(
-                name=c["InferenceComponentName"],
-                arn=c["InferenceComponentArn"],
-                variant=c.get("VariantName", ""),
-                status=c.get("InferenceComponentStatus", ""),
-                tags=tuple(sorted(self.read_tags(c["InferenceComponentArn"]).items())),
+        return replace(endpoint, components=self.tagged_components(_component_info(c) for c in listed))
+
+    def list_components(self) -> tuple[ComponentInfo, ...]:
+        """Every inference component of the region (ListInferenceComponents, 100 per call), without its tags, with
+        the endpoint hosting it (``ComponentInfo.endpoint``)."""
+        with classified("ListInferenceComponents"):
+            listed = self._pages(
+                self.sagemaker, "list_inference_components", "InferenceComponents", PaginationConfig={"PageSize": 100}
             )
-            for c in listed
-        )
-        return replace(endpoint, components=components)
+        return tuple(_component_info(c) for c in listed)
+
+    def tagged_components(self, components: Iterable[ComponentInfo]) -> tuple[ComponentInfo, ...]:
+        """The components with their tags (ListTags, one call per component)."""
+        return tuple(replace(c, tags=tuple(sorted(self.read_tags(c.arn).items()))) for c in components)
 
     def read_endpoint_config(self, name: str) -> dict[str, Any]:
         """DescribeEndpointConfig, uncached (for a config an update is about to use)."""
@@ -680,6 +738,16 @@ class Aws:
 
 
 @dataclass(frozen=True)
+class Descriptions:
+    """What ``Aws.describe_all_listed`` found, and how: by name (None: the endpoint no longer exists)."""
+
+    endpoints: Mapping[str, EndpointInfo | None]
+    searched: int = 0  # made from a Search record
+    described: int = 0  # DescribeEndpoint calls
+    search_error: str = ""  # why Search failed, if it did (the endpoints were described instead)
+
+
+@dataclass(frozen=True)
 class EndpointSummary:
     """One endpoint of a ListEndpoints page."""
 
@@ -687,6 +755,26 @@ class EndpointSummary:
     arn: str
     status: str
     version: str  # see endpoint_version
+
+
+def _component_info(raw: Mapping[str, Any]) -> ComponentInfo:
+    return ComponentInfo(
+        name=raw["InferenceComponentName"],
+        arn=raw["InferenceComponentArn"],
+        variant=raw.get("VariantName", ""),
+        status=raw.get("InferenceComponentStatus", ""),
+        endpoint=raw.get("EndpointName", ""),
+    )
+
+
+def _shows(record: Mapping[str, Any], listed: EndpointSummary) -> bool:
+    """Whether a Search record shows the endpoint as listed (same ARN and version, InService), with its variants."""
+    return (
+        bool(record.get("ProductionVariants"))
+        and record.get("EndpointArn") == listed.arn
+        and endpoint_version(record) == listed.version
+        and record.get("EndpointStatus") == ENDPOINT_IN_SERVICE
+    )
 
 
 def endpoint_version(raw: Mapping[str, Any]) -> str:

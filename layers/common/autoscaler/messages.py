@@ -16,11 +16,18 @@ class BadMessageError(ValueError):
 
 @dataclass(frozen=True)
 class ReconcileRequest:
+    """``components``: look up the endpoint's inference components even if its configuration does not ask (the
+    sweep found something the controller owns on one, e.g. after a profile lost its ``inference_components``)."""
+
     endpoint: str
     trigger: str = "unknown"
+    components: bool = False
 
     def to_json(self) -> str:
-        return json.dumps({"endpoint": self.endpoint, "trigger": self.trigger})
+        body: dict[str, object] = {"endpoint": self.endpoint, "trigger": self.trigger}
+        if self.components:
+            body["components"] = True
+        return json.dumps(body)
 
     @classmethod
     def parse(cls, body: str) -> ReconcileRequest:
@@ -33,4 +40,4 @@ class ReconcileRequest:
         endpoint, trigger = data.get("endpoint"), data.get("trigger", "unknown")
         if not isinstance(endpoint, str) or not ENDPOINT_NAME.fullmatch(endpoint):
             raise BadMessageError(f"'endpoint' {endpoint!r} is not a SageMaker endpoint name")
-        return cls(endpoint, str(trigger))
+        return cls(endpoint, str(trigger), data.get("components") is True)

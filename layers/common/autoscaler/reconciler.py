@@ -91,10 +91,11 @@ class Outcome:
         }
 
 
-def reconcile_endpoint(name: str, deps: Deps) -> Outcome:
-    """Raises TemporaryError when AWS throttled or failed: the caller retries. Never raises for bad configuration."""
+def reconcile_endpoint(name: str, deps: Deps, *, components: bool = False) -> Outcome:
+    """Raises TemporaryError when AWS throttled or failed: the caller retries. Never raises for bad configuration.
+    ``components``: look up the endpoint's inference components even if its configuration does not ask."""
     started = time.perf_counter()
-    outcome = _reconcile(name, deps)
+    outcome = _reconcile(name, deps, components)
     report(outcome, deps, time.perf_counter() - started)
     return outcome
 
@@ -113,9 +114,10 @@ class Evaluation:
     plan: Plan = field(default_factory=Plan)
 
 
-def evaluate(name: str, deps: Deps, *, instance_types: bool = True) -> Evaluation:
+def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: bool = False) -> Evaluation:
     """observe -> desire -> plan, reading only. ``instance_types=False`` reads the endpoint config only when a CPU or
-    GPU metric needs a variant's instance type (``Aws.read_endpoint``)."""
+    GPU metric needs a variant's instance type (``Aws.read_endpoint``). ``components``: look up the endpoint's
+    inference components even if its configuration does not ask (``hosts_components``)."""
     settings, aws = deps.settings, deps.aws
     now = deps.clock()
     endpoint = aws.read_endpoint(name, instance_types=instance_types)
@@ -123,7 +125,7 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True) -> Evaluatio
         return Evaluation(name, now)
     tags = aws.read_tags(endpoint.arn)
     profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)
-    if hosts_components(tags, settings, profiles):
+    if components or hosts_components(tags, settings, profiles):
         endpoint = aws.with_components(endpoint)
     try:
         desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=aws.instance_hardware)
@@ -149,9 +151,9 @@ def hosts_components(tags: Mapping[str, str], settings: Settings, profiles: Prof
         return False  # desire() reports it
 
 
-def _reconcile(name: str, deps: Deps) -> Outcome:
+def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
     settings, aws = deps.settings, deps.aws
-    found = evaluate(name, deps, instance_types=False)
+    found = evaluate(name, deps, instance_types=False, components=components)
     endpoint, tags, desired, planned, now = found.endpoint, found.tags, found.desired, found.plan, found.now
     if endpoint is None:
         return _forget(name, deps)

@@ -6,7 +6,7 @@ The ``normalise_*`` functions are pure (AWS response dicts in, value objects out
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autoscaler.constants import (
@@ -58,6 +58,7 @@ class ComponentInfo:
     variant: str
     status: str
     tags: tuple[tuple[str, str], ...] = ()
+    endpoint: str = ""  # the endpoint hosting it (ListInferenceComponents says)
 
     @property
     def in_service(self) -> bool:
@@ -78,6 +79,9 @@ class EndpointInfo:
     # instance_type is None then): see Aws.read_endpoint(instance_types=False).
     resolve_instance_types: Callable[[], Mapping[str, str]] | None = field(default=None, compare=False, repr=False)
     components: tuple[ComponentInfo, ...] = ()  # inference components (read only for endpoints that host them)
+    # False for a description made from a SageMaker Search record, which does not say whether the endpoint is
+    # asynchronous: its non-serverless variants are INSTANCE there, and may be ASYNC (see ``as_asynchronous``).
+    kinds_known: bool = True
 
     @property
     def in_service(self) -> bool:
@@ -85,6 +89,13 @@ class EndpointInfo:
 
     def variant(self, name: str) -> VariantInfo | None:
         return next((v for v in self.variants if v.name == name), None)
+
+    def as_asynchronous(self) -> EndpointInfo:
+        """The same endpoint if it were an asynchronous-inference one: its instance variants ASYNC."""
+        variants = tuple(
+            replace(v, kind=VariantKind.ASYNC) if v.kind is VariantKind.INSTANCE else v for v in self.variants
+        )
+        return replace(self, variants=variants)
 
     def instance_type(self, variant: str) -> str | None:
         """The variant's instance type, read on first need when the description did not carry it."""

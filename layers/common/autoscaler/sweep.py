@@ -3,10 +3,21 @@
 Events are best effort (and CloudTrail needs a trail), so the sweep is what makes the controller level-triggered in
 the end. It reads everything at once instead of per endpoint: the opted-in endpoints (Tagging API GetResources, with
 their tags), every scalable target, policy and scheduled action of the ``sagemaker`` namespace, and every owned alarm.
-Then, for each endpoint that is opted in or still holds something the controller owns, its description
-(DescribeEndpoint, kept per execution environment while ListEndpoints shows the same version:
-``Aws.describe_listed``), ``desire`` and ``plan`` exactly as a reconcile would. It never writes to Application Auto
-Scaling itself: drifted endpoints go on the queue, so every write stays serialised per endpoint in the reconciler.
+Then, for each endpoint that is opted in or still holds something the controller owns, its description, ``desire``
+and ``plan`` exactly as a reconcile would. It never writes to Application Auto Scaling itself: drifted endpoints go on
+the queue, so every write stays serialised per endpoint in the reconciler.
+
+Descriptions cost as few calls as the facts allow (``Aws.describe_all_listed``): kept per execution environment while
+ListEndpoints shows the same version (a warm sweep reads none); otherwise read 100 at a time from SageMaker Search
+when that is fewer calls than one DescribeEndpoint each, using a record only where it shows the listed version
+InService (Search is an index and may lag). A Search record does not say whether an endpoint is asynchronous, so its
+verdict is worked out both ways: when they agree (an invocations target means the same on both), the answer does not
+depend on it; when they differ (backlog tracking, min 0) that endpoint is described.
+
+Inference components are listed region-wide only when an endpoint's configuration asks for them or the controller
+owns something on one (a policy, a schedule, or an alarm); their tags are read only for the endpoints hosting them.
+An endpoint whose configuration no longer asks for its components but still holds something the controller owns on
+one is enqueued with ``components=True``, so its reconcile looks them up and removes what is no longer wanted.
 
 Decisions:
 
@@ -25,21 +36,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from autoscaler.aws import EndpointSummary
 from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
 from autoscaler.messages import ReconcileRequest
 from autoscaler.names import owned_prefix, parse_alarm_name
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
-from autoscaler.reconciler import Deps, logger, metrics
-from autoscaler.sources import Desired, desire
-from autoscaler.spec import TargetKey
+from autoscaler.reconciler import Deps, hosts_components, logger, metrics
+from autoscaler.sources import desire
+from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
+    ComponentInfo,
     EndpointInfo,
     ScalingState,
     TargetState,
@@ -61,6 +75,8 @@ class SweepResult:
     rejected: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()  # (endpoint, reason)
     deleted_alarms: tuple[str, ...] = ()
+    described: int = 0  # DescribeEndpoint calls (the others were cached, or read from SageMaker Search)
+    searched: int = 0  # descriptions made from SageMaker Search records
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +85,8 @@ class SweepResult:
             "rejected": list(self.rejected),
             "skipped": [{"endpoint": e, "reason": r} for e, r in self.skipped],
             "deleted_alarms": list(self.deleted_alarms),
+            "described": self.described,
+            "searched": self.searched,
         }
 
 
@@ -78,18 +96,34 @@ class Namespace:
 
     targets: Mapping[str, tuple[TargetState, ...]]
     alarms: Mapping[str, tuple[dict[str, Any], ...]]
+    components: Mapping[str, TargetState] = field(default_factory=dict)  # inference components' targets, by name
+    alarmed: Mapping[str, frozenset[str]] = field(default_factory=dict)  # endpoint -> what its owned alarms are for
 
     def state(self, endpoint: EndpointInfo) -> ScalingState:
-        """The same ScalingState ``Aws.read_state`` reads for one endpoint: targets of its current variants only."""
+        """The same ScalingState ``Aws.read_state`` reads for one endpoint: targets of its current variants and of
+        the inference components it was given (``EndpointInfo.components``) only."""
         keys = {TargetKey.for_variant(endpoint.name, v.name, v.kind) for v in endpoint.variants}
-        targets = tuple(t for t in self.targets.get(endpoint.name, ()) if t.key in keys)
+        targets = [t for t in self.targets.get(endpoint.name, ()) if t.key in keys]
+        for component in endpoint.components:
+            target = self.components.get(component.name)
+            key = TargetKey.for_variant(endpoint.name, component.name, VariantKind.INFERENCE_COMPONENT)
+            if target is not None and target.key == key:
+                targets.append(target)
         return ScalingState(
-            endpoint.name, targets, tuple(normalise_alarm(a) for a in self.alarms.get(endpoint.name, ()))
+            endpoint.name, tuple(targets), tuple(normalise_alarm(a) for a in self.alarms.get(endpoint.name, ()))
         )
 
     def owners(self) -> set[str]:
-        """Endpoints on which the controller owns a policy or a scheduled action."""
+        """Endpoints on which the controller owns a policy or a scheduled action of a variant."""
         return {name for name, targets in self.targets.items() if any(t.owns_anything for t in targets)}
+
+    def owned_components(self) -> set[str]:
+        """Inference components on which the controller owns a policy or a scheduled action."""
+        return {name for name, target in self.components.items() if target.owns_anything}
+
+    def alarmed_components(self, endpoint: EndpointInfo) -> set[str]:
+        """Names an owned alarm of the endpoint is for that are not its variants: its inference components."""
+        return set(self.alarmed.get(endpoint.name, ())) - {v.name for v in endpoint.variants}
 
 
 def group_namespace(raw: Mapping[str, Sequence[dict[str, Any]]], name_prefix: str) -> Namespace:
@@ -102,33 +136,32 @@ def group_namespace(raw: Mapping[str, Sequence[dict[str, Any]]], name_prefix: st
     for schedule in raw["schedules"]:
         schedules[TargetKey(schedule["ResourceId"], schedule["ScalableDimension"])].append(schedule)
     targets: dict[str, list[TargetState]] = defaultdict(list)
+    components: dict[str, TargetState] = {}
     for raw_target in raw["targets"]:
-        endpoint = _endpoint_of(raw_target["ResourceId"])
-        if endpoint is None:
-            continue  # inference components: not on an endpoint's variant
-        target = normalise_target(raw_target)
-        targets[endpoint].append(
-            replace(
-                target,
-                policies=tuple(normalise_policy(p, owned) for p in policies[target.key]),
-                schedules=tuple(normalise_schedule(s, owned) for s in schedules[target.key]),
-            )
+        base = normalise_target(raw_target)
+        target = replace(
+            base,
+            policies=tuple(normalise_policy(p, owned) for p in policies[base.key]),
+            schedules=tuple(normalise_schedule(s, owned) for s in schedules[base.key]),
         )
+        parts = base.key.resource_id.split("/")
+        if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
+            targets[parts[1]].append(target)
+        elif len(parts) == 2 and parts[0] == "inference-component":
+            components[parts[1]] = target
     alarms: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    alarmed: dict[str, set[str]] = defaultdict(set)
     for alarm in raw["alarms"]:
         owner = parse_alarm_name(name_prefix, alarm["AlarmName"])
         if owner is not None:
             alarms[owner.endpoint].append(alarm)
+            alarmed[owner.endpoint].add(owner.variant)
     return Namespace(
-        {name: tuple(found) for name, found in targets.items()}, {name: tuple(found) for name, found in alarms.items()}
+        {name: tuple(found) for name, found in targets.items()},
+        {name: tuple(found) for name, found in alarms.items()},
+        components,
+        {name: frozenset(found) for name, found in alarmed.items()},
     )
-
-
-def _endpoint_of(resource_id: str) -> str | None:
-    parts = resource_id.split("/")
-    if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
-        return parts[1]
-    return None
 
 
 def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
@@ -137,9 +170,8 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     settings, aws = deps.settings, deps.aws
     listed = {endpoint.name: endpoint for endpoint in aws.list_endpoints()}
     real_names = {name.lower(): name for name in listed}
-    enabled_key = f"{settings.tag_prefix}:enabled"
     tagged: dict[str, dict[str, str]] = {}
-    for arn, tags in aws.read_tagged_endpoints(enabled_key):
+    for arn, tags in aws.read_tagged_endpoints(f"{settings.tag_prefix}:enabled"):
         name = real_names.get(arn.rsplit("/", 1)[-1].lower())
         if name is not None:  # else deleted since (the Tagging API lags): nothing to reconcile
             tagged[name] = tags
@@ -147,53 +179,137 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     existing = set(real_names.values())
     deleted = _delete_orphan_alarms(deps, namespace, existing)
 
-    now = deps.clock()
-    profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)  # one read per profile per sweep
-    candidates = sorted(set(tagged) | (namespace.owners() & existing))
-    drifted: list[str] = []
+    look = _Pass(deps, namespace, tagged, ProfileStore(aws.read_parameter, settings.profile_prefix), deps.clock())
+    candidates = sorted(set(tagged) | ((namespace.owners() | look.component_owners()) & existing))
+    descriptions = aws.describe_all_listed([listed[name] for name in candidates], among=len(listed))
+    if descriptions.search_error:
+        logger.warning(
+            "sweep: Search failed, endpoints described one by one", extra={"reason": descriptions.search_error}
+        )
+    drifted: list[ReconcileRequest] = []
     rejected: list[str] = []
     skipped: list[tuple[str, str]] = []
-    # Described once per endpoint version per execution environment (a warm sweep reads no endpoint); the others
-    # concurrently.
-    described = aws.describe_all_listed([listed[name] for name in candidates])
+    described = descriptions.described
     for name in candidates:
-        endpoint = described[name]
+        endpoint = descriptions.endpoints[name]
+        if endpoint is not None:
+            tags = tagged[name] if name in tagged else aws.read_tags(endpoint.arn)
+            endpoint = look.with_components(endpoint)
+            if not endpoint.kinds_known:
+                endpoint, again = look.resolve_kinds(endpoint, tags, listed[name])
+                described += again
         if endpoint is None:
             skipped.append((name, "endpoint does not exist"))
             continue
-        tags = tagged[name] if name in tagged else aws.read_tags(endpoint.arn)
-        try:
-            desired = _desire(endpoint, tags, deps, profiles)
-        except ConfigError as exc:
+        verdict = look.judge(endpoint, tags)
+        request = ReconcileRequest(name, SWEEP_TRIGGER, components=look.hinted(endpoint))
+        if verdict.rejected:
             rejected.append(name)
-            logger.warning(
-                "sweep: configuration rejected",
-                extra={"endpoint": name, "reason": "; ".join(str(p) for p in exc.problems)},
-            )
+            logger.warning("sweep: configuration rejected", extra={"endpoint": name, "reason": verdict.reason})
             if settings.write_status_tags and tags.get(f"{settings.tag_prefix}:status") != "rejected":
-                drifted.append(name)
-            continue
-        if not endpoint.in_service:
-            skipped.append((name, f"endpoint is {endpoint.status}, not InService"))
-            continue
-        planned = plan(desired.spec, namespace.state(endpoint), now)
-        expired = () if settings.dry_run else expired_holds(tags, settings.tag_prefix, now)
-        if planned.actions or expired:
-            drifted.append(name)
-            reasons = [f"{a.verb} {a.subject}: {a.reason}" for a in planned.actions]
-            reasons += [f"expired capacity hold {key} to remove" for key in expired]
-            logger.info("sweep: drift", extra={"endpoint": name, "reason": "; ".join(reasons)})
+                drifted.append(request)
+        elif verdict.skipped:
+            skipped.append((name, verdict.reason))
+        elif verdict.drift:
+            drifted.append(request)
+            logger.info("sweep: drift", extra={"endpoint": name, "reason": verdict.reason})
 
-    requests = [ReconcileRequest(name, SWEEP_TRIGGER) for name in drifted]
-    enqueue(aws, queue_url, sweep_id, requests)
-    result = SweepResult(tuple(candidates), tuple(drifted), tuple(rejected), tuple(skipped), deleted)
+    enqueue(aws, queue_url, sweep_id, drifted)
+    result = SweepResult(
+        tuple(candidates),
+        tuple(r.endpoint for r in drifted),
+        tuple(rejected),
+        tuple(skipped),
+        deleted,
+        described,
+        descriptions.searched,
+    )
     _report(result)
     return result
 
 
-def _desire(endpoint: EndpointInfo, tags: Mapping[str, str], deps: Deps, profiles: ProfileStore) -> Desired:
-    """The same desired state a reconcile computes (``autoscaler.reconciler``)."""
-    return desire(endpoint, tags, deps.settings, profiles=profiles.load, hardware=deps.aws.instance_hardware)
+class _Pass:
+    """What one sweep knows beyond an endpoint's description: the namespace, the tags, the profiles (one read each),
+    and the inference components, listed region-wide (100 per call) only when an endpoint asks for them or the
+    controller owns something on one; their tags are read (ListTags each) only for the endpoints that host them."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        namespace: Namespace,
+        tagged: Mapping[str, Mapping[str, str]],
+        profiles: ProfileStore,
+        now: datetime,
+    ) -> None:
+        self.deps, self.namespace, self.profiles, self.now = deps, namespace, profiles, now
+        self.asking = {name for name, tags in tagged.items() if hosts_components(tags, deps.settings, profiles)}
+        self.owned = namespace.owned_components()
+        self.hosted: dict[str, list[ComponentInfo]] = defaultdict(list)
+        for component in deps.aws.list_components() if self.asking or self.owned else ():
+            self.hosted[component.endpoint].append(component)
+
+    def component_owners(self) -> set[str]:
+        """Endpoints hosting a component on which the controller owns something."""
+        return {name for name, found in self.hosted.items() if any(c.name in self.owned for c in found)}
+
+    def with_components(self, endpoint: EndpointInfo) -> EndpointInfo:
+        """The endpoint with its components and their tags, when its configuration asks for them or the controller
+        owns something on one of them (a policy or schedule, or an alarm); else as it is."""
+        found = self.hosted.get(endpoint.name, ())
+        owns = {c.name for c in found} & (self.owned | self.namespace.alarmed_components(endpoint))
+        if found and (endpoint.name in self.asking or owns):
+            return replace(endpoint, components=self.deps.aws.tagged_components(found))
+        return endpoint
+
+    def hinted(self, endpoint: EndpointInfo) -> bool:
+        """Whether its reconcile must look up components that its configuration does not ask for."""
+        return bool(endpoint.components) and endpoint.name not in self.asking
+
+    def judge(self, endpoint: EndpointInfo, tags: Mapping[str, str]) -> _Verdict:
+        return _judge(endpoint, tags, self.deps, self.profiles, self.namespace, self.now)
+
+    def resolve_kinds(
+        self, endpoint: EndpointInfo, tags: Mapping[str, str], listed: EndpointSummary
+    ) -> tuple[EndpointInfo | None, int]:
+        """A description from a Search record does not say whether the endpoint is asynchronous: when the verdict
+        is the same either way, it does not matter; else the endpoint is described (returns the calls made)."""
+        if self.judge(endpoint, tags) == self.judge(endpoint.as_asynchronous(), tags):
+            return endpoint, 0
+        described = self.deps.aws.describe_listed(listed, fresh=True)
+        return (None if described is None else replace(described, components=endpoint.components)), 1
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What the sweep makes of one endpoint: rejected, skipped (not InService), drifted, or none of these."""
+
+    rejected: bool = False
+    skipped: bool = False
+    drift: bool = False
+    reason: str = ""
+
+
+def _judge(
+    endpoint: EndpointInfo,
+    tags: Mapping[str, str],
+    deps: Deps,
+    profiles: ProfileStore,
+    namespace: Namespace,
+    now: datetime,
+) -> _Verdict:
+    """The same desired state and plan a reconcile computes (``autoscaler.reconciler``), against the namespace."""
+    settings = deps.settings
+    try:
+        desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=deps.aws.instance_hardware)
+    except ConfigError as exc:
+        return _Verdict(rejected=True, reason="; ".join(str(p) for p in exc.problems))
+    if not endpoint.in_service:
+        return _Verdict(skipped=True, reason=f"endpoint is {endpoint.status}, not InService")
+    planned = plan(desired.spec, namespace.state(endpoint), now)
+    expired = () if settings.dry_run else expired_holds(tags, settings.tag_prefix, now)
+    reasons = [f"{a.verb} {a.subject}: {a.reason}" for a in planned.actions]
+    reasons += [f"expired capacity hold {key} to remove" for key in expired]
+    return _Verdict(drift=bool(reasons), reason="; ".join(reasons))
 
 
 def _delete_orphan_alarms(deps: Deps, namespace: Namespace, existing: set[str]) -> tuple[str, ...]:
