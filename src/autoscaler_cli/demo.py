@@ -23,12 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from autoscaler.names import parse_alarm_name
-from autoscaler.profiles import COMPARISONS
-from autoscaler.reconciler import Deps, Evaluation, evaluate
+from autoscaler.reconciler import Deps, evaluate
 from autoscaler.reconciler import logger as controller_logger
 from autoscaler.settings import Settings
-from autoscaler.spec import AlarmSpec, TargetKey, VariantKind
 from autoscaler_cli.render import Output
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,77 +225,14 @@ def _step(out: Output, title: str) -> None:
 
 
 def _status_printer(out: Output, deps: Deps) -> Callable[..., None]:
-    from autoscaler_cli.main import _show_status, _status_entry
+    """`sagemaker-autoscaler status` for the named endpoints: variants, inference components, policies, alarms."""
+    from autoscaler_cli.main import status_entry
 
     def show(*names: str) -> None:
         for name in names:
-            found = evaluate(name, deps)
-            _show_status(out, _status_entry(deps, found))
-            _show_components(out, found, deps.settings.name_prefix)
+            out.status(status_entry(name, deps))
 
     return show
-
-
-def _show_components(out: Output, found: Evaluation, name_prefix: str) -> None:
-    """The endpoint's inference components as AWS holds them: scalable target, policies, the controller's alarms
-    (`status` shows an endpoint's variants only)."""
-    from autoscaler_cli.main import _policy_json
-
-    if found.endpoint is None or found.actual is None or not found.endpoint.components:
-        return
-    actual = found.actual
-    components = [
-        (c, actual.target(TargetKey.for_variant(found.name, c.name, VariantKind.INFERENCE_COMPONENT)))
-        for c in found.endpoint.components
-    ]
-    out.table(
-        "Inference components",
-        ("component", "variant", "status", "scalable target", "dimension", "bounds"),
-        (
-            (
-                c.name,
-                c.variant,
-                c.status,
-                *(
-                    (t.key.resource_id, t.key.dimension, f"{t.min_capacity}..{t.max_capacity}")
-                    if t
-                    else ("not registered", "", "")
-                ),
-            )
-            for c, t in components
-        ),
-    )
-    policies = [(c.name, _policy_json(p)) for c, t in components if t for p in t.policies]
-    if policies:  # no owner column: the policy names carry the prefix that is ownership, and the table stays narrow
-        out.table(
-            "Component policies",
-            ("component", "policy", "type", "metric", "target"),
-            ((c, p["name"], p["type"], p["metric"], p["target"]) for c, p in policies),
-        )
-    names = {c.name for c, _ in components}
-    arns = {p.arn: p.name for _, t in components if t for p in t.policies}
-    alarms = [a for a in actual.alarms if (owner := parse_alarm_name(name_prefix, a.name)) and owner.variant in names]
-    if alarms:
-        out.table(
-            "Component alarms",
-            ("alarm", "fires when", "action"),
-            (
-                (
-                    a.name,
-                    _fires_when(a.alarm) if a.alarm else "",
-                    ", ".join(arns.get(action, action) for action in a.actions),
-                )
-                for a in alarms
-            ),
-        )
-
-
-def _fires_when(alarm: AlarmSpec) -> str:
-    symbol = next((s for s, name in COMPARISONS.items() if name == alarm.comparison), alarm.comparison)
-    return (
-        f"{alarm.metric.statistic} of {alarm.metric.name} {symbol} {alarm.threshold:g} "
-        f"in {alarm.datapoints_to_alarm} of {alarm.evaluation_periods} periods of {alarm.period}s"
-    )
 
 
 def _library_aws(endpoint_url: str) -> Any:

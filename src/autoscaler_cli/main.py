@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,13 +28,15 @@ from autoscaler.actions import Action
 from autoscaler.aws import Aws
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
 from autoscaler.errors import AutoscalerError, SettingsError
+from autoscaler.names import parse_alarm_name
 from autoscaler.planner import plan
+from autoscaler.profiles import COMPARISONS
 from autoscaler.reconciler import Deps, Evaluation, evaluate, reconcile_endpoint
 from autoscaler.reconciler import logger as controller_logger
 from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
-from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric
-from autoscaler.state import Hardware, PolicyState
+from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric, TargetKey, VariantKind
+from autoscaler.state import AlarmState, Hardware, PolicyState, TargetState
 from autoscaler.update import plan_update
 from autoscaler_cli import checks
 from autoscaler_cli.render import Output, actions_json, problems_json
@@ -287,17 +289,18 @@ def _show_evaluation(out: Output, found: Evaluation) -> None:
 @click.argument("endpoints", nargs=-1)
 @pass_app
 def status(app: App, endpoints: tuple[str, ...]) -> None:
-    """Bounds, instances, policies, scheduled actions (next run in their own time zone) and drift per endpoint."""
+    """Bounds, instances, policies, scheduled actions (next run in their own time zone), owned alarms and drift per
+    endpoint, its variants and the inference components it hosts."""
     names = endpoints or _opted_in(app)
     deps = app.deps()
-    report = [_status_entry(deps, evaluate(name, deps)) for name in names]
+    report = [status_entry(name, deps) for name in names]
     if app.out.as_json:
         app.out.json(report)
         return
     if not report:
         app.out.line("no opted-in endpoints")
     for entry in report:
-        _show_status(app.out, entry)
+        app.out.status(entry)
 
 
 def _opted_in(app: App) -> tuple[str, ...]:
@@ -306,7 +309,10 @@ def _opted_in(app: App) -> tuple[str, ...]:
     return tuple(sorted(n for n in app.aws.list_endpoint_names() if n.lower() in tagged))
 
 
-def _status_entry(deps: Deps, found: Evaluation) -> dict[str, Any]:
+def status_entry(name: str, deps: Deps) -> dict[str, Any]:
+    """The status of one endpoint, for ``Output.status`` and --json: what a reconcile would do (pending), and what
+    AWS holds for its variants and inference components, and the alarms the controller owns on it."""
+    found = evaluate(name, deps)
     endpoint = found.endpoint
     prefix = deps.settings.tag_prefix
     entry: dict[str, Any] = {
@@ -318,10 +324,19 @@ def _status_entry(deps: Deps, found: Evaluation) -> dict[str, Any]:
         "errors": problems_json(found.error.problems) if found.error else [],
         "pending": actions_json(found.plan.actions),
         "variants": [],
+        "components": [],
+        "alarms": [],
     }
     if endpoint is None:
         return entry
-    actual = found.actual or deps.aws.read_state(endpoint, deps.settings.name_prefix)
+    actual = found.actual
+    if not endpoint.components:
+        # A reconcile looks components up only when the configuration asks (hosts_components); whether the controller
+        # still owns something on one can only be told by looking, so status always looks (ListInferenceComponents).
+        endpoint = deps.aws.with_components(endpoint)
+        actual = None if endpoint.components else actual
+    if actual is None:
+        actual = deps.aws.read_state(endpoint, deps.settings.name_prefix)
     for variant in endpoint.variants:
         target = next((t for t in actual.targets if t.key.resource_id.endswith(f"/variant/{variant.name}")), None)
         entry["variants"].append(
@@ -330,26 +345,29 @@ def _status_entry(deps: Deps, found: Evaluation) -> dict[str, Any]:
                 "kind": str(variant.kind),
                 "instance_type": variant.instance_type,
                 "instances": variant.current_count,
-                "bounds": [target.min_capacity, target.max_capacity] if target else None,
-                "suspended": target.suspended.describe() if target else None,
-                "policies": [_policy_json(p) for p in target.policies] if target else [],
-                "schedules": [
-                    {
-                        "name": s.action.name,
-                        "schedule": s.action.schedule,
-                        "timezone": s.action.timezone,
-                        "next_run": _iso(next_run(s.action, found.now)),
-                        "min": s.action.min_capacity,
-                        "max": s.action.max_capacity,
-                        "owner": "controller" if s.owned else "hand-made",
-                    }
-                    for s in target.schedules
-                ]
-                if target
-                else [],
+                **_target_json(target, found.now),
             }
         )
-    entry["alarms"] = [a.name for a in actual.alarms]
+    spec = found.desired.spec if found.desired else None  # None: the configuration is rejected
+    for component in endpoint.components:
+        key = TargetKey.for_variant(endpoint.name, component.name, VariantKind.INFERENCE_COMPONENT)
+        target = actual.target(key)
+        held = next((h.reason for h in spec.held if h.target == key), None) if spec else None
+        managed = held is not None or any(v.target == key for v in spec.variants) if spec else None
+        entry["components"].append(
+            {
+                "component": component.name,
+                "variant": component.variant,
+                "status": component.status,
+                "managed": managed,
+                "held": held,  # managed, but left as it is until it is InService
+                "scalable_target": target.key.resource_id if target else None,
+                "dimension": target.key.dimension if target else None,
+                **_target_json(target, found.now),
+            }
+        )
+    policies = {p.arn: p.name for t in actual.targets for p in t.policies}
+    entry["alarms"] = [_alarm_json(a, deps.settings.name_prefix, policies) for a in actual.alarms]
     return entry
 
 
@@ -387,67 +405,57 @@ def _metric_name(metric: PredefinedMetric | CustomMetric | MetricMath) -> str:
     return next((q.expression or "" for q in metric.queries if q.return_data), "metric math")
 
 
-def _bounds(low: int | None, high: int | None) -> str:
-    return f"{'' if low is None else low}..{'' if high is None else high}"
-
-
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _show_status(out: Output, entry: dict[str, Any]) -> None:
-    last = f"; last outcome {entry['last_outcome']}" if entry["last_outcome"] else ""
-    out.line(f"{entry['endpoint']} ({entry['status']}): {entry['state']}{last}", style="bold")
-    if not entry["variants"]:
-        return
-    out.table(
-        "Variants",
-        ("variant", "kind", "instance type", "instances", "bounds", "suspended"),
-        (
-            (
-                v["variant"],
-                v["kind"],
-                v["instance_type"],
-                v["instances"],
-                f"{v['bounds'][0]}..{v['bounds'][1]}" if v["bounds"] else "not registered",
-                v["suspended"],
-            )
-            for v in entry["variants"]
-        ),
+def _target_json(target: TargetState | None, now: datetime) -> dict[str, Any]:
+    """A variant's or an inference component's scalable target: bounds, policies, scheduled actions."""
+    if target is None:
+        return {"bounds": None, "suspended": None, "policies": [], "schedules": []}
+    return {
+        "bounds": [target.min_capacity, target.max_capacity],
+        "suspended": target.suspended.describe(),
+        "policies": [_policy_json(p) for p in target.policies],
+        "schedules": [
+            {
+                "name": s.action.name,
+                "schedule": s.action.schedule,
+                "timezone": s.action.timezone,
+                "next_run": _iso(next_run(s.action, now)),
+                "min": s.action.min_capacity,
+                "max": s.action.max_capacity,
+                "owner": "controller" if s.owned else "hand-made",
+            }
+            for s in target.schedules
+        ],
+    }
+
+
+def _alarm_json(alarm: AlarmState, name_prefix: str, policies: Mapping[str, str]) -> dict[str, Any]:
+    """An owned alarm: what it is for (variant or inference component), when it fires, the policies it triggers
+    (by name when they are on the endpoint's targets, else the action's ARN)."""
+    owner = parse_alarm_name(name_prefix, alarm.name)
+    spec = alarm.alarm
+    fires: dict[str, Any] = dict.fromkeys(
+        ("metric", "statistic", "comparison", "threshold", "datapoints_to_alarm", "evaluation_periods", "period")
     )
-    policies = [(v["variant"], p) for v in entry["variants"] for p in v["policies"]]
-    if policies:
-        out.table(
-            "Policies",
-            ("variant", "policy", "type", "metric", "target", "owner"),
-            ((v, p["name"], p["type"], p["metric"], p["target"], p["owner"]) for v, p in policies),
-        )
-    schedules = [(v["variant"], s) for v in entry["variants"] for s in v["schedules"]]
-    if schedules:
-        out.table(
-            "Scheduled actions",
-            ("variant", "name", "schedule", "time zone", "next run (local)", "min..max", "owner"),
-            (
-                (
-                    v,
-                    s["name"],
-                    s["schedule"],
-                    s["timezone"],
-                    s["next_run"] or "-",
-                    f"{s['min']}..{s['max']}",
-                    s["owner"],
-                )
-                for v, s in schedules
-            ),
-        )
-    if entry["errors"]:
-        out.table("Errors", ("source", "problem"), ((e["source"], e["message"]) for e in entry["errors"]))
-    if entry["pending"]:
-        out.table(
-            "Pending",
-            ("action", "subject", "reason"),
-            ((a["action"], a["subject"], a["reason"]) for a in entry["pending"]),
-        )
+    if spec is not None:  # None: a shape the controller never writes
+        fires = {
+            "metric": _metric_name(spec.metric),
+            "statistic": spec.metric.statistic,
+            "comparison": next((s for s, name in COMPARISONS.items() if name == spec.comparison), spec.comparison),
+            "threshold": spec.threshold,
+            "datapoints_to_alarm": spec.datapoints_to_alarm,
+            "evaluation_periods": spec.evaluation_periods,
+            "period": spec.period,
+        }
+    return {
+        "name": alarm.name,
+        "for": owner.variant if owner else None,
+        **fires,
+        "policies": [policies.get(arn, arn) for arn in alarm.actions],
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- capacity

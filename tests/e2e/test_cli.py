@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from localaws.seed import VariantSeed, create_endpoint
+from localaws.seed import VariantSeed, create_endpoint, create_inference_component, remove_tags
 from localaws.server import LocalAws
 
 pytestmark = pytest.mark.e2e
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "sagemaker-autoscaler"
 PROFILES = "/sagemaker-autoscaler/profiles"
+COPIES = "sagemaker:inference-component:DesiredCopyCount"
 DEFAULT = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": "invocations", "target": 70}]}
 BERLIN = {
     **DEFAULT,
@@ -109,6 +110,152 @@ def test_status_shows_next_runs_in_their_own_time_zone_and_json_parses(aws: Loca
     human = run(aws, "status")  # every opted-in endpoint
     assert "Scheduled actions" in human.stdout
     assert "Europe/Berlin" in human.stdout
+
+
+def seed_component_host(aws: LocalAws, endpoint_tags: dict[str, str]) -> str:
+    """Endpoint "host" with the inference component "llm" (min 0, max 4, 3 concurrent requests per copy) on its
+    AllTraffic variant; returns the component's scalable-target resource id."""
+    seed(aws, "host", endpoint_tags, "ml.g4dn.12xlarge")
+    component_tags = {
+        "autoscaling:enabled": "true",
+        "autoscaling:min": "0",
+        "autoscaling:max": "4",
+        "autoscaling:target-concurrency": "3",
+    }
+    create_inference_component(aws.client("sagemaker"), "llm", "host", tags=component_tags)
+    return "inference-component/llm"
+
+
+def test_status_shows_an_inference_component_with_its_policies_schedules_and_alarm_as_json(aws: LocalAws) -> None:
+    # given an endpoint whose component the controller scales down to zero, plus a hand-made policy and schedule on it
+    resource = seed_component_host(aws, {"autoscaling:enabled": "true", "autoscaling:inference-components": "true"})
+    assert run(aws, "apply", "host").returncode == 0
+    autoscaling = aws.client("application-autoscaling")
+    scope = {"ServiceNamespace": "sagemaker", "ResourceId": resource, "ScalableDimension": COPIES}
+    autoscaling.put_scaling_policy(
+        PolicyName="team-invocations",
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 50.0,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"},
+        },
+        **scope,
+    )
+    autoscaling.put_scheduled_action(
+        ScheduledActionName="team-night",
+        Schedule="cron(0 22 * * ? *)",
+        Timezone="Europe/Berlin",
+        ScalableTargetAction={"MinCapacity": 0, "MaxCapacity": 1},
+        **scope,
+    )
+
+    # when
+    result = run(aws, "--json", "status", "host")
+
+    # then the component is listed with its target, every policy (and who owns it), its schedule and the alarm
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(result.stdout)
+    assert entry["state"] == "in sync"
+    assert [v["variant"] for v in entry["variants"]] == ["AllTraffic"]
+    (component,) = entry["components"]
+    assert {k: component[k] for k in ("component", "variant", "status", "managed")} == {
+        "component": "llm",
+        "variant": "AllTraffic",
+        "status": "InService",
+        "managed": True,
+    }
+    assert (component["scalable_target"], component["dimension"], component["bounds"]) == (resource, COPIES, [0, 4])
+    assert sorted((p["name"], p["type"], p["metric"], p["target"], p["owner"]) for p in component["policies"]) == [
+        (
+            "autoscaler-llm-concurrency",
+            "TargetTrackingScaling",
+            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+            3.0,
+            "controller",
+        ),
+        ("autoscaler-llm-step-scale-from-zero", "StepScaling", "alarm -> step adjustments", None, "controller"),
+        (
+            "team-invocations",
+            "TargetTrackingScaling",
+            "SageMakerInferenceComponentInvocationsPerCopy",
+            50.0,
+            "hand-made",
+        ),
+    ]
+    (schedule,) = component["schedules"]
+    assert (schedule["name"], schedule["timezone"], schedule["owner"]) == ("team-night", "Europe/Berlin", "hand-made")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT22:00:00\+0[12]:00", schedule["next_run"])
+    assert entry["alarms"] == [
+        {
+            "name": "autoscaler/host/llm/scale-from-zero",
+            "for": "llm",
+            "metric": "AWS/SageMaker NoCapacityInvocationFailures",
+            "statistic": "Sum",
+            "comparison": ">",
+            "threshold": 1.0,
+            "datapoints_to_alarm": 1,
+            "evaluation_periods": 1,
+            "period": 60,
+            "policies": ["autoscaler-llm-step-scale-from-zero"],
+        }
+    ]
+
+
+def test_status_shows_an_inference_component_in_tables_like_the_variants(aws: LocalAws) -> None:
+    # given
+    seed_component_host(aws, {"autoscaling:enabled": "true", "autoscaling:inference-components": "true"})
+    assert run(aws, "apply", "host").returncode == 0
+
+    # when
+    result = run(aws, "status")  # every opted-in endpoint
+
+    # then
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "host (InService): in sync" in out
+    assert re.search(
+        r"llm +│ AllTraffic +│ InService +│ inference-component/llm +│ "
+        r"sagemaker:inference-component:DesiredCopyCount +│ 0\.\.4 +│ none +│ yes",
+        out,
+    )
+    assert re.search(
+        r"llm +│ autoscaler-llm-concurrency +│ TargetTrackingScaling +│ "
+        r"SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution +│ 3\.0 +│ controller",
+        out,
+    )
+    assert re.search(r"llm +│ autoscaler-llm-step-scale-from-zero +│ StepScaling +│ .* +│ controller", out)
+    assert re.search(
+        r"autoscaler/host/llm/scale-from-zero +│ llm +│ Sum of AWS/SageMaker NoCapacityInvocationFailures +│ "
+        r"> 1 in 1 of 1 periods of 60s +│ autoscaler-llm-step-scale-from-zero",
+        out,
+    )
+
+
+def test_status_shows_components_a_reconcile_no_longer_looks_up_with_what_the_controller_still_owns(
+    aws: LocalAws,
+) -> None:
+    # given a configured component, then the endpoint's tag that made reconciles look components up is removed
+    seed_component_host(aws, {"autoscaling:enabled": "true", "autoscaling:inference-components": "true"})
+    assert run(aws, "apply", "host").returncode == 0
+    host = aws.client("sagemaker").describe_endpoint(EndpointName="host")["EndpointArn"]
+    remove_tags(aws.client("sagemaker"), host, ["autoscaling:inference-components"])
+
+    # when
+    (entry,) = json.loads(run(aws, "--json", "status", "host").stdout)
+
+    # then status still looks the component up and shows what the controller owns on it, no longer managed
+    (component,) = entry["components"]
+    assert (component["component"], component["managed"], component["bounds"]) == ("llm", False, [0, 4])
+    assert {p["owner"] for p in component["policies"]} == {"controller"}
+    assert [a["name"] for a in entry["alarms"]] == ["autoscaler/host/llm/scale-from-zero"]
+
+
+def test_status_of_an_endpoint_without_components_lists_none(aws: LocalAws) -> None:
+    seed(aws, "ep", {"autoscaling:enabled": "true"})
+    assert run(aws, "apply", "ep").returncode == 0
+    (entry,) = json.loads(run(aws, "--json", "status", "ep").stdout)
+    assert (entry["components"], entry["alarms"]) == ([], [])
+    assert "Inference components" not in run(aws, "status", "ep").stdout
 
 
 def test_rejected_configuration_exits_one_and_names_the_tag(aws: LocalAws) -> None:
@@ -228,23 +375,25 @@ def test_demo_configures_an_inference_component_down_to_zero_copies_and_then_rem
 ) -> None:
     configured, _, dropped = demo[1].partition("4. llm-serving drops inference_components.llm")
     assert re.search(
-        r"inference-component/llm +│ sagemaker:inference-component:DesiredCopyCount +│ 0\.\.4 ", configured
+        r"llm +│ AllTraffic +│ InService +│ inference-component/llm +│ "
+        r"sagemaker:inference-component:DesiredCopyCount +│ 0\.\.4 +│ none +│ yes",
+        configured,
     )
     assert re.search(
         r"autoscaler-llm-concurrency +│ TargetTrackingScaling +│ "
-        r"SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution +│ 3\.0",
+        r"SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution +│ 3\.0 +│ controller",
         configured,
     )
     assert re.search(r"autoscaler-llm-step-scale-from-zero +│ StepScaling", configured)
     assert re.search(
-        r"autoscaler/llm-host/llm/scale-from-zero +│ Sum of NoCapacityInvocationFailures > 1 .*│ "
-        r"autoscaler-llm-step-scale-from-zero",
+        r"autoscaler/llm-host/llm/scale-from-zero +│ llm +│ Sum of AWS/SageMaker NoCapacityInvocationFailures +│ "
+        r"> 1 in 1 of 1 periods of 60s +│ autoscaler-llm-step-scale-from-zero",
         configured,
     )
     plan, _, after = dropped.partition("RouterFunctionProfileChange -> router -> llm-host")
     assert re.search(r"DeregisterTarget +│ inference-component/llm", plan)
     assert re.search(r"DeleteAlarms +│ autoscaler/llm-host/llm/scale-from-zero", plan)
-    assert re.search(r"llm +│ AllTraffic +│ InService +│ not registered", after)
+    assert re.search(r"llm +│ AllTraffic +│ InService +│ not registered +│ +│ +│ +│ no", after)
     for gone in ("DesiredCopyCount", "autoscaler-llm-", "autoscaler/llm-host/llm/", "NoCapacityInvocationFailures"):
         assert gone not in after
 
