@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moto.core import DEFAULT_ACCOUNT_ID as ACCOUNT
+from moto.sagemaker.models import sagemaker_backends
+
 from autoscaler.messages import ReconcileRequest
 from autoscaler.reconciler import Status, reconcile_endpoint
 from autoscaler.sweep import sweep
+from localaws import fidelity
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component, set_tags
 
 from .conftest import BASE_TAGS, World
@@ -30,6 +34,7 @@ SERVING = {
     },
 }
 COMPONENT = "inference-component/llm"
+REGION = "us-east-1"
 
 
 def host(world: World, tags: dict[str, str], component_tags: dict[str, str] | None = None) -> str:
@@ -126,3 +131,35 @@ def test_a_sweep_lists_no_component_when_no_endpoint_asks_and_none_is_owned(worl
     assert sweep(world.deps(), reconcile_queue, "sweep-1").drifted == ()
     calls: dict[tuple[str, str], Any] = dict(world.counter.calls)
     assert calls.get(("sagemaker", "ListInferenceComponents"), 0) == 0
+
+
+def test_the_owned_target_of_a_component_that_is_gone_is_deregistered(world: World, reconcile_queue: str) -> None:
+    # AWS documents that deleting an endpoint deregisters its targets, not that deleting a component does: the
+    # component disappears here while its target, policies and alarm stay.
+    host(world, {**BASE_TAGS, "autoscaling:inference-components": "true"}, COMPONENT_TAGS)
+    world.reconcile("llm-host")
+    del fidelity._components(sagemaker_backends[ACCOUNT][REGION])["llm"]
+    assert component_state(world)[0] == [COMPONENT]
+
+    dry = sweep(world.deps(dry_run=True), reconcile_queue, "sweep-1")
+    assert (dry.released_components, component_state(world)[0]) == (("llm",), [COMPONENT])
+
+    result = sweep(world.deps(), reconcile_queue, "sweep-2")
+
+    assert result.released_components == ("llm",)
+    assert component_state(world)[:2] == ([], [])
+    assert result.drifted == ("llm-host",)  # its reconcile deletes the alarm left behind
+    reconcile_endpoint("llm-host", world.deps())
+    assert component_state(world) == ([], [], [])
+
+
+def test_an_owned_component_target_is_kept_while_its_component_exists(
+    world: World, reconcile_queue: str, monkeypatch: Any
+) -> None:
+    host(world, {**BASE_TAGS, "autoscaling:inference-components": "true"}, COMPONENT_TAGS)
+    world.reconcile("llm-host")
+    deps = world.deps()
+    monkeypatch.setattr(deps.aws, "list_components", lambda: ())  # a listing that lags behind the component
+
+    assert sweep(deps, reconcile_queue, "sweep-1").released_components == ()
+    assert component_state(world)[0] == [COMPONENT]

@@ -29,7 +29,8 @@ Decisions:
 - Endpoints not InService are skipped (the IN_SERVICE event, or the next sweep, brings them back).
 - An expired capacity hold tag is drift too, even when the bounds already match: the reconciler removes it.
 - Owned alarms whose endpoint no longer exists are deleted here (AAS leaves step-scaling alarms behind, and no
-  endpoint remains whose reconcile could own the write).
+  endpoint remains whose reconcile could own the write). So are owned scalable targets of inference components that
+  no longer exist (``_release_orphan_components``): the only writes the sweep makes itself.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from autoscaler.actions import DeregisterTarget
 from autoscaler.aws import EndpointSummary
 from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
@@ -77,6 +79,7 @@ class SweepResult:
     deleted_alarms: tuple[str, ...] = ()
     described: int = 0  # DescribeEndpoint calls (the others were cached, or read from SageMaker Search)
     searched: int = 0  # descriptions made from SageMaker Search records
+    released_components: tuple[str, ...] = ()  # owned targets of inference components that no longer exist
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +90,7 @@ class SweepResult:
             "deleted_alarms": list(self.deleted_alarms),
             "described": self.described,
             "searched": self.searched,
+            "released_components": list(self.released_components),
         }
 
 
@@ -180,6 +184,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     deleted = _delete_orphan_alarms(deps, namespace, existing)
 
     look = _Pass(deps, namespace, tagged, ProfileStore(aws.read_parameter, settings.profile_prefix), deps.clock())
+    released = _release_orphan_components(deps, namespace, look)
     candidates = sorted(set(tagged) | ((namespace.owners() | look.component_owners()) & existing))
     descriptions = aws.describe_all_listed([listed[name] for name in candidates], among=len(listed))
     if descriptions.search_error:
@@ -223,6 +228,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
         deleted,
         described,
         descriptions.searched,
+        released,
     )
     _report(result)
     return result
@@ -247,6 +253,9 @@ class _Pass:
         self.hosted: dict[str, list[ComponentInfo]] = defaultdict(list)
         for component in deps.aws.list_components() if self.asking or self.owned else ():
             self.hosted[component.endpoint].append(component)
+
+    def listed_components(self) -> set[str]:
+        return {c.name for found in self.hosted.values() for c in found}
 
     def component_owners(self) -> set[str]:
         """Endpoints hosting a component on which the controller owns something."""
@@ -324,6 +333,29 @@ def _delete_orphan_alarms(deps: Deps, namespace: Namespace, existing: set[str]) 
         if not deps.settings.dry_run:
             deps.aws.delete_alarms(orphans)
     return orphans
+
+
+def _release_orphan_components(deps: Deps, namespace: Namespace, look: _Pass) -> tuple[str, ...]:
+    """Deregisters the owned scalable targets of inference components that no longer exist.
+
+    AWS documents that deleting an endpoint deregisters its scalable targets, not that deleting an inference component
+    does; a target left on ``inference-component/<gone>`` has no endpoint whose reconcile could own the clean-up. The
+    component listing may lag, so each one missing from it is confirmed gone with DescribeInferenceComponent first;
+    deregistering deletes the target's policies and scheduled actions with it (the alarms go with their endpoint's
+    next reconcile or the router's DeleteInferenceComponent route).
+    """
+    listed = look.listed_components()
+    candidates = sorted(name for name in namespace.owned_components() if name not in listed)
+    gone = tuple(name for name in candidates if deps.aws.read_component_endpoint(name) is None)
+    for name in gone:
+        target = namespace.components[name].key
+        logger.info(
+            "sweep: owned target of a deleted inference component",
+            extra={"action": "DeregisterTarget", "subject": target.resource_id, "reason": "component no longer exists"},
+        )
+        if not deps.settings.dry_run:
+            deps.aws.apply(DeregisterTarget("inference component no longer exists", target))
+    return gone
 
 
 def _report(result: SweepResult) -> None:
