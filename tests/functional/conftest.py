@@ -30,6 +30,19 @@ BASE_TAGS = {
 }
 
 
+class FakeClock:
+    """The fidelity layer's clock (``FidelityConfig.clock``): it only moves when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture(scope="session")
 def library_aws() -> Aws:
     """One set of clients for the session: moto intercepts them whenever a mock is active."""

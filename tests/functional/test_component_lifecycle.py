@@ -24,7 +24,7 @@ from localaws.calls import CallCounter
 from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component, set_tags
 
-from .conftest import DEFAULT_PROFILE, World
+from .conftest import DEFAULT_PROFILE, FakeClock, World
 
 TRANSITION_SECONDS = 60.0
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -35,16 +35,6 @@ COMPONENT_TAGS = {
     "autoscaling:target-concurrency": "3",
 }
 ALARM_PREFIX = "autoscaler/llm-host/llm/"
-
-
-class FakeClock:
-    """The fidelity layer's clock: transitions complete only when the test moves it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass

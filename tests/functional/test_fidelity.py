@@ -18,23 +18,12 @@ from localaws import fidelity
 from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint
 
+from .conftest import FakeClock
+
 TRANSITION_SECONDS = 60.0
 RESOURCE_ID = "endpoint/ep/variant/AllTraffic"
 INSTANCES = "sagemaker:variant:DesiredInstanceCount"
 ACCEPTED = "accepted"
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

@@ -17,6 +17,8 @@ from localaws import fidelity
 from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint
 
+from .conftest import FakeClock
+
 TRANSITION_SECONDS = 60.0
 ACCOUNT_REGION = "us-east-1:123456789012"
 COPIES = "sagemaker:inference-component:DesiredCopyCount"
@@ -25,16 +27,6 @@ SPECIFICATION = {
     "Container": {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1", "Environment": {"A": "1"}},
     "ComputeResourceRequirements": {"NumberOfAcceleratorDevicesRequired": 1.0, "MinMemoryRequiredInMb": 1024},
 }
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
