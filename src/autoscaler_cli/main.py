@@ -310,9 +310,13 @@ def _opted_in(app: App) -> tuple[str, ...]:
 
 
 def status_entry(name: str, deps: Deps) -> dict[str, Any]:
-    """The status of one endpoint, for ``Output.status`` and --json: what a reconcile would do (pending), and what
-    AWS holds for its variants and inference components, and the alarms the controller owns on it."""
-    found = evaluate(name, deps)
+    """The status of one endpoint, for ``Output.status`` and --json: what the controller will do (pending), and what
+    AWS holds for its variants and inference components, and the alarms the controller owns on it.
+
+    Components are always looked up (one ListInferenceComponents): a reconcile looks them up only when the
+    configuration asks, but the sweep finds what the controller still owns on one and has it removed
+    (``ReconcileRequest.components``), so pending shows that clean-up too."""
+    found = evaluate(name, deps, components=True)
     endpoint = found.endpoint
     prefix = deps.settings.tag_prefix
     entry: dict[str, Any] = {
@@ -330,11 +334,6 @@ def status_entry(name: str, deps: Deps) -> dict[str, Any]:
     if endpoint is None:
         return entry
     actual = found.actual
-    if not endpoint.components:
-        # A reconcile looks components up only when the configuration asks (hosts_components); whether the controller
-        # still owns something on one can only be told by looking, so status always looks (ListInferenceComponents).
-        endpoint = deps.aws.with_components(endpoint)
-        actual = None if endpoint.components else actual
     if actual is None:
         actual = deps.aws.read_state(endpoint, deps.settings.name_prefix)
     for variant in endpoint.variants:

@@ -163,3 +163,20 @@ def test_an_owned_component_target_is_kept_while_its_component_exists(
 
     assert sweep(deps, reconcile_queue, "sweep-1").released_components == ()
     assert component_state(world)[0] == [COMPONENT]
+
+
+def test_a_component_s_own_tags_do_not_keep_it_managed_once_its_endpoint_stops_asking(
+    world: World, reconcile_queue: str
+) -> None:
+    host(world, {**BASE_TAGS, "autoscaling:inference-components": "true"}, COMPONENT_TAGS)
+    world.reconcile("llm-host")
+    world.untag("llm-host", "inference-components")
+
+    assert sweep(world.deps(), reconcile_queue, "sweep-1").drifted == ("llm-host",)
+    (request,) = requests(world, reconcile_queue)
+    assert request.components is True
+    reconcile_endpoint("llm-host", world.deps(), components=True)
+
+    assert component_state(world) == ([], [], [])
+    assert sweep(world.deps(), reconcile_queue, "sweep-2").drifted == ()  # and it stays so: no flapping
+    assert world.reconcile("llm-host").status is Status.UNCHANGED

@@ -117,7 +117,8 @@ class Evaluation:
 def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: bool = False) -> Evaluation:
     """observe -> desire -> plan, reading only. ``instance_types=False`` reads the endpoint config only when a CPU or
     GPU metric needs a variant's instance type (``Aws.read_endpoint``). ``components``: look up the endpoint's
-    inference components even if its configuration does not ask (``hosts_components``)."""
+    inference components even if its configuration does not ask (``hosts_components``); they are then read for what
+    the controller owns on them, and none is managed (``desirable``)."""
     settings, aws = deps.settings, deps.aws
     now = deps.clock()
     endpoint = aws.read_endpoint(name, instance_types=instance_types)
@@ -125,16 +126,25 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: 
         return Evaluation(name, now)
     tags = aws.read_tags(endpoint.arn)
     profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)
-    if components or hosts_components(tags, settings, profiles):
+    asks = hosts_components(tags, settings, profiles)
+    if components or asks:
         endpoint = aws.with_components(endpoint)
     try:
-        desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=aws.instance_hardware)
+        desired = desire(
+            desirable(endpoint, asks), tags, settings, profiles=profiles.load, hardware=aws.instance_hardware
+        )
     except ConfigError as exc:
         return Evaluation(name, now, endpoint, tags, error=exc)
     if not endpoint.in_service:
         return Evaluation(name, now, endpoint, tags, desired)
     actual = aws.read_state(endpoint, settings.name_prefix)
     return Evaluation(name, now, endpoint, tags, desired, None, actual, plan(desired.spec, actual, now))
+
+
+def desirable(endpoint: EndpointInfo, asks: bool) -> EndpointInfo:
+    """The endpoint as ``desire`` sees it: its components only when its configuration asks for them (an endpoint
+    that does not ask manages none, whatever a component's own tags say; what is owned on one is then released)."""
+    return endpoint if asks else replace(endpoint, components=())
 
 
 def hosts_components(tags: Mapping[str, str], settings: Settings, profiles: ProfileStore) -> bool:

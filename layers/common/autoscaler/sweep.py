@@ -51,7 +51,7 @@ from autoscaler.messages import ReconcileRequest
 from autoscaler.names import owned_prefix, parse_alarm_name
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
-from autoscaler.reconciler import Deps, hosts_components, logger, metrics
+from autoscaler.reconciler import Deps, desirable, hosts_components, logger, metrics
 from autoscaler.sources import desire
 from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
@@ -275,7 +275,8 @@ class _Pass:
         return bool(endpoint.components) and endpoint.name not in self.asking
 
     def judge(self, endpoint: EndpointInfo, tags: Mapping[str, str]) -> _Verdict:
-        return _judge(endpoint, tags, self.deps, self.profiles, self.namespace, self.now)
+        wanted = desirable(endpoint, endpoint.name in self.asking)
+        return _judge(wanted, endpoint, tags, self.deps, self.profiles, self.namespace, self.now)
 
     def resolve_kinds(
         self, endpoint: EndpointInfo, tags: Mapping[str, str], listed: EndpointSummary
@@ -299,6 +300,7 @@ class _Verdict:
 
 
 def _judge(
+    wanted: EndpointInfo,
     endpoint: EndpointInfo,
     tags: Mapping[str, str],
     deps: Deps,
@@ -306,10 +308,11 @@ def _judge(
     namespace: Namespace,
     now: datetime,
 ) -> _Verdict:
-    """The same desired state and plan a reconcile computes (``autoscaler.reconciler``), against the namespace."""
+    """The same desired state (of ``wanted``: see ``desirable``) and plan a reconcile computes
+    (``autoscaler.reconciler``), against the namespace's state of ``endpoint``."""
     settings = deps.settings
     try:
-        desired = desire(endpoint, tags, settings, profiles=profiles.load, hardware=deps.aws.instance_hardware)
+        desired = desire(wanted, tags, settings, profiles=profiles.load, hardware=deps.aws.instance_hardware)
     except ConfigError as exc:
         return _Verdict(rejected=True, reason="; ".join(str(p) for p in exc.problems))
     if not endpoint.in_service:
