@@ -20,7 +20,7 @@ from localaws import fidelity
 from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component
 
-from .conftest import DEFAULT_PROFILE, PROFILE_PREFIX
+from .conftest import DEFAULT_PROFILE, PROFILE_PREFIX, FakeClock
 
 TRANSITION_SECONDS = 60.0
 COMPONENT_TAGS = {
@@ -29,14 +29,6 @@ COMPONENT_TAGS = {
     "autoscaling:max": "4",
     "autoscaling:target-concurrency": "3",
 }
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
