@@ -10,6 +10,7 @@ from typing import Any
 from autoscaler.aws import Aws
 from autoscaler.reconciler import Deps
 from tests.functional.conftest import World, library_aws, world
+from tests.functional.test_profiles import RICH as FUNCTIONAL_RICH
 
 __all__ = ["library_aws", "world"]  # the fixtures, for the tests of this package
 
@@ -20,40 +21,10 @@ RICH_TAGS = {"autoscaling:enabled": "true", "autoscaling:profile": "rich"}
 # Target tracking on two metrics, step scaling with its alarm, three schedules, and a
 # per-variant override: on two variants, every kind of write the controller makes.
 RICH: dict[str, Any] = {
-    "version": 1,
-    "min": 1,
-    "max": 8,
-    "limits": {"max": 12},
-    "target_tracking": [
-        {"metric": "invocations", "target": 70, "scale_in_cooldown": 600, "scale_out_cooldown": 120},
-        {"metric": "concurrency", "target": 4},
-    ],
-    "step_scaling": [
-        {
-            "name": "overhead-latency",
-            "metric": {"namespace": "AWS/SageMaker", "name": "OverheadLatency", "statistic": "Average"},
-            "comparison": ">=",
-            "threshold": 100000,
-            "period": 60,
-            "evaluation_periods": 3,
-            "datapoints_to_alarm": 2,
-            "treat_missing_data": "notBreaching",
-            "adjustment_type": "change",
-            "metric_aggregation": "Maximum",
-            "steps": [{"lower": 0, "upper": 50000, "adjustment": 1}, {"lower": 50000, "adjustment": 3}],
-            "cooldown": 120,
-        }
-    ],
+    **FUNCTIONAL_RICH,
+    "target_tracking": [*FUNCTIONAL_RICH["target_tracking"], {"metric": "concurrency", "target": 4}],
     "schedules": [
-        {
-            "name": "weekday-peak",
-            "schedule": "cron(0 8 ? * MON-FRI *)",
-            "timezone": "Europe/Berlin",
-            "start": "2026-01-01T00:00:00Z",
-            "end": "2027-12-31T00:00:00Z",
-            "min": 3,
-        },
-        {"name": "weekday-evening", "schedule": "cron(0 19 ? * MON-FRI *)", "timezone": "Europe/Berlin", "min": 1},
+        *FUNCTIONAL_RICH["schedules"],
         {"name": "weekend-cap", "schedule": "cron(0 6 ? * SAT *)", "timezone": "UTC", "min": 1, "max": 4},
     ],
     "variants": {"Canary": {"max": 4}},
