@@ -714,26 +714,29 @@ class Aws:
                         points[moment] = points.get(moment, 0.0) + float(value)
         return sorted(points.items())
 
-    def read_component_endpoint(self, name: str) -> tuple[str, str] | None:
-        """(EndpointName, InferenceComponentStatus) of an inference component, for routing its CloudTrail calls;
-        None when it does not exist. DescribeInferenceComponent by name; when none has exactly that name,
-        ListInferenceComponents (every page, 100 per call) matched case-insensitively, since ARNs lower-case the
-        name (a tag call on a component ARN) and whether DescribeInferenceComponent ignores case is not documented."""
+    def describe_component(self, name: str) -> dict[str, Any] | None:
+        """DescribeInferenceComponent by exact name; None when it does not exist."""
         try:
             with classified(f"DescribeInferenceComponent {name}"):
-                found = self.sagemaker.describe_inference_component(InferenceComponentName=name)
+                return dict(self.sagemaker.describe_inference_component(InferenceComponentName=name))
         except ClientError as exc:
             # DescribeEndpoint's wording for a missing resource ("Could not find endpoint ..."); unverified for
             # components, so any "Could not find" ValidationException counts.
             if error_code(exc) != "ValidationException" or "Could not find" not in str(exc):
                 raise
-        else:
+            return None
+
+    def read_component_endpoint(self, name: str) -> tuple[str, str] | None:
+        """(EndpointName, InferenceComponentStatus) of an inference component, for routing its CloudTrail calls;
+        None when it does not exist. DescribeInferenceComponent by name; when none has exactly that name,
+        ListInferenceComponents (every page, 100 per call) matched case-insensitively, since ARNs lower-case the
+        name (a tag call on a component ARN) and whether DescribeInferenceComponent ignores case is not documented."""
+        found = self.describe_component(name)
+        if found is not None:
             return str(found["EndpointName"]), str(found["InferenceComponentStatus"])
-        with classified("ListInferenceComponents"):
-            listed = self._pages(self.sagemaker, "list_inference_components", "InferenceComponents", **_page_size(100))
-        for summary in listed:
-            if str(summary["InferenceComponentName"]).lower() == name.lower():
-                return str(summary["EndpointName"]), str(summary["InferenceComponentStatus"])
+        for component in self.list_components():
+            if component.name.lower() == name.lower():
+                return component.endpoint, component.status
         return None
 
 

@@ -349,7 +349,8 @@ def _release_orphan_components(deps: Deps, namespace: Namespace, look: _Pass) ->
     """
     listed = look.listed_components()
     candidates = sorted(name for name in namespace.owned_components() if name not in listed)
-    gone = tuple(name for name in candidates if deps.aws.read_component_endpoint(name) is None)
+    # The name is the target's, exactly as the component was created: no case-insensitive search is needed.
+    gone = tuple(name for name in candidates if deps.aws.describe_component(name) is None)
     for name in gone:
         target = namespace.components[name].key
         logger.info(
