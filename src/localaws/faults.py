@@ -9,12 +9,39 @@ after them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import ReadTimeoutError
+
+
+def _error_response(params: dict[str, Any], code: str, message: str, status: int) -> tuple[AWSResponse, dict[str, Any]]:
+    """What a ``before-call`` handler returns to answer the call with an AWS error instead of sending it."""
+    error = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return AWSResponse(params.get("url", "https://aws.invalid"), status, HTTPHeaders(), None), error
+
+
+@contextmanager
+def _hooked(clients: Iterable[Any], *hooks: tuple[str, Any], last: str = "") -> Iterator[None]:
+    """Registers each (event, handler) on every client for the block (the ``last`` event's handler after every
+    other handler of that event), and unregisters them after it."""
+    clients = tuple(clients)
+    for client in clients:
+        for event, handler in hooks:
+            register = client.meta.events.register_last if event == last else client.meta.events.register
+            register(event, handler)
+    try:
+        yield
+    finally:
+        for client in clients:
+            for event, handler in hooks:
+                client.meta.events.unregister(event, handler)
+
+
+def _event(stage: str, client: Any, operation: str) -> str:
+    return f"{stage}.{client.meta.service_model.service_id.hyphenize()}.{operation}"
 
 
 @contextmanager
@@ -30,15 +57,10 @@ def inject(
         if when not in text:
             return None
         hit.append(text)
-        error = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
-        return AWSResponse(params.get("url", "https://aws.invalid"), status, HTTPHeaders(), None), error
+        return _error_response(params, code, message, status)
 
-    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
-    client.meta.events.register(event, hook)
-    try:
+    with _hooked([client], (_event("before-call", client, operation), hook)):
         yield hit
-    finally:
-        client.meta.events.unregister(event, hook)
 
 
 # --- every call in turn: the enumeration and the injection used by tests/reliability --------------------------------
@@ -66,13 +88,8 @@ def record_calls(*clients: Any) -> Iterator[list[tuple[str, str]]]:
     def hook(model: Any, **_: Any) -> None:
         calls.append(_operation(model))
 
-    for client in clients:
-        client.meta.events.register("before-call", hook)
-    try:
+    with _hooked(clients, ("before-call", hook)):
         yield calls
-    finally:
-        for client in clients:
-            client.meta.events.unregister("before-call", hook)
 
 
 @contextmanager
@@ -99,27 +116,15 @@ def fail_call(clients: Any, position: int, kind: str) -> Iterator[list[tuple[str
         if kind == READ_TIMEOUT:
             armed[0] = True
             return None
-        status = ERROR_FAULTS[kind]
-        error = {
-            "Error": {"Code": kind, "Message": f"injected {kind} on call {position}"},
-            "ResponseMetadata": {"HTTPStatusCode": status},
-        }
-        return AWSResponse(params.get("url", "https://aws.invalid"), status, HTTPHeaders(), None), error
+        return _error_response(params, kind, f"injected {kind} on call {position}", ERROR_FAULTS[kind])
 
     def on_send(request: Any, **_: Any) -> None:
         if armed[0]:
             armed[0] = False
             raise ReadTimeoutError(endpoint_url=request.url)
 
-    for client in clients:
-        client.meta.events.register("before-call", on_call)
-        client.meta.events.register_last("before-send", on_send)
-    try:
+    with _hooked(clients, ("before-call", on_call), ("before-send", on_send), last="before-send"):
         yield calls
-    finally:
-        for client in clients:
-            client.meta.events.unregister("before-call", on_call)
-            client.meta.events.unregister("before-send", on_send)
 
 
 class _Body:
@@ -147,9 +152,5 @@ def throttle_sends(client: Any, operation: str, times: int = 1) -> Iterator[list
         headers["Content-Type"] = "application/x-amz-json-1.1"
         return AWSResponse(request.url, 400, headers, _Body(body))
 
-    event = f"before-send.{client.meta.service_model.service_id.hyphenize()}.{operation}"
-    client.meta.events.register(event, hook)
-    try:
+    with _hooked([client], (_event("before-send", client, operation), hook)):
         yield throttled
-    finally:
-        client.meta.events.unregister(event, hook)
