@@ -31,7 +31,7 @@ import pytest  # noqa: E402
 def _controller_logger_restored() -> object:
     """The CLI points the controller's logger at stderr and raises its level (a CLI keeps stdout for its output);
     commands run in-process by a test must not change what later tests in the same worker capture."""
-    from autoscaler.reconciler import logger
+    from autoscaler.observability import logger
 
     handlers = logging.getLogger(logger.service).handlers
     saved = (logger.log_level, [(h, getattr(h, "stream", None)) for h in handlers])

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from autoscaler.aws import Aws
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
-from autoscaler.reconciler import logger
+from autoscaler.observability import logger
 from autoscaler.settings import Settings
 
 

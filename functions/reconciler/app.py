@@ -13,7 +13,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from autoscaler.aws import Aws
 from autoscaler.messages import BadMessageError, ReconcileRequest
-from autoscaler.reconciler import Deps, logger, metrics, reconcile_endpoint
+from autoscaler.observability import logger, metrics
+from autoscaler.reconciler import Deps, reconcile_endpoint
 from autoscaler.settings import Settings
 
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)

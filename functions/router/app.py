@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from autoscaler.aws import Aws
 from autoscaler.events import enqueue, route
-from autoscaler.reconciler import logger, metrics
+from autoscaler.observability import logger, metrics
 from autoscaler.settings import Settings
 
 

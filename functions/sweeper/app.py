@@ -10,7 +10,8 @@ from uuid import uuid4
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from autoscaler.aws import Aws
-from autoscaler.reconciler import Deps, logger, metrics
+from autoscaler.observability import logger, metrics
+from autoscaler.reconciler import Deps
 from autoscaler.settings import Settings
 from autoscaler.sweep import sweep
 

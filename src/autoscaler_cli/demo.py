@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from autoscaler.observability import logger as controller_logger
 from autoscaler.reconciler import Deps, evaluate
-from autoscaler.reconciler import logger as controller_logger
 from autoscaler.settings import Settings
 from autoscaler_cli.render import Output
 

@@ -29,10 +29,10 @@ from autoscaler.aws import Aws
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
 from autoscaler.errors import AutoscalerError, SettingsError
 from autoscaler.names import parse_alarm_name
+from autoscaler.observability import logger as controller_logger
 from autoscaler.planner import plan
 from autoscaler.profiles import COMPARISONS
 from autoscaler.reconciler import Deps, Evaluation, evaluate, reconcile_endpoint
-from autoscaler.reconciler import logger as controller_logger
 from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric, TargetKey, VariantKind

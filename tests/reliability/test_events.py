@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from autoscaler.aws import Aws
-from autoscaler.reconciler import Deps, Status, logger, reconcile_endpoint
+from autoscaler.observability import logger
+from autoscaler.reconciler import Deps, Status, reconcile_endpoint
 from autoscaler.settings import Settings
 from localaws.faults import inject
 from localaws.pipeline import EventSourceMapping, LambdaContext

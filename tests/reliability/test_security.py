@@ -15,7 +15,8 @@ import pytest
 
 from autoscaler.aws import Aws
 from autoscaler.events import route
-from autoscaler.reconciler import Deps, Status, logger, reconcile_endpoint
+from autoscaler.observability import logger
+from autoscaler.reconciler import Deps, Status, reconcile_endpoint
 from localaws.seed import set_tags
 from tests.functional.conftest import BASE_TAGS, World
 

@@ -12,4 +12,5 @@ Modules, in the order a reconcile uses them:
 - ``aws``        the only module that talks to AWS: readers, the applier, retries configured once.
 - ``reconciler`` observe -> desire -> plan -> act -> report, for one endpoint.
 - ``messages``   the reconcile request carried on the queue.
+- ``observability`` the shared structured logger and EMF metrics.
 """

@@ -8,7 +8,6 @@ its owned alarms removed). Temporary AWS failures raise TemporaryError so the qu
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -17,7 +16,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError
 
@@ -25,16 +23,13 @@ from autoscaler.actions import Action, PutStepScalingPolicy
 from autoscaler.aws import Aws
 from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE, TAG_VALUE_MAX_LENGTH
 from autoscaler.errors import ConfigError, EndpointNotReadyError, Problem, TemporaryError
+from autoscaler.observability import logger, metrics
 from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
 from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.state import EndpointInfo, ScalingState
 from autoscaler.tags import ProfileRef, expired_holds, parse_tags
-
-logger = Logger(service="sagemaker-autoscaler")
-# The stack sets POWERTOOLS_METRICS_NAMESPACE; the default keeps EMF valid where it is not set (CLI, demo).
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "SageMakerAutoscaler"))
 
 
 class Status(StrEnum):

@@ -49,9 +49,10 @@ from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
 from autoscaler.messages import ReconcileRequest
 from autoscaler.names import owned_prefix, parse_alarm_name
+from autoscaler.observability import logger, metrics
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
-from autoscaler.reconciler import Deps, desirable, hosts_components, logger, metrics
+from autoscaler.reconciler import Deps, desirable, hosts_components
 from autoscaler.sources import desire
 from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
