@@ -579,10 +579,13 @@ def test_profile_nobody_uses_routes_nothing_and_lists_no_endpoints() -> None:
 
 def test_default_profile_follows_the_default_profile_setting() -> None:
     settings = Settings(default_profile="business-hours")
+    directory = FakeDirectory()
 
-    routing = route(load("ssm-parameter-store-change-profile.json"), settings, FakeDirectory())
+    routing = route(load("ssm-parameter-store-change-profile.json"), settings, directory)
 
     assert routing.endpoints == ("MyEndpoint", "fraud-detector")
+    # Its users (naming it, or no profile tag) are all opted in: one Tagging API read finds them all.
+    assert [c for c in directory.calls if c.startswith("GetResources")] == ["GetResources autoscaling:enabled"]
 
 
 def test_unknown_event_is_dropped_with_a_reason_and_flagged() -> None:

@@ -421,18 +421,19 @@ def _profile_users(full: str, trigger: Trigger, settings: Settings, directory: D
     with any :label or :version); for the default profile, also every opted-in endpoint without a profile tag."""
     bare = full.removeprefix(f"{settings.profile_prefix}/")
     profile_key, enabled_key = f"{settings.tag_prefix}:profile", f"{settings.tag_prefix}:enabled"
-    arns = [
-        arn
-        for arn, tags in directory.read_tagged_endpoints(profile_key)
-        if _opted_in(tags, enabled_key) and tags[profile_key].partition(":")[0] in (bare, full)
-    ]
     is_default = bare == settings.default_profile
-    if is_default:
-        arns += [
-            arn
-            for arn, tags in directory.read_tagged_endpoints(enabled_key)
-            if _opted_in(tags, enabled_key) and profile_key not in tags
-        ]
+
+    def uses_it(tags: Mapping[str, str]) -> bool:
+        if profile_key not in tags:
+            return is_default
+        return tags[profile_key].partition(":")[0] in (bare, full)
+
+    # One Tagging API read: the endpoints with a profile tag, or for the default profile every opted-in endpoint
+    # (its users are those naming it and those with no profile tag; every user is opted in).
+    found_by = enabled_key if is_default else profile_key
+    arns = [
+        arn for arn, tags in directory.read_tagged_endpoints(found_by) if _opted_in(tags, enabled_key) and uses_it(tags)
+    ]
     names = _real_names(directory) if arns else {}
     lowered = {n for n in (_endpoint_in_arn(a) for a in arns) if n}
     found = tuple(sorted({names[n.lower()] for n in lowered if n.lower() in names}))
