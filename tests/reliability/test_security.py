@@ -30,11 +30,6 @@ def _modifications(world: World) -> dict[tuple[str, str], int]:
     return {k: n for k, n in world.counter.writes.items() if k[0] in MODIFYING}
 
 
-def _max_capacities(world: World) -> list[int]:
-    found = world.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
-    return [t["MaxCapacity"] for t in found] + [t["MinCapacity"] for t in found]
-
-
 @pytest.mark.parametrize(
     ("tags", "profile"),
     [
@@ -63,9 +58,15 @@ def test_the_capacity_ceiling_holds_against_tags_and_profiles(
 
 
 def test_a_capacity_hold_above_the_ceiling_is_clamped_to_max(world: World) -> None:
-    world.endpoint("ep", {**BASE_TAGS, "autoscaling:max": "20", "autoscaling:Primary:hold": "500@2099-01-01T00:00:00Z"})
-    world.reconcile("ep")
-    assert max(_max_capacities(world)) <= world.settings.max_capacity_ceiling
+    world.endpoint(
+        "ep",
+        {**BASE_TAGS, "autoscaling:max": "20", "autoscaling:Primary:hold": "500@2099-01-01T00:00:00Z"},
+        VARIANTS,
+    )
+    outcome = world.reconcile("ep")
+    assert outcome.status is Status.APPLIED, outcome.errors
+    # The hold names Primary: its floor is clamped to max (20, the ceiling); Canary keeps the tags' bounds.
+    assert world.targets("ep") == {"Primary": (20, 20), "Canary": (1, 20)}
 
 
 @contextmanager
