@@ -6,6 +6,7 @@ import importlib
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, parse_duration, set_capacity
@@ -57,12 +58,49 @@ def test_hold_records_a_tag_and_the_next_reconcile_raises_min(world: World) -> N
     assert "autoscaling:AllTraffic:hold" not in tags  # the expired hold is removed
 
 
-def test_refused_while_the_endpoint_is_updating(world: World) -> None:
+def test_refused_while_the_endpoint_is_creating(world: World) -> None:
     install(FidelityConfig(endpoint_transition_seconds=3600))
     world.endpoint("ep", BASE_TAGS)
     result = capacity(world, 2)
     assert result.status == "refused"
     assert "Creating" in result.message
+
+
+def test_refused_while_the_endpoint_is_updating(world: World) -> None:
+    world.endpoint("ep", BASE_TAGS)
+    world.reconcile("ep")
+    install(FidelityConfig(endpoint_transition_seconds=3600))  # the first change leaves the endpoint Updating
+    assert capacity(world, 2).status == "updated"
+    result = capacity(world, 3)
+    assert (result.status, result.message) == (
+        "refused",
+        "endpoint is Updating: capacity can change only when it is InService",
+    )
+    assert instance_count(world) == 2
+
+
+def test_refused_when_an_update_starts_between_the_read_and_the_write(world: World) -> None:
+    """DescribeEndpoint says InService, then another caller's update makes the endpoint Updating: SageMaker refuses
+    the write ("Cannot update in-progress endpoint"), and the request is refused, not failed."""
+    world.endpoint("ep", BASE_TAGS)
+    world.reconcile("ep")
+    install(FidelityConfig(endpoint_transition_seconds=3600))
+    other = boto3.client("sagemaker")  # another caller: not the world's clients, not their hooks
+
+    def someone_else_updates(**_: Any) -> None:
+        other.update_endpoint_weights_and_capacities(
+            EndpointName="ep", DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 4}]
+        )
+
+    event = "after-call.sagemaker.DescribeEndpoint"
+    world.aws.sagemaker.meta.events.register(event, someone_else_updates)
+    try:
+        result = capacity(world, 2)
+    finally:
+        world.aws.sagemaker.meta.events.unregister(event, someone_else_updates)
+    assert result.status == "refused"
+    assert result.message.startswith("UpdateEndpointWeightsAndCapacities ep/AllTraffic: Cannot update in-progress")
+    assert instance_count(world) == 4  # the other caller's count stands
 
 
 def test_refused_for_an_unknown_endpoint_or_variant(world: World) -> None:
