@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import ANY, Stubber
 from click.testing import CliRunner
 from moto import mock_aws
 
@@ -58,14 +60,29 @@ def test_the_variants_own_invocations_become_per_minute_traffic(aws: Aws) -> Non
     assert "CloudWatch ep/AllTraffic" in traffic.source
 
 
-def test_read_invocations_pages_through_get_metric_data(aws: Aws) -> None:
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    cloudwatch = boto3.client("cloudwatch")
-    for minute in range(5):
-        put(cloudwatch, now - timedelta(minutes=10 - minute), minute + 1)
-    points = aws.read_invocations("ep", "AllTraffic", now - timedelta(hours=1), now, 60)
-    assert [v for _, v in points] == [1.0, 2.0, 3.0, 4.0, 5.0]
-    assert [t for t, _ in points] == sorted(t for t, _ in points)
+def test_read_invocations_pages_through_get_metric_data() -> None:
+    """moto answers in one page (no NextToken): a stubbed CloudWatch answers in two, the second asked for with the
+    first's token, and the points of both are read (a minute in both pages is summed), oldest first."""
+    end = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    start = end - timedelta(hours=1)
+    minute = [end - timedelta(minutes=10 - m) for m in range(4)]
+    cloudwatch = boto3.client("cloudwatch", region_name="us-east-1")
+    stub = Stubber(cloudwatch)
+    asked = {"MetricDataQueries": ANY, "StartTime": start, "EndTime": end, "ScanBy": "TimestampAscending"}
+
+    def page(moments: list[datetime], values: list[float]) -> dict[str, Any]:
+        return {"MetricDataResults": [{"Id": "invocations", "Timestamps": moments, "Values": values}]}
+
+    stub.add_response("get_metric_data", {**page(minute[:2], [1.0, 2.0]), "NextToken": "page-2"}, asked)
+    stub.add_response(
+        "get_metric_data", page([minute[3], minute[1], minute[2]], [5.0, 10.0, 3.0]), {**asked, "NextToken": "page-2"}
+    )
+    aws = Aws(None, None, cloudwatch, None, None, None)
+
+    with stub:
+        points = aws.read_invocations("ep", "AllTraffic", start, end, 60)
+    stub.assert_no_pending_responses()
+    assert points == [(minute[0], 1.0), (minute[1], 12.0), (minute[2], 3.0), (minute[3], 5.0)]
 
 
 def test_no_history_is_an_error(aws: Aws) -> None:
