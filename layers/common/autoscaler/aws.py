@@ -204,22 +204,10 @@ class Aws:
         config = self._endpoint_config(raw["EndpointConfigName"], config_version)
         configured = {v["VariantName"]: v for v in config.get("ProductionVariants", ())}
         asynchronous = "AsyncInferenceConfig" in config
-        variants = []
-        for live in raw.get("ProductionVariants") or config.get("ProductionVariants", ()):
-            static = configured.get(live["VariantName"], {})
-            if "CurrentServerlessConfig" in live or "ServerlessConfig" in static:
-                kind = VariantKind.SERVERLESS
-            else:
-                kind = VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE
-            variants.append(
-                VariantInfo(
-                    live["VariantName"],
-                    kind,
-                    static.get("InstanceType"),
-                    live.get("CurrentInstanceCount"),
-                    _max_concurrency(live, static),
-                )
-            )
+        variants = [
+            _variant_info(live, configured.get(live["VariantName"], {}), asynchronous)
+            for live in raw.get("ProductionVariants") or config.get("ProductionVariants", ())
+        ]
         return EndpointInfo(
             raw["EndpointName"],
             raw["EndpointArn"],
@@ -231,18 +219,7 @@ class Aws:
 
     def _endpoint_without_config(self, raw: Mapping[str, Any], config_version: tuple[str, str]) -> EndpointInfo:
         asynchronous = "AsyncInferenceConfig" in raw
-        variants = tuple(
-            VariantInfo(
-                live["VariantName"],
-                VariantKind.SERVERLESS
-                if "CurrentServerlessConfig" in live
-                else (VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE),
-                None,
-                live.get("CurrentInstanceCount"),
-                _max_concurrency(live, {}),
-            )
-            for live in raw["ProductionVariants"]
-        )
+        variants = tuple(_variant_info(live, {}, asynchronous) for live in raw["ProductionVariants"])
         config_name = str(raw["EndpointConfigName"])
 
         def instance_types() -> dict[str, str]:
@@ -273,14 +250,17 @@ class Aws:
         read mid-update is never reused. ``fresh``: describe even when cached (to replace a description made from a
         Search record, whose kinds are not known). None when the endpoint no longer exists.
         """
-        key = (listed.arn, listed.version)
-        cached = self._described.get(key)
-        if cached is not None and listed.status == ENDPOINT_IN_SERVICE and not fresh:
+        cached = None if fresh else self._cached(listed)
+        if cached is not None:
             return cached
         endpoint = self.read_endpoint(listed.name, instance_types=False)
-        if endpoint is not None and endpoint.in_service and (endpoint.arn, endpoint.version) == key:
-            self._described[key] = endpoint
+        if endpoint is not None and endpoint.in_service and (endpoint.arn, endpoint.version) == listed.key:
+            self._described[listed.key] = endpoint
         return endpoint
+
+    def _cached(self, listed: EndpointSummary) -> EndpointInfo | None:
+        """The kept description, used only while the listing says InService (see describe_listed)."""
+        return self._described.get(listed.key) if listed.status == ENDPOINT_IN_SERVICE else None
 
     def describe_all_listed(self, listed: Sequence[EndpointSummary], *, among: int = 0) -> Descriptions:
         """describe_listed for many endpoints, with the fewest calls: the cached ones cost none; the others come
@@ -292,11 +272,11 @@ class Aws:
         found: dict[str, EndpointInfo | None] = {}
         missing: list[EndpointSummary] = []
         for entry in listed:
-            cached = self._described.get((entry.arn, entry.version))
-            if cached is not None and entry.status == ENDPOINT_IN_SERVICE:
-                found[entry.name] = cached
-            else:
+            cached = self._cached(entry)
+            if cached is None:
                 missing.append(entry)
+            else:
+                found[entry.name] = cached
         searched, search_error = 0, ""
         if len(missing) > math.ceil(max(among, len(listed)) / SEARCH_PAGE):
             try:
@@ -311,7 +291,7 @@ class Aws:
                     continue
                 version = (entry.arn, str(record.get("LastModifiedTime")))
                 endpoint = replace(self._endpoint_without_config(record, version), kinds_known=False)
-                found[entry.name] = self._described[(entry.arn, entry.version)] = endpoint
+                found[entry.name] = self._described[entry.key] = endpoint
                 searched += 1
             missing = still
         if missing:
@@ -467,31 +447,26 @@ class Aws:
         """vCPUs and GPUs of several instance types in one DescribeInstanceTypes call (cached like
         instance_hardware); an unknown type fails the whole call, so then each is looked up on its own later."""
         wanted = sorted({t for t in instance_types if t not in self._hardware})
-        if len(wanted) < 2:
-            return  # instance_hardware makes the one call
-        try:
-            with classified("DescribeInstanceTypes"):
-                found = self.ec2.describe_instance_types(InstanceTypes=[t.removeprefix("ml.") for t in wanted])
-        except ClientError as exc:
-            if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
-                raise
-            return
-        for raw in found.get("InstanceTypes", ()):
-            self._hardware[f"ml.{raw['InstanceType']}"] = _hardware(raw)
+        if len(wanted) >= 2:  # else instance_hardware makes the one call
+            self._hardware.update(self._describe_types(wanted) or {})
 
     def instance_hardware(self, instance_type: str) -> Hardware | None:
         """vCPUs and GPUs of a SageMaker instance type (``ml.g5.12xlarge`` is EC2's ``g5.12xlarge``), cached."""
         if instance_type not in self._hardware:
-            ec2_type = instance_type.removeprefix("ml.")
-            try:
-                with classified(f"DescribeInstanceTypes {ec2_type}"):
-                    found = self.ec2.describe_instance_types(InstanceTypes=[ec2_type])["InstanceTypes"]
-            except ClientError as exc:
-                if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
-                    raise
-                found = []
-            self._hardware[instance_type] = _hardware(found[0]) if found else None
+            self._hardware[instance_type] = (self._describe_types([instance_type]) or {}).get(instance_type)
         return self._hardware[instance_type]
+
+    def _describe_types(self, instance_types: Sequence[str]) -> dict[str, Hardware] | None:
+        """DescribeInstanceTypes of SageMaker instance types, by SageMaker name; None when EC2 knows one of them not."""
+        ec2_types = [t.removeprefix("ml.") for t in instance_types]
+        try:
+            with classified(f"DescribeInstanceTypes {' '.join(ec2_types)}"):
+                found = self.ec2.describe_instance_types(InstanceTypes=ec2_types).get("InstanceTypes", ())
+        except ClientError as exc:
+            if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
+                raise
+            return None
+        return {f"ml.{raw['InstanceType']}": _hardware(raw) for raw in found}
 
     @staticmethod
     def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
@@ -621,7 +596,7 @@ class Aws:
             EndpointSummary(e["EndpointName"], e["EndpointArn"], e["EndpointStatus"], endpoint_version(e))
             for e in endpoints
         )
-        current = {(e.arn, e.version) for e in listed}
+        current = {e.key for e in listed}
         for key in [k for k in self._described if k not in current]:
             del self._described[key]
         return listed
@@ -758,6 +733,26 @@ class EndpointSummary:
     arn: str
     status: str
     version: str  # see endpoint_version
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What a kept description is filed under: deleted and re-created, or updated, is another key."""
+        return (self.arn, self.version)
+
+
+def _variant_info(live: Mapping[str, Any], static: Mapping[str, Any], asynchronous: bool) -> VariantInfo:
+    """A variant from DescribeEndpoint's ``live`` summary and, when read, the endpoint config's ``static`` entry."""
+    if "CurrentServerlessConfig" in live or "ServerlessConfig" in static:
+        kind = VariantKind.SERVERLESS
+    else:
+        kind = VariantKind.ASYNC if asynchronous else VariantKind.INSTANCE
+    return VariantInfo(
+        live["VariantName"],
+        kind,
+        static.get("InstanceType"),
+        live.get("CurrentInstanceCount"),
+        _max_concurrency(live, static),
+    )
 
 
 def _component_info(raw: Mapping[str, Any]) -> ComponentInfo:

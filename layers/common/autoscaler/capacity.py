@@ -97,7 +97,7 @@ def set_capacity(request: CapacityRequest, aws: Aws, tag_prefix: str, ceiling: i
     def refused(message: str) -> CapacityResult:
         return CapacityResult(request.endpoint, request.variant, "refused", message, request.count)
 
-    endpoint = aws.read_endpoint(request.endpoint)
+    endpoint = aws.read_endpoint(request.endpoint, instance_types=False)  # kinds and counts only
     if endpoint is None:
         return refused(f"endpoint {request.endpoint} does not exist")
     if not endpoint.in_service:

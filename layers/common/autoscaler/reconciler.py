@@ -195,7 +195,7 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
         except ClientError as exc:
             # AWS refused a write. If the endpoint was deleted meanwhile (AWS does not document its wording for
             # that), it is a race, not a fault: the message returns and the next pass deletes the owned alarms.
-            if aws.read_endpoint(name) is None:
+            if aws.read_endpoint(name, instance_types=False) is None:
                 raise TemporaryError(f"endpoint {name} was deleted mid-apply: {exc}") from exc
             raise
         status, reason = done_status, f"{writes} change(s) written"
