@@ -5,9 +5,9 @@ created again, an asynchronous endpoint)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -260,12 +260,17 @@ def test_without_search_a_cold_sweep_describes_each_endpoint_once_on_several_thr
     world.reconcile("endpoint-03")
     deps = fresh(world)
     _search_denied(deps, monkeypatch)
-    threads: set[int] = set()
     read = deps.aws.read_endpoint
+    # The first two describes wait for each other: they pass only if two workers are inside at once (one worker
+    # alone waits out the timeout, and the BrokenBarrierError fails the sweep rather than hanging it).
+    together = threading.Barrier(2, timeout=5)
+    arrivals = itertools.count()
+    met: set[int] = set()
 
     def recording(name: str, **kwargs: Any) -> Any:
-        threads.add(threading.get_ident())
-        time.sleep(0.01)  # long enough for the pool to hand out the next ones
+        if next(arrivals) < 2:
+            together.wait()
+            met.add(threading.get_ident())
         return read(name, **kwargs)
 
     monkeypatch.setattr(deps.aws, "read_endpoint", recording)
@@ -276,7 +281,7 @@ def test_without_search_a_cold_sweep_describes_each_endpoint_once_on_several_thr
     assert result.drifted == tuple(n for n in names if n != "endpoint-03")
     assert (result.searched, result.described) == (0, 12)
     assert world.counter.calls[("sagemaker", "DescribeEndpoint")] == 12
-    assert len(threads) > 1
+    assert len(met) == 2  # two threads met at the barrier
 
 
 def test_an_aws_failure_while_describing_fails_the_sweep(
