@@ -22,8 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from autoscaler.documents import DocumentError, parse_document
 from autoscaler.settings import Settings
 from autoscaler_sim.config import STACK_DEFAULT_PROFILE, variant_from_profile
 from autoscaler_sim.engine import Parameters, Result, SimulationError, Traffic, simulate
@@ -77,8 +76,12 @@ def with_invocations_target(
 
 
 def load_profile(text: str) -> dict[str, Any]:
-    """A profile's document as data (already validated by the controller's strict parser)."""
-    data = yaml.safe_load(text)
+    """A profile's document as data, read by the controller's own parser (``autoscaler.documents``, YAML 1.2 core
+    schema) so that it is the data validation saw: ``max: 010`` is ten, ``on``/``off``/``1:30`` stay strings."""
+    try:
+        data = parse_document(text)
+    except DocumentError as exc:
+        raise SimulationError(f"the profile is not a valid document: {exc}") from None
     if not isinstance(data, dict):
         raise SimulationError("the profile is not a mapping")
     return {str(key): value for key, value in data.items()}

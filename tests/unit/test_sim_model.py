@@ -11,6 +11,7 @@ import pytest
 
 from autoscaler.profiles import parse_profile
 from autoscaler.settings import Settings
+from autoscaler_sim.config import variant_from_profile
 from autoscaler_sim.engine import Parameters, SimulationError
 from autoscaler_sim.queueing import erlang_c, latency
 from autoscaler_sim.recommend import recommend, with_invocations_target
@@ -98,3 +99,37 @@ def test_recommend_keeps_the_rest_of_the_profile() -> None:
     }
     assert base["target_tracking"] == [{"metric": "cpu", "target": 50}]
     parse_profile(json.dumps(changed), "profile changed")
+
+
+# YAML 1.1 (yaml.safe_load) reads max as 8 (octal) and the name as true; the controller's YAML 1.2 parser reads
+# them as 10 and "on".
+YAML_1_1_TRAPS = """\
+version: 1
+min: 1
+max: 010
+target_tracking:
+  - name: on
+    metric: invocations
+    target: 70
+"""
+
+
+def test_recommend_simulates_the_base_profile_as_validation_read_it() -> None:
+    settings = Settings()
+    validated = variant_from_profile(YAML_1_1_TRAPS, "base", settings)
+    assert validated.max_capacity == 10
+    assert [p.name for p in validated.policies] == ["autoscaler-AllTraffic-on"]
+    # Demand that needs more than eight instances of 600 invocations per minute.
+    traffic = Synthetic("diurnal", days=1, base=5400, peak=5700, noise=0).traffic()
+    params = Parameters(capacity_per_instance=600, workers_per_instance=2)
+    found = recommend(traffic, params, settings, base_text=YAML_1_1_TRAPS, targets=[300])
+    for candidate in (*found.tried, found.aws_formula):
+        assert candidate.profile["max"] == 10
+        assert candidate.profile["target_tracking"][0]["name"] == "on"
+        assert {m.max_capacity for m in candidate.result.minutes} == {10}
+    assert max(m.instances for m in found.tried[0].result.minutes) > 8
+    same = json.dumps(
+        {"version": 1, "min": 1, "max": 10, "target_tracking": [{"name": "on", "metric": "invocations", "target": 70}]}
+    )
+    as_json = recommend(traffic, params, settings, base_text=same, targets=[300])
+    assert [c.result for c in as_json.tried] == [c.result for c in found.tried]
