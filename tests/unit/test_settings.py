@@ -11,7 +11,6 @@ from autoscaler.settings import Settings
 def test_defaults_without_environment() -> None:
     settings = Settings.from_env({})
     assert settings == Settings()
-    assert settings.owned_prefix == "autoscaler-"
 
 
 def test_every_variable_is_read() -> None:

@@ -44,8 +44,6 @@ from autoscaler.state import (
     TargetState,
     VariantInfo,
     normalise_alarm,
-    normalise_policy,
-    normalise_schedule,
     normalise_target,
 )
 
@@ -393,21 +391,14 @@ class Aws:
                 ResourceIds=ids,
             )
             for raw in raw_targets:
-                target = normalise_target(raw)
                 scope = {
                     "ServiceNamespace": AAS_NAMESPACE,
-                    "ResourceId": target.key.resource_id,
-                    "ScalableDimension": target.key.dimension,
+                    "ResourceId": raw["ResourceId"],
+                    "ScalableDimension": raw["ScalableDimension"],
                 }
                 policies = self._pages(self.autoscaling, "describe_scaling_policies", "ScalingPolicies", **scope)
                 schedules = self._pages(self.autoscaling, "describe_scheduled_actions", "ScheduledActions", **scope)
-                targets.append(
-                    replace(
-                        target,
-                        policies=tuple(normalise_policy(p, owned) for p in policies),
-                        schedules=tuple(normalise_schedule(s, owned) for s in schedules),
-                    )
-                )
+                targets.append(normalise_target(raw, policies, schedules, owned))
         alarms = tuple(normalise_alarm(a) for a in self._owned_alarms(name_prefix, endpoint.name))
         return ScalingState(endpoint.name, tuple(targets), alarms)
 

@@ -26,6 +26,7 @@ from uuid import uuid4
 from autoscaler.messages import ENDPOINT_NAME, ReconcileRequest
 from autoscaler.names import parse_alarm_name
 from autoscaler.settings import Settings
+from autoscaler.tags import STATUS_KEYS
 
 STATE_CHANGE = "SageMaker Endpoint State Change"
 CLOUDTRAIL_CALL = "AWS API Call via CloudTrail"
@@ -39,8 +40,6 @@ UPDATE_COMPONENT_RUNTIME = "UpdateInferenceComponentRuntimeConfig"
 COMPONENT_CALLS = frozenset(
     {CREATE_COMPONENT, "UpdateInferenceComponent", UPDATE_COMPONENT_RUNTIME, "DeleteInferenceComponent"}
 )
-# The tags the controller writes itself: a change of only these must not wake it (it would trigger itself).
-STATUS_KEYS = ("status", "status-reason")
 
 # EndpointStatus in events is UPPER_SNAKE (the API says InService).
 RECONCILE_STATUSES = frozenset({"IN_SERVICE", "DELETING", "DELETED"})
@@ -288,6 +287,7 @@ def _tagged(
         ours = [k for k in keys if k.startswith(prefix)]
         if not ours:
             return Trigger(label, event_id, when, dropped=f"no tag under {prefix} changed")
+        # The tags the controller writes itself: a change of only these must not wake it (it would trigger itself).
         if all(k.removeprefix(prefix) in STATUS_KEYS for k in ours):
             return Trigger(label, event_id, when, dropped="only the controller's status tags changed")
     # Keys unknown (redacted or malformed): reconciling costs reads only, missing a change costs correctness.

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS, MAX_SCHEDULED_ACTIONS_PER_TARGET
 from autoscaler.documents import STANDARD_PARAMETER_BYTES, DocumentError, parse_document
 from autoscaler.errors import ConfigError, Problem
+from autoscaler.messages import ENDPOINT_NAME
 from autoscaler.schedules import parse_timezone, validate_schedule
 from autoscaler.spec import CustomMetric, MetricMath, MetricQuery, StepAdjustment, SuspendedState
 from autoscaler.tags import PERCENT_METRICS, RATIO_METRICS, TARGET_TAGS, ProfileRef, did_you_mean, parse_suspend
@@ -25,7 +26,6 @@ from autoscaler.tags import PERCENT_METRICS, RATIO_METRICS, TARGET_TAGS, Profile
 PROFILE_VERSION = 1
 MAX_STEPS = 20
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
-VARIANT_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")  # SageMaker's VariantName pattern
 INT32_MAX = 2**31 - 1  # AAS ScalingAdjustment and MinAdjustmentMagnitude are 32-bit integers
 COMPARISONS = {
     ">=": "GreaterThanOrEqualToThreshold",
@@ -211,7 +211,7 @@ class _Reader:
         scopes = []
         raw = self.mapping(top[key], key, None) if key in top else None
         for name, body in (raw or {}).items():
-            if not VARIANT_NAME.fullmatch(name):
+            if not ENDPOINT_NAME.fullmatch(name):  # SageMaker's VariantName pattern is EndpointName's
                 self.error(f"{key}.{name}", f"not a SageMaker {what} name")
                 continue
             scopes.append((name, self.scope(body, f"{key}.{name}.")))

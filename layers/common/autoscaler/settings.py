@@ -39,11 +39,6 @@ class Settings:
         if self.max_capacity_ceiling < 1:
             raise SettingsError(f"MAX_CAPACITY_CEILING {self.max_capacity_ceiling}: must be at least 1")
 
-    @property
-    def owned_prefix(self) -> str:
-        """Names of everything the controller owns start with this (policies, scheduled actions, alarms)."""
-        return f"{self.name_prefix}-"
-
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ

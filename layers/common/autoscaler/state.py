@@ -5,7 +5,7 @@ The ``normalise_*`` functions are pure (AWS response dicts in, value objects out
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -139,12 +139,6 @@ class TargetState:
     policies: tuple[PolicyState, ...] = ()
     schedules: tuple[ScheduleState, ...] = ()
 
-    def policy(self, name: str) -> PolicyState | None:
-        return next((p for p in self.policies if p.name == name), None)
-
-    def schedule(self, name: str) -> ScheduleState | None:
-        return next((s for s in self.schedules if s.action.name == name), None)
-
     @property
     def foreign_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.policies if not p.owned) + tuple(
@@ -167,11 +161,14 @@ class ScalingState:
     def target(self, key: TargetKey) -> TargetState | None:
         return next((t for t in self.targets if t.key == key), None)
 
-    def alarm(self, name: str) -> AlarmState | None:
-        return next((a for a in self.alarms if a.name == name), None)
 
-
-def normalise_target(raw: Mapping[str, Any]) -> TargetState:
+def normalise_target(
+    raw: Mapping[str, Any],
+    policies: Iterable[Mapping[str, Any]] = (),
+    schedules: Iterable[Mapping[str, Any]] = (),
+    owned_prefix: str = "",
+) -> TargetState:
+    """A scalable target with its raw policies and scheduled actions (ownership by ``owned_prefix``)."""
     suspended = raw.get("SuspendedState") or {}
     return TargetState(
         key=TargetKey(raw["ResourceId"], raw["ScalableDimension"]),
@@ -182,6 +179,8 @@ def normalise_target(raw: Mapping[str, Any]) -> TargetState:
             scale_out=bool(suspended.get("DynamicScalingOutSuspended", False)),
             scheduled=bool(suspended.get("ScheduledScalingSuspended", False)),
         ),
+        policies=tuple(normalise_policy(p, owned_prefix) for p in policies),
+        schedules=tuple(normalise_schedule(s, owned_prefix) for s in schedules),
     )
 
 

@@ -61,14 +61,11 @@ from autoscaler.state import (
     ScalingState,
     TargetState,
     normalise_alarm,
-    normalise_policy,
-    normalise_schedule,
     normalise_target,
 )
 from autoscaler.tags import expired_holds
 
 SWEEP_TRIGGER = "sweep"
-_RESOURCE_PREFIX = "endpoint/"
 
 
 @dataclass(frozen=True)
@@ -143,13 +140,9 @@ def group_namespace(raw: Mapping[str, Sequence[dict[str, Any]]], name_prefix: st
     targets: dict[str, list[TargetState]] = defaultdict(list)
     components: dict[str, TargetState] = {}
     for raw_target in raw["targets"]:
-        base = normalise_target(raw_target)
-        target = replace(
-            base,
-            policies=tuple(normalise_policy(p, owned) for p in policies[base.key]),
-            schedules=tuple(normalise_schedule(s, owned) for s in schedules[base.key]),
-        )
-        parts = base.key.resource_id.split("/")
+        key = TargetKey(raw_target["ResourceId"], raw_target["ScalableDimension"])
+        target = normalise_target(raw_target, policies[key], schedules[key], owned)
+        parts = key.resource_id.split("/")
         if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
             targets[parts[1]].append(target)
         elif len(parts) == 2 and parts[0] == "inference-component":
@@ -320,7 +313,7 @@ def _judge(
         return _Verdict(skipped=True, reason=f"endpoint is {endpoint.status}, not InService")
     planned = plan(desired.spec, namespace.state(endpoint), now)
     expired = () if settings.dry_run else expired_holds(tags, settings.tag_prefix, now)
-    reasons = [f"{a.verb} {a.subject}: {a.reason}" for a in planned.actions]
+    reasons = [a.describe() for a in planned.actions]
     reasons += [f"expired capacity hold {key} to remove" for key in expired]
     return _Verdict(drift=bool(reasons), reason="; ".join(reasons))
 
