@@ -67,9 +67,6 @@ class Measured:
     def writes(self) -> int:
         return self.total - self.reads
 
-    def service(self, name: str) -> int:
-        return sum(n for key, n in self.calls.items() if key.split(":", 1)[0] == name)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "pass": self.name,

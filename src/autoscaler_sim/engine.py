@@ -220,7 +220,6 @@ class Sample:
     """One step's values of everything a policy can track."""
 
     invocations: float  # count in the step
-    rate: float  # invocations per minute
     per_instance: float  # invocations per minute per instance in service
     concurrency: float  # requests in the variant per instance in service (Little's law)
     latency_us: float  # mean response time, microseconds (ModelLatency's unit)
@@ -616,7 +615,6 @@ class _Simulation:
         serving = state.in_service
         sample = Sample(
             invocations=demand * self.step / MINUTE,
-            rate=demand,
             per_instance=demand / serving if serving else math.inf,
             concurrency=result.in_system / serving if serving else math.inf,
             latency_us=result.mean_ms * 1000.0,

@@ -56,7 +56,6 @@ class Recommendation:
     aws_post: Candidate
     aws_formula: Candidate
     tried: tuple[Candidate, ...]
-    budget: float  # the fraction of minutes allowed over the SLO
 
 
 def with_invocations_target(
@@ -151,4 +150,4 @@ def recommend(
         settings,
         formula_target,
     )
-    return Recommendation(best, aws_post, aws_formula, tuple(tried), budget)
+    return Recommendation(best, aws_post, aws_formula, tuple(tried))
