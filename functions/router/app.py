@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 
@@ -18,7 +17,7 @@ from autoscaler.settings import Settings
 @cache
 def deps() -> tuple[Settings, Aws, str]:
     settings = Settings.from_env()
-    return settings, Aws.create(max_attempts=settings.max_attempts), os.environ["QUEUE_URL"]
+    return settings, Aws.create(max_attempts=settings.max_attempts), settings.reconcile_queue()
 
 
 @logger.inject_lambda_context

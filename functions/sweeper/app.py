@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from typing import Any
 from uuid import uuid4
@@ -19,7 +18,7 @@ from autoscaler.sweep import sweep
 @cache
 def deps() -> tuple[Deps, str]:
     settings = Settings.from_env()
-    return Deps(settings, Aws.create(max_attempts=settings.max_attempts)), os.environ["QUEUE_URL"]
+    return Deps(settings, Aws.create(max_attempts=settings.max_attempts)), settings.reconcile_queue()
 
 
 @logger.inject_lambda_context

@@ -185,7 +185,8 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
         "DefaultTargetInvocations": "90",
     }
     template = Template.load(overrides=overrides)
-    template.physical["ReconcileQueue"] = "https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo"
+    queue = "https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo"
+    template.physical["ReconcileQueue"] = queue
 
     settings = Settings.from_env(template.environment(function))
 
@@ -196,6 +197,7 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
         max_capacity_ceiling=40,
         dry_run=True,
         write_status_tags=True,
+        queue_url=queue if function in ("RouterFunction", "SweeperFunction") else "",  # the functions that enqueue
     )
 
 

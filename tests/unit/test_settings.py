@@ -25,6 +25,7 @@ def test_every_variable_is_read() -> None:
             "OUTCOME_EVENT_BUS": "ops",
             "DEFAULT_PROFILE": "fleet",
             "AWS_MAX_ATTEMPTS": "8",
+            "QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/1/reconcile.fifo",
         }
     )
     assert settings == Settings(
@@ -37,7 +38,14 @@ def test_every_variable_is_read() -> None:
         event_bus_name="ops",
         default_profile="fleet",
         max_attempts=8,
+        queue_url="https://sqs.eu-west-1.amazonaws.com/1/reconcile.fifo",
     )
+    assert settings.reconcile_queue() == settings.queue_url
+
+
+def test_a_function_that_enqueues_needs_the_queue_url() -> None:
+    with pytest.raises(SettingsError, match="QUEUE_URL is not set"):
+        Settings.from_env({}).reconcile_queue()
 
 
 @pytest.mark.parametrize(

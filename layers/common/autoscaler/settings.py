@@ -25,6 +25,7 @@ class Settings:
     # The profile used by endpoints that opt in without a `profile` tag (a parameter under profile_prefix).
     default_profile: str = "default"
     max_attempts: int = 5
+    queue_url: str = ""  # the reconcile queue, for the router and the sweeper (see reconcile_queue)
 
     def __post_init__(self) -> None:
         if not _NAME_PREFIX.match(self.name_prefix):
@@ -53,7 +54,14 @@ class Settings:
             event_bus_name=env.get("OUTCOME_EVENT_BUS", defaults.event_bus_name),
             default_profile=env.get("DEFAULT_PROFILE", defaults.default_profile),
             max_attempts=_int(env, "AWS_MAX_ATTEMPTS", defaults.max_attempts),
+            queue_url=env.get("QUEUE_URL", defaults.queue_url),
         )
+
+    def reconcile_queue(self) -> str:
+        """QUEUE_URL, which the functions that enqueue reconciles need (the stack sets it for them)."""
+        if not self.queue_url:
+            raise SettingsError("QUEUE_URL is not set: the router and the sweeper send reconcile requests there")
+        return self.queue_url
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
