@@ -690,13 +690,15 @@ def release(app: App, endpoints: tuple[str, ...], dry_run: bool) -> None:
 
 
 def _release_plan(app: App, name: str) -> Sequence[Action]:
-    endpoint = app.aws.read_endpoint(name)
+    """Everything owned on the endpoint, its inference components' targets included: they are always looked up
+    (one ListInferenceComponents), as the alarms the controller made for them are always read."""
+    endpoint = app.aws.read_endpoint(name, instance_types=False)
     if endpoint is None:
         from autoscaler.actions import DeleteAlarms
 
         alarms = app.aws.read_owned_alarms(app.settings.name_prefix, name)
         return [DeleteAlarms(reason="release: endpoint gone", names=alarms)] if alarms else []
-    actual = app.aws.read_state(endpoint, app.settings.name_prefix)
+    actual = app.aws.read_state(app.aws.with_components(endpoint), app.settings.name_prefix)
     return plan(EndpointSpec(name), actual, datetime.now(UTC)).actions
 
 

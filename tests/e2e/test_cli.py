@@ -280,6 +280,63 @@ def test_set_capacity_and_release(aws: LocalAws) -> None:
     assert targets["ScalableTargets"] == []
 
 
+LLM_SERVING = {
+    **DEFAULT,
+    "inference_components": {"llm": {"min": 0, "max": 4, "target_tracking": [{"metric": "concurrency", "target": 3}]}},
+}
+
+
+def seed_profile_component_host(aws: LocalAws, tags: dict[str, str] | None = None) -> None:
+    """Endpoint "host" on profile llm-serving, whose inference_components.llm scales the untagged component "llm"
+    down to zero copies (a target, two policies and the scale-from-zero alarm once applied)."""
+    aws.client("ssm").put_parameter(Name=f"{PROFILES}/llm-serving", Value=json.dumps(LLM_SERVING), Type="String")
+    seed(aws, "host", {"autoscaling:enabled": "true", "autoscaling:profile": "llm-serving", **(tags or {})})
+    create_inference_component(aws.client("sagemaker"), "llm", "host")
+
+
+def owned(aws: LocalAws) -> dict[str, list[str]]:
+    """Everything on the account: scalable targets, scaling policies and the controller's alarms."""
+    autoscaling = aws.client("application-autoscaling")
+    return {
+        "targets": sorted(
+            t["ResourceId"]
+            for t in autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
+        ),
+        "policies": sorted(
+            p["PolicyName"]
+            for p in autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"]
+        ),
+        "alarms": sorted(
+            a["AlarmName"]
+            for a in aws.client("cloudwatch").describe_alarms(AlarmNamePrefix="autoscaler/")["MetricAlarms"]
+        ),
+    }
+
+
+@pytest.mark.parametrize("names", [("host",), ()], ids=["named", "every-owner"])
+def test_release_removes_an_inference_components_target_policies_and_alarm(
+    aws: LocalAws, names: tuple[str, ...]
+) -> None:
+    # given a host whose profile configures its component llm down to zero
+    seed_profile_component_host(aws)
+    assert run(aws, "apply", "host").returncode == 0
+    assert owned(aws)["targets"] == ["endpoint/host/variant/AllTraffic", "inference-component/llm"]
+    assert owned(aws)["alarms"] == ["autoscaler/host/llm/scale-from-zero"]
+
+    # when
+    result = run(aws, "--json", "release", *names)
+
+    # then the component's target (with both its policies) and its alarm are gone with the variant's target
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert sorted((a["action"], a["subject"]) for a in report["actions"]) == [
+        ("DeleteAlarms", "autoscaler/host/llm/scale-from-zero"),
+        ("DeregisterTarget", "endpoint/host/variant/AllTraffic"),
+        ("DeregisterTarget", "inference-component/llm"),
+    ]
+    assert owned(aws) == {"targets": [], "policies": [], "alarms": []}
+
+
 def test_aws_failure_exits_three_without_a_traceback() -> None:
     result = run(None, "--endpoint-url", "http://127.0.0.1:9", "plan", "ep")
     assert result.returncode == 3
