@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from autoscaler.reconciler import Status
 from localaws.seed import VariantSeed, create_endpoint
@@ -10,20 +13,27 @@ from localaws.seed import VariantSeed, create_endpoint
 from .conftest import World
 
 
-def aas_requests(world: World) -> list[dict[str, Any]]:
+@pytest.fixture
+def aas_requests(world: World) -> Iterator[list[dict[str, Any]]]:
+    """The RegisterScalableTarget and PutScalingPolicy requests the controller makes, at the botocore layer (the hook
+    is removed after the test: the clients are the session's)."""
     found: list[dict[str, Any]] = []
 
     def record(params: dict[str, Any], model: Any, **_: Any) -> None:
         if model.name in ("RegisterScalableTarget", "PutScalingPolicy"):
             found.append({"operation": model.name, **params})
 
-    world.aws.autoscaling.meta.events.register("provide-client-params.application-autoscaling.*", record)
-    world.requests = found  # type: ignore[attr-defined]
-    return found
+    event = "provide-client-params.application-autoscaling.*"
+    world.aws.autoscaling.meta.events.register(event, record)
+    try:
+        yield found
+    finally:
+        world.aws.autoscaling.meta.events.unregister(event, record)
 
 
-def test_serverless_variant_scales_provisioned_concurrency_on_its_utilisation(world: World) -> None:
-    sent = aas_requests(world)
+def test_serverless_variant_scales_provisioned_concurrency_on_its_utilisation(
+    world: World, aas_requests: list[dict[str, Any]]
+) -> None:
     create_endpoint(
         world.aws.sagemaker,
         "chat",
@@ -37,7 +47,7 @@ def test_serverless_variant_scales_provisioned_concurrency_on_its_utilisation(wo
     )
     outcome = world.reconcile("chat")
     assert outcome.status is Status.APPLIED, outcome.errors
-    register, put = sent
+    register, put = aas_requests
     assert (register["ResourceId"], register["ScalableDimension"]) == (
         "endpoint/chat/variant/AllTraffic",
         "sagemaker:variant:DesiredProvisionedConcurrency",
@@ -65,8 +75,9 @@ def test_serverless_max_above_max_concurrency_is_rejected_before_any_write(world
     assert world.writes() == {}
 
 
-def test_asynchronous_endpoint_scales_on_backlog_and_back_from_zero(world: World) -> None:
-    sent = aas_requests(world)
+def test_asynchronous_endpoint_scales_on_backlog_and_back_from_zero(
+    world: World, aas_requests: list[dict[str, Any]]
+) -> None:
     sagemaker = world.aws.sagemaker
     sagemaker.create_model(
         ModelName="batchy", PrimaryContainer={"Image": "img"}, ExecutionRoleArn="arn:aws:iam::123456789012:role/r"
@@ -94,15 +105,15 @@ def test_asynchronous_endpoint_scales_on_backlog_and_back_from_zero(world: World
     )
     outcome = world.reconcile("batchy")
     assert outcome.status is Status.APPLIED, outcome.errors
-    assert sent[0]["MinCapacity"] == 0
-    tracking = next(r for r in sent if r.get("PolicyName") == "autoscaler-AllTraffic-backlog")
+    assert aas_requests[0]["MinCapacity"] == 0
+    tracking = next(r for r in aas_requests if r.get("PolicyName") == "autoscaler-AllTraffic-backlog")
     custom = tracking["TargetTrackingScalingPolicyConfiguration"]["CustomizedMetricSpecification"]
     assert (custom["Namespace"], custom["MetricName"], custom["Dimensions"]) == (
         "AWS/SageMaker",
         "ApproximateBacklogSizePerInstance",
         [{"Name": "EndpointName", "Value": "batchy"}],
     )
-    step = next(r for r in sent if r.get("PolicyType") == "StepScaling")
+    step = next(r for r in aas_requests if r.get("PolicyType") == "StepScaling")
     alarm = world.aws.cloudwatch.describe_alarms(AlarmNamePrefix="autoscaler/batchy/")["MetricAlarms"][0]
     assert alarm["MetricName"] == "HasBacklogWithoutCapacity"
     policy_arn = world.policies("batchy")[step["PolicyName"]]["PolicyARN"]
@@ -141,8 +152,9 @@ def test_plain_moto_describe_endpoint_leaves_async_inference_config_out() -> Non
         assert "AsyncInferenceConfig" not in sagemaker.describe_endpoint(EndpointName="e")
 
 
-def test_inference_component_scales_copies_and_comes_back_from_zero(world: World) -> None:
-    sent = aas_requests(world)
+def test_inference_component_scales_copies_and_comes_back_from_zero(
+    world: World, aas_requests: list[dict[str, Any]]
+) -> None:
     sagemaker = world.aws.sagemaker
     create_endpoint(
         sagemaker,
@@ -170,7 +182,7 @@ def test_inference_component_scales_copies_and_comes_back_from_zero(world: World
     sagemaker.describe_inference_component(InferenceComponentName="llm")  # InService
     outcome = world.reconcile("llm-host")
     assert outcome.status is Status.APPLIED, outcome.errors
-    component = [r for r in sent if r["ResourceId"] == "inference-component/llm"]
+    component = [r for r in aas_requests if r["ResourceId"] == "inference-component/llm"]
     register = next(r for r in component if r["operation"] == "RegisterScalableTarget")
     assert (register["ScalableDimension"], register["MinCapacity"], register["MaxCapacity"]) == (
         "sagemaker:inference-component:DesiredCopyCount",
