@@ -11,6 +11,7 @@ import pytest
 
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, parse_duration, set_capacity
 from localaws.fidelity import FidelityConfig, install
+from localaws.pipeline import LambdaContext
 
 from .conftest import BASE_TAGS, NOW, World
 
@@ -140,11 +141,7 @@ def test_durations() -> None:
     assert parse_duration("1d") == timedelta(days=1)
 
 
-class Context:
-    function_name = "CapacityFunction"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:CapacityFunction"
-    aws_request_id = "c5f4c2a0-0000-4000-8000-000000000000"
+CONTEXT = LambdaContext("CapacityFunction")
 
 
 def test_handler_answers_with_the_result_or_the_refusal(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,6 +150,6 @@ def test_handler_answers_with_the_result_or_the_refusal(world: World, monkeypatc
     monkeypatch.setattr(app, "datetime", type("Frozen", (), {"now": staticmethod(lambda tz=None: NOW)}))
     world.endpoint("ep", BASE_TAGS)
     world.reconcile("ep")
-    answer = app.handler({"endpoint": "ep", "variant": "AllTraffic", "count": 2, "hold": "1h"}, Context())
+    answer = app.handler({"endpoint": "ep", "variant": "AllTraffic", "count": 2, "hold": "1h"}, CONTEXT)
     assert (answer["ok"], answer["count"], answer["hold"]) == (True, 2, "2@2026-11-25T13:00:00Z")
-    assert app.handler({"endpoint": "ep"}, Context())["ok"] is False
+    assert app.handler({"endpoint": "ep"}, CONTEXT)["ok"] is False

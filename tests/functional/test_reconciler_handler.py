@@ -11,17 +11,14 @@ from typing import Any
 import pytest
 
 from localaws.faults import inject
+from localaws.pipeline import LambdaContext
 
 from .conftest import BASE_TAGS, World
 
 EVENT = json.loads((Path(__file__).parents[2] / "events" / "sqs-reconcile-batch.json").read_text())
 
 
-class Context:
-    function_name = "ReconcilerFunction"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ReconcilerFunction"
-    aws_request_id = "b5f4c2a0-0000-4000-8000-000000000000"
+CONTEXT = LambdaContext("ReconcilerFunction")
 
 
 @pytest.fixture
@@ -34,7 +31,7 @@ def app(world: World, monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_batch_reconciles_every_endpoint(world: World, app: Any) -> None:
     world.endpoint("fraud-detector", BASE_TAGS)
     world.endpoint("recommender", BASE_TAGS)
-    assert app.handler(EVENT, Context()) == {"batchItemFailures": []}
+    assert app.handler(EVENT, CONTEXT) == {"batchItemFailures": []}
     assert world.targets("fraud-detector") == {"AllTraffic": (1, 4)}
     assert world.targets("recommender") == {"AllTraffic": (1, 4)}
 
@@ -43,7 +40,7 @@ def test_throttled_endpoint_fails_only_its_own_message(world: World, app: Any) -
     world.endpoint("fraud-detector", BASE_TAGS)
     world.endpoint("recommender", BASE_TAGS)
     with inject(world.aws.autoscaling, "RegisterScalableTarget", "ThrottlingException", when="fraud-detector") as hit:
-        response = app.handler(EVENT, Context())
+        response = app.handler(EVENT, CONTEXT)
     assert hit
     assert response == {"batchItemFailures": [{"itemIdentifier": EVENT["Records"][0]["messageId"]}]}
     assert world.targets("fraud-detector") == {}
@@ -54,11 +51,11 @@ def test_malformed_message_is_dropped_not_retried(world: World, app: Any) -> Non
     event = copy.deepcopy(EVENT)
     event["Records"][0]["body"] = "not json"
     event["Records"][1]["body"] = json.dumps({"endpoint": "../etc"})
-    assert app.handler(event, Context()) == {"batchItemFailures": []}
+    assert app.handler(event, CONTEXT) == {"batchItemFailures": []}
 
 
 def test_invalid_configuration_is_acknowledged(world: World, app: Any) -> None:
     world.endpoint("fraud-detector", {**BASE_TAGS, "autoscaling:max": "lots"})
     world.endpoint("recommender", BASE_TAGS)
-    assert app.handler(EVENT, Context()) == {"batchItemFailures": []}
+    assert app.handler(EVENT, CONTEXT) == {"batchItemFailures": []}
     assert world.targets("fraud-detector") == {}

@@ -13,6 +13,7 @@ from autoscaler.errors import TemporaryError
 from autoscaler.reconciler import Status
 from localaws.faults import inject
 from localaws.fidelity import FidelityConfig, fidelity
+from localaws.pipeline import LambdaContext
 
 from .conftest import BASE_TAGS, Queued, World, queued
 
@@ -24,11 +25,7 @@ def load(name: str) -> dict[str, Any]:
     return event
 
 
-class Context:
-    function_name = "RouterFunction"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:RouterFunction"
-    aws_request_id = "c6f5d3b1-0000-4000-8000-000000000000"
+CONTEXT = LambdaContext("RouterFunction")
 
 
 @pytest.fixture
@@ -44,7 +41,7 @@ def test_tag_event_on_a_mixed_case_endpoint_queues_its_real_name(
     world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
     event = load("cloudtrail-addtags.json")
 
-    answer = router.handler(event, Context())
+    answer = router.handler(event, CONTEXT)
 
     assert answer["endpoints"] == ["MyEndpoint"]
     event_id = event["detail"]["eventID"]
@@ -58,7 +55,7 @@ def test_state_change_queues_the_endpoint_with_the_event_id_for_deduplication(
 ) -> None:
     event = load("sagemaker-endpoint-state-change-in-service-tags-list.json")
 
-    router.handler(event, Context())
+    router.handler(event, CONTEXT)
 
     assert queued(world, reconcile_queue) == [
         Queued("fraud-detector", "aws.sagemaker:IN_SERVICE", "fraud-detector", f"{event['id']}:fraud-detector")
@@ -68,8 +65,8 @@ def test_state_change_queues_the_endpoint_with_the_event_id_for_deduplication(
 def test_the_same_event_delivered_twice_is_queued_once(world: World, reconcile_queue: str, router: Any) -> None:
     event = load("sagemaker-endpoint-state-change-in-service-tags-list.json")
 
-    router.handler(event, Context())
-    router.handler(event, Context())
+    router.handler(event, CONTEXT)
+    router.handler(event, CONTEXT)
 
     assert len(queued(world, reconcile_queue)) == 1
 
@@ -80,8 +77,8 @@ def test_a_second_change_of_the_same_endpoint_within_minutes_is_not_lost(
     world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
     first, second = load("cloudtrail-addtags.json"), load("cloudtrail-deletetags.json")
 
-    router.handler(first, Context())
-    router.handler(second, Context())
+    router.handler(first, CONTEXT)
+    router.handler(second, CONTEXT)
 
     assert [(q.endpoint, q.trigger) for q in queued(world, reconcile_queue)] == [
         ("MyEndpoint", "cloudtrail:AddTags"),
@@ -98,7 +95,7 @@ def test_default_profile_change_queues_every_opted_in_endpoint_without_a_profile
     world.endpoint("legacy", {"autoscaling:enabled": "false"})
     world.endpoint("untagged")
 
-    router.handler(load("ssm-parameter-store-change-default-profile.json"), Context())
+    router.handler(load("ssm-parameter-store-change-default-profile.json"), CONTEXT)
 
     assert sorted(q.endpoint for q in queued(world, reconcile_queue)) == ["Recommender", "fraud-detector"]
 
@@ -114,7 +111,7 @@ def test_profile_change_queues_the_endpoints_whose_profile_tag_names_it(
     )
     world.endpoint("ranker-us", {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours-us"})
 
-    router.handler(load("ssm-parameter-store-change-profile.json"), Context())
+    router.handler(load("ssm-parameter-store-change-profile.json"), CONTEXT)
 
     assert sorted(q.endpoint for q in queued(world, reconcile_queue)) == ["Ranker-EU", "ranker"]
 
@@ -138,7 +135,7 @@ def test_events_that_concern_no_endpoint_queue_nothing(
 ) -> None:
     world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
 
-    answer = router.handler(load(name), Context())
+    answer = router.handler(load(name), CONTEXT)
 
     assert answer["endpoints"] == []
     assert answer["reason"]
@@ -148,7 +145,7 @@ def test_events_that_concern_no_endpoint_queue_nothing(
 def test_tag_event_for_an_endpoint_deleted_since_queues_nothing(
     world: World, reconcile_queue: str, router: Any
 ) -> None:
-    answer = router.handler(load("cloudtrail-addtags.json"), Context())
+    answer = router.handler(load("cloudtrail-addtags.json"), CONTEXT)
 
     assert answer["endpoints"] == []
     assert "no longer exists" in answer["reason"]
@@ -191,7 +188,7 @@ def test_create_component_queues_the_endpoint_named_in_the_request_by_its_real_n
     world.endpoint("LLM-Host", HOST_TAGS)
     event = load("cloudtrail-create-inference-component.json")  # endpointName "llm-host", as the caller typed it
 
-    answer = router.handler(event, Context())
+    answer = router.handler(event, CONTEXT)
 
     assert answer["reason"] == "endpoint named in the CreateInferenceComponent request, name resolved"
     event_id = event["detail"]["eventID"]
@@ -217,7 +214,7 @@ def test_component_calls_and_tags_queue_the_endpoint_hosting_the_component(
     component(world, "Llama-Chat", "llm-host")
     component(world, "llama-chatter", "other-host")
 
-    answer = router.handler(load(name), Context())
+    answer = router.handler(load(name), CONTEXT)
 
     assert answer["reason"] in (
         "inference component Llama-Chat is hosted on endpoint llm-host",
@@ -238,16 +235,14 @@ def test_a_component_update_while_the_component_is_updating_queues_nothing(
             InferenceComponentName="Llama-Chat", DesiredRuntimeConfig={"CopyCount": 2}
         )
 
-        answer = router.handler(load("cloudtrail-update-inference-component-runtime-config.json"), Context())
+        answer = router.handler(load("cloudtrail-update-inference-component-runtime-config.json"), CONTEXT)
 
         assert answer["endpoints"] == []
         assert answer["reason"].startswith("inference component Llama-Chat is Updating: nothing to configure")
         assert queued(world, reconcile_queue) == []
 
         clock[0] += 60  # InService again: the same event now wakes the endpoint
-        assert router.handler(load("cloudtrail-update-inference-component.json"), Context())["endpoints"] == [
-            "llm-host"
-        ]
+        assert router.handler(load("cloudtrail-update-inference-component.json"), CONTEXT)["endpoints"] == ["llm-host"]
 
 
 def test_a_scaling_activity_of_application_auto_scaling_queues_nothing(
@@ -256,7 +251,7 @@ def test_a_scaling_activity_of_application_auto_scaling_queues_nothing(
     world.endpoint("llm-host", HOST_TAGS)
     component(world, "Llama-Chat", "llm-host")
 
-    answer = router.handler(load("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), Context())
+    answer = router.handler(load("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), CONTEXT)
 
     assert "a scaling activity" in answer["reason"]
     assert queued(world, reconcile_queue) == []
@@ -272,7 +267,7 @@ def test_deleting_a_component_queues_its_endpoint_whose_reconcile_deletes_the_al
     assert owned_alarms(world, "llm-host") == ["autoscaler/llm-host/Llama-Chat/scale-from-zero"]
 
     world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
-    answer = router.handler(load("cloudtrail-delete-inference-component.json"), Context())
+    answer = router.handler(load("cloudtrail-delete-inference-component.json"), CONTEXT)
 
     assert (
         answer["reason"]
@@ -297,7 +292,7 @@ def test_deleting_a_component_nothing_is_owned_for_queues_nothing_and_says_the_s
     assert world.reconcile("llm-host").status is Status.APPLIED
     world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
 
-    answer = router.handler(load("cloudtrail-delete-inference-component.json"), Context())
+    answer = router.handler(load("cloudtrail-delete-inference-component.json"), CONTEXT)
 
     assert answer["endpoints"] == []
     assert "the sweep removes anything left" in answer["reason"]
@@ -313,7 +308,7 @@ def test_a_throttled_component_lookup_is_temporary_so_lambda_retries_the_event(
     throttled = inject(world.aws.sagemaker, "DescribeInferenceComponent", "ThrottlingException")
 
     with throttled as hit, pytest.raises(TemporaryError, match="DescribeInferenceComponent Llama-Chat: Throttling"):
-        router.handler(load("cloudtrail-update-inference-component.json"), Context())
+        router.handler(load("cloudtrail-update-inference-component.json"), CONTEXT)
 
     assert hit
     assert queued(world, reconcile_queue) == []

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from autoscaler.sweep import sweep
+from localaws.pipeline import LambdaContext
 
 from .conftest import BASE_TAGS, NOW, World, queued
 
@@ -182,11 +183,7 @@ def test_expired_capacity_hold_is_enqueued_so_the_reconciler_removes_it(world: W
     assert sweep(world.deps(), reconcile_queue, "sweep-2").drifted == ()
 
 
-class Context:
-    function_name = "SweeperFunction"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:SweeperFunction"
-    aws_request_id = "d7e6f5a4-0000-4000-8000-000000000000"
+CONTEXT = LambdaContext("SweeperFunction", memory_limit_in_mb=512)
 
 
 @pytest.fixture
@@ -202,7 +199,7 @@ def test_handler_sweeps_with_the_schedule_event_id_and_emits_the_heartbeat(
 ) -> None:
     world.endpoint("fraud-detector", BASE_TAGS)
 
-    answer = sweeper.handler(SCHEDULE, Context())
+    answer = sweeper.handler(SCHEDULE, CONTEXT)
 
     assert answer["drifted"] == ["fraud-detector"]
     assert [q.deduplication_id for q in queued(world, reconcile_queue)] == [f"{SCHEDULE['id']}:fraud-detector"]

@@ -22,7 +22,7 @@ from autoscaler.errors import TemporaryError
 from autoscaler.reconciler import Outcome, Status, reconcile_endpoint
 from localaws.faults import inject, record_calls
 from localaws.fidelity import FidelityConfig, install, settle
-from localaws.pipeline import EventSourceMapping
+from localaws.pipeline import EventSourceMapping, LambdaContext
 from tests.functional.conftest import BASE_TAGS, World
 
 from .conftest import RICH, RICH_TAGS, VARIANTS, deps, fresh_aws, owners, snapshot
@@ -168,11 +168,7 @@ def test_endpoint_deleted_mid_apply_leaves_nothing_and_reconciles_as_deleted(slo
 # --- throttling storms through the reconciler handler and a FIFO queue with its dead-letter queue --------------------
 
 
-class Context:
-    function_name = "ReconcilerFunction"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ReconcilerFunction"
-    aws_request_id = "d7a6e4c2-0000-4000-8000-000000000000"
+CONTEXT = LambdaContext("ReconcilerFunction")
 
 
 MAX_RECEIVES = 5  # template.yaml's MaxReceiveCount default
@@ -212,7 +208,7 @@ def depth(world: World, queue: str) -> int:
 def reconciler(world: World, monkeypatch: pytest.MonkeyPatch) -> Any:
     module = importlib.import_module("functions.reconciler.app")
     monkeypatch.setattr(module, "deps", lambda: deps(world, world.aws))
-    return lambda event: module.handler(event, Context())
+    return lambda event: module.handler(event, CONTEXT)
 
 
 def test_throttling_storm_fails_every_delivery_and_loses_no_message(world: World, reconciler: Any) -> None:
