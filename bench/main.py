@@ -20,7 +20,7 @@ from typing import Any
 from bench import coldstart, report, world
 from bench.passes import Environment, Measured, apply_all, naive_actions, naive_pass, run, sweep_once
 from bench.server import BenchServer
-from localaws.calls import READ_VERBS, CallCounter
+from localaws.calls import CallCounter, is_read
 
 # (d): the heaviest endpoints of the mix without and with a CPU metric (two variants each; see bench.world).
 RECONCILE_ONE = {"latency-step": "model-0009", "cpu-batch": "model-0006"}
@@ -100,7 +100,7 @@ def measure_size(server: BenchServer, size: int, log: Any) -> list[Measured]:
         keep(measured)
         # ... and the reconciler (warm) reconciles exactly the enqueued endpoints.
         outcomes, measured = run("c-reconcile", "controller", size, counter, lambda: apply_all(reconciler, enqueued))
-        managed = {k: n for k, n in measured.calls.items() if not k.split(":")[1].startswith(READ_VERBS)}
+        managed = {k: n for k, n in measured.calls.items() if not is_read(k.split(":")[1])}
         managed.pop("events:PutEvents", None)  # the outcome event: reporting, not configuration
         measured.detail = {
             "enqueued": len(enqueued),

@@ -33,13 +33,12 @@ from autoscaler.sources import desire
 from autoscaler.state import ScalingState
 from autoscaler.sweep import SweepResult, sweep
 from bench.world import REGION, SeededEndpoint
-from localaws.calls import READ_VERBS, CallCounter
+from localaws.calls import CallCounter, is_read
 
 T = TypeVar("T")
 # A fixed clock: the schedules' last-fired action (and so the planned bounds) does not depend on when this runs.
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 SETTINGS = Settings(max_capacity_ceiling=20)
-_COUNTER_ID = "bench-call-counter"
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Measured:
 
     @property
     def reads(self) -> int:
-        return sum(n for key, n in self.calls.items() if key.split(":", 1)[1].startswith(READ_VERBS))
+        return sum(n for key, n in self.calls.items() if is_read(key.split(":", 1)[1]))
 
     @property
     def writes(self) -> int:
@@ -90,10 +89,10 @@ class Environment:
     def __init__(self, endpoint_url: str, counter: CallCounter) -> None:
         self.counter = counter
         session = boto3.session.Session(region_name=REGION)
-        session.events.register("before-call", counter._count, unique_id=_COUNTER_ID)  # clients made later
+        counter.attach_session(session)  # clients made later
         self.aws = Aws.create(session, endpoint_url=endpoint_url, max_attempts=3)
         for client in self.clients():
-            client.meta.events.register("before-call", counter._count, unique_id=_COUNTER_ID)
+            counter.attach(client)
 
     def clients(self) -> list[Any]:
         # The extra clients (Tagging API, SQS) come from Aws.client(); make them now and count them too.
