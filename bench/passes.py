@@ -23,11 +23,11 @@ from typing import Any, TypeVar
 
 import boto3
 
-from autoscaler.actions import Action, PutStepScalingPolicy, PutTargetTrackingPolicy
+from autoscaler.actions import Action
 from autoscaler.aws import Aws
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
-from autoscaler.reconciler import Deps, Outcome, reconcile_endpoint
+from autoscaler.reconciler import Deps, Outcome, apply_actions, reconcile_endpoint
 from autoscaler.settings import Settings
 from autoscaler.sources import desire
 from autoscaler.state import ScalingState
@@ -160,13 +160,5 @@ def naive_actions(aws: Aws, seeded: Sequence[SeededEndpoint]) -> dict[str, tuple
 
 def naive_pass(aws: Aws, actions: dict[str, tuple[Action, ...]], names: Sequence[str]) -> int:
     """The AWS blog's snippets, for every endpoint on every pass: RegisterScalableTarget, PutScalingPolicy,
-    PutScheduledAction (and PutMetricAlarm for a step policy); no reads."""
-    writes = 0
-    for name in names:
-        arns: dict[str, str] = {}
-        for action in actions[name]:
-            arn = aws.apply(action, arns)
-            if isinstance(action, PutStepScalingPolicy | PutTargetTrackingPolicy):
-                arns[action.policy.name] = str(arn)
-            writes += 1
-    return writes
+    PutScheduledAction (and PutMetricAlarm for a step policy), applied as the reconciler applies; no reads."""
+    return sum(apply_actions(actions[name], aws) for name in names)

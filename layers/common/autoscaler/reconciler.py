@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -182,7 +182,7 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
         status, writes, reason = (Status.UNCHANGED if desired.spec.enabled else Status.DISABLED), 0, "nothing to change"
     else:
         try:
-            writes = _apply(planned, aws)
+            writes = apply_actions(planned.actions, aws)
         except EndpointNotReadyError as exc:
             return Outcome(
                 name,
@@ -208,9 +208,10 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
     return _with_status_tags(outcome, tags, endpoint.arn, deps)
 
 
-def _apply(planned: Plan, aws: Aws) -> int:
+def apply_actions(actions: Sequence[Action], aws: Aws) -> int:
+    """Carries out planned actions in order (a new step policy's ARN goes to its alarm); returns how many."""
     arns: dict[str, str] = {}
-    for number, action in enumerate(planned.actions, 1):
+    for number, action in enumerate(actions, 1):
         try:
             arn = aws.apply(action, arns)
         except TemporaryError:
@@ -218,7 +219,7 @@ def _apply(planned: Plan, aws: Aws) -> int:
             raise
         if arn is not None and isinstance(action, PutStepScalingPolicy):
             arns[action.policy.name] = arn
-    return len(planned.actions)
+    return len(actions)
 
 
 def _forget(name: str, deps: Deps) -> Outcome:
