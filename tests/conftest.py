@@ -22,9 +22,20 @@ for _var in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "A
     os.environ.pop(_var, None)
 
 
-import logging  # noqa: E402 - after the environment is set, before any test runs
+import json  # noqa: E402 - after the environment is set, before any test runs
+import logging  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
+
+EVENTS = Path(__file__).parents[1] / "events"  # the sample events (sam local invoke -e, and the tests)
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A sample event from events/, parsed (a new copy each call: a test may change it)."""
+    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return event
 
 
 @pytest.fixture(autouse=True)

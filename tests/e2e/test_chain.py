@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,17 +18,12 @@ import pytest
 from localaws.pipeline import Deployed, EventSourceMapping, Function, Template, deploy, put_event
 from localaws.seed import create_endpoint
 from localaws.server import LocalAws
+from tests.conftest import load_event
 
 pytestmark = pytest.mark.e2e
 
-EVENTS = Path(__file__).parents[2] / "events"
 PROFILES = "/sagemaker-autoscaler/profiles"
 INVOCATIONS = "SageMakerVariantInvocationsPerInstance"
-
-
-def load(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
-    return event
 
 
 @dataclass
@@ -57,7 +51,7 @@ class Chain:
 
     def route(self, name: str) -> list[dict[str, Any]]:
         """An events/ file through EventBridge into the router; returns the router's answers."""
-        return [self.router(event) for event in self.publish(load(name))]
+        return [self.router(event) for event in self.publish(load_event(name))]
 
     def targets(self) -> dict[str, tuple[int, int]]:
         found = self.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="sagemaker")
@@ -179,9 +173,9 @@ def test_sweep_enqueues_what_no_event_announced_and_then_nothing(chain: Chain) -
     create_endpoint(sagemaker, "recommender", tags={"autoscaling:enabled": "true", "autoscaling:max": "3"})
     create_endpoint(sagemaker, "not-managed")
 
-    first = chain.sweeper(load("schedule-sweep.json"))
+    first = chain.sweeper(load_event("schedule-sweep.json"))
     chain.mapping.drain()
-    second = chain.sweeper({**load("schedule-sweep.json"), "id": "second-sweep"})
+    second = chain.sweeper({**load_event("schedule-sweep.json"), "id": "second-sweep"})
 
     assert first["drifted"] == ["fraud-detector", "recommender"]
     assert chain.targets() == {
@@ -198,7 +192,7 @@ def test_one_batch_carries_several_endpoints_each_in_its_own_group(chain: Chain)
     for name in names:
         create_endpoint(sagemaker, name, tags={"autoscaling:enabled": "true"})
 
-    chain.sweeper(load("schedule-sweep.json"))
+    chain.sweeper(load_event("schedule-sweep.json"))
     chain.mapping.drain()
 
     sizes = [len(event["Records"]) for event in chain.mapping.delivered]

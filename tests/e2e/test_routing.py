@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from localaws.pipeline import Deployed, Template, deploy, put_event
 from localaws.server import LocalAws
+from tests.conftest import EVENTS, load_event
 
 pytestmark = pytest.mark.e2e
 
-EVENTS = Path(__file__).parents[2] / "events"
 
 STATE_CHANGE = "RouterFunctionEndpointStateChange"
 CLOUDTRAIL = "RouterFunctionSageMakerCallViaCloudTrail"
@@ -59,11 +58,6 @@ RULE_FOR: dict[str, str | None] = {
 DIRECT_INVOCATIONS = {"sqs-reconcile-batch.json", "capacity-set-count.json", "capacity-set-count-with-hold.json"}
 
 
-def load(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
-    return event
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[LocalAws, Deployed]]:
     with LocalAws() as local:
@@ -94,7 +88,7 @@ def test_event_file_is_matched_by_exactly_its_rule(
 ) -> None:
     local, deployed = stack
     captured(local, deployed)  # nothing left from another test
-    event = load(name)
+    event = load_event(name)
 
     put_event(local.client("events"), event)
 
@@ -117,13 +111,13 @@ def test_the_schedule_rule_runs_the_sweep_on_the_stack_schedule(stack: tuple[Loc
 
 @pytest.mark.parametrize("name", sorted(DIRECT_INVOCATIONS))
 def test_direct_invocation_payloads_are_not_eventbridge_events(name: str) -> None:
-    assert "source" not in load(name)
+    assert "source" not in load_event(name)
 
 
 def test_profile_rule_follows_the_profile_prefix_parameter() -> None:
     with LocalAws() as local:
         deployed = deploy(Template.load(overrides={"ProfilePrefix": "/team-a/profiles"}), local.endpoint_url)
-        event = load("ssm-parameter-store-change-profile.json")
+        event = load_event("ssm-parameter-store-change-profile.json")
         put_event(local.client("events"), event)
         assert captured(local, deployed) == {}
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import copy
 import importlib
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from localaws.faults import inject
 from localaws.pipeline import LambdaContext
+from tests.conftest import load_event
 
 from .conftest import BASE_TAGS, World
 
-EVENT = json.loads((Path(__file__).parents[2] / "events" / "sqs-reconcile-batch.json").read_text())
+EVENT = load_event("sqs-reconcile-batch.json")
 
 
 CONTEXT = LambdaContext("ReconcilerFunction")

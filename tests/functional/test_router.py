@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,16 +12,9 @@ from autoscaler.reconciler import Status
 from localaws.faults import inject
 from localaws.fidelity import FidelityConfig, fidelity
 from localaws.pipeline import LambdaContext
+from tests.conftest import load_event
 
 from .conftest import BASE_TAGS, Queued, World, queued
-
-EVENTS = Path(__file__).parents[2] / "events"
-
-
-def load(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
-    return event
-
 
 CONTEXT = LambdaContext("RouterFunction")
 
@@ -39,7 +30,7 @@ def test_tag_event_on_a_mixed_case_endpoint_queues_its_real_name(
     world: World, reconcile_queue: str, router: Any
 ) -> None:
     world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
-    event = load("cloudtrail-addtags.json")
+    event = load_event("cloudtrail-addtags.json")
 
     answer = router.handler(event, CONTEXT)
 
@@ -53,7 +44,7 @@ def test_tag_event_on_a_mixed_case_endpoint_queues_its_real_name(
 def test_state_change_queues_the_endpoint_with_the_event_id_for_deduplication(
     world: World, reconcile_queue: str, router: Any
 ) -> None:
-    event = load("sagemaker-endpoint-state-change-in-service-tags-list.json")
+    event = load_event("sagemaker-endpoint-state-change-in-service-tags-list.json")
 
     router.handler(event, CONTEXT)
 
@@ -63,7 +54,7 @@ def test_state_change_queues_the_endpoint_with_the_event_id_for_deduplication(
 
 
 def test_the_same_event_delivered_twice_is_queued_once(world: World, reconcile_queue: str, router: Any) -> None:
-    event = load("sagemaker-endpoint-state-change-in-service-tags-list.json")
+    event = load_event("sagemaker-endpoint-state-change-in-service-tags-list.json")
 
     router.handler(event, CONTEXT)
     router.handler(event, CONTEXT)
@@ -75,7 +66,7 @@ def test_a_second_change_of_the_same_endpoint_within_minutes_is_not_lost(
     world: World, reconcile_queue: str, router: Any
 ) -> None:
     world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
-    first, second = load("cloudtrail-addtags.json"), load("cloudtrail-deletetags.json")
+    first, second = load_event("cloudtrail-addtags.json"), load_event("cloudtrail-deletetags.json")
 
     router.handler(first, CONTEXT)
     router.handler(second, CONTEXT)
@@ -95,7 +86,7 @@ def test_default_profile_change_queues_every_opted_in_endpoint_without_a_profile
     world.endpoint("legacy", {"autoscaling:enabled": "false"})
     world.endpoint("untagged")
 
-    router.handler(load("ssm-parameter-store-change-default-profile.json"), CONTEXT)
+    router.handler(load_event("ssm-parameter-store-change-default-profile.json"), CONTEXT)
 
     assert sorted(q.endpoint for q in queued(world, reconcile_queue)) == ["Recommender", "fraud-detector"]
 
@@ -111,7 +102,7 @@ def test_profile_change_queues_the_endpoints_whose_profile_tag_names_it(
     )
     world.endpoint("ranker-us", {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours-us"})
 
-    router.handler(load("ssm-parameter-store-change-profile.json"), CONTEXT)
+    router.handler(load_event("ssm-parameter-store-change-profile.json"), CONTEXT)
 
     assert sorted(q.endpoint for q in queued(world, reconcile_queue)) == ["Ranker-EU", "ranker"]
 
@@ -135,7 +126,7 @@ def test_events_that_concern_no_endpoint_queue_nothing(
 ) -> None:
     world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
 
-    answer = router.handler(load(name), CONTEXT)
+    answer = router.handler(load_event(name), CONTEXT)
 
     assert answer["endpoints"] == []
     assert answer["reason"]
@@ -145,7 +136,7 @@ def test_events_that_concern_no_endpoint_queue_nothing(
 def test_tag_event_for_an_endpoint_deleted_since_queues_nothing(
     world: World, reconcile_queue: str, router: Any
 ) -> None:
-    answer = router.handler(load("cloudtrail-addtags.json"), CONTEXT)
+    answer = router.handler(load_event("cloudtrail-addtags.json"), CONTEXT)
 
     assert answer["endpoints"] == []
     assert "no longer exists" in answer["reason"]
@@ -186,7 +177,7 @@ def test_create_component_queues_the_endpoint_named_in_the_request_by_its_real_n
     world: World, reconcile_queue: str, router: Any
 ) -> None:
     world.endpoint("LLM-Host", HOST_TAGS)
-    event = load("cloudtrail-create-inference-component.json")  # endpointName "llm-host", as the caller typed it
+    event = load_event("cloudtrail-create-inference-component.json")  # endpointName "llm-host", as the caller typed it
 
     answer = router.handler(event, CONTEXT)
 
@@ -214,7 +205,7 @@ def test_component_calls_and_tags_queue_the_endpoint_hosting_the_component(
     component(world, "Llama-Chat", "llm-host")
     component(world, "llama-chatter", "other-host")
 
-    answer = router.handler(load(name), CONTEXT)
+    answer = router.handler(load_event(name), CONTEXT)
 
     assert answer["reason"] in (
         "inference component Llama-Chat is hosted on endpoint llm-host",
@@ -235,14 +226,15 @@ def test_a_component_update_while_the_component_is_updating_queues_nothing(
             InferenceComponentName="Llama-Chat", DesiredRuntimeConfig={"CopyCount": 2}
         )
 
-        answer = router.handler(load("cloudtrail-update-inference-component-runtime-config.json"), CONTEXT)
+        answer = router.handler(load_event("cloudtrail-update-inference-component-runtime-config.json"), CONTEXT)
 
         assert answer["endpoints"] == []
         assert answer["reason"].startswith("inference component Llama-Chat is Updating: nothing to configure")
         assert queued(world, reconcile_queue) == []
 
         clock[0] += 60  # InService again: the same event now wakes the endpoint
-        assert router.handler(load("cloudtrail-update-inference-component.json"), CONTEXT)["endpoints"] == ["llm-host"]
+        answer = router.handler(load_event("cloudtrail-update-inference-component.json"), CONTEXT)
+        assert answer["endpoints"] == ["llm-host"]
 
 
 def test_a_scaling_activity_of_application_auto_scaling_queues_nothing(
@@ -251,7 +243,9 @@ def test_a_scaling_activity_of_application_auto_scaling_queues_nothing(
     world.endpoint("llm-host", HOST_TAGS)
     component(world, "Llama-Chat", "llm-host")
 
-    answer = router.handler(load("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), CONTEXT)
+    answer = router.handler(
+        load_event("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), CONTEXT
+    )
 
     assert "a scaling activity" in answer["reason"]
     assert queued(world, reconcile_queue) == []
@@ -267,7 +261,7 @@ def test_deleting_a_component_queues_its_endpoint_whose_reconcile_deletes_the_al
     assert owned_alarms(world, "llm-host") == ["autoscaler/llm-host/Llama-Chat/scale-from-zero"]
 
     world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
-    answer = router.handler(load("cloudtrail-delete-inference-component.json"), CONTEXT)
+    answer = router.handler(load_event("cloudtrail-delete-inference-component.json"), CONTEXT)
 
     assert (
         answer["reason"]
@@ -292,7 +286,7 @@ def test_deleting_a_component_nothing_is_owned_for_queues_nothing_and_says_the_s
     assert world.reconcile("llm-host").status is Status.APPLIED
     world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
 
-    answer = router.handler(load("cloudtrail-delete-inference-component.json"), CONTEXT)
+    answer = router.handler(load_event("cloudtrail-delete-inference-component.json"), CONTEXT)
 
     assert answer["endpoints"] == []
     assert "the sweep removes anything left" in answer["reason"]
@@ -308,7 +302,7 @@ def test_a_throttled_component_lookup_is_temporary_so_lambda_retries_the_event(
     throttled = inject(world.aws.sagemaker, "DescribeInferenceComponent", "ThrottlingException")
 
     with throttled as hit, pytest.raises(TemporaryError, match="DescribeInferenceComponent Llama-Chat: Throttling"):
-        router.handler(load("cloudtrail-update-inference-component.json"), CONTEXT)
+        router.handler(load_event("cloudtrail-update-inference-component.json"), CONTEXT)
 
     assert hit
     assert queued(world, reconcile_queue) == []

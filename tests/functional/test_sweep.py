@@ -6,17 +6,17 @@ import importlib
 import json
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from autoscaler.sweep import sweep
 from localaws.pipeline import LambdaContext
+from tests.conftest import load_event
 
 from .conftest import BASE_TAGS, NOW, World, queued
 
-SCHEDULE = json.loads((Path(__file__).parents[2] / "events" / "schedule-sweep.json").read_text())
+SCHEDULE = load_event("schedule-sweep.json")
 
 
 def alarm(world: World, name: str) -> None:

@@ -12,7 +12,6 @@ import importlib
 import io
 import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,20 +24,15 @@ from localaws.faults import inject
 from localaws.pipeline import EventSourceMapping, LambdaContext
 from localaws.seed import VariantSeed, create_endpoint
 from localaws.server import LocalAws
+from tests.conftest import load_event
 from tests.functional.conftest import BASE_TAGS, World
 
 from .conftest import RICH, RICH_TAGS, VARIANTS, snapshot
 from .test_races import MAX_RECEIVES, depth, fifo_with_dlq, send
 
-EVENTS = Path(__file__).parents[2] / "events"
 EVENTS_IN_BURST, ENDPOINTS_IN_BURST = 1000, 100
 # A reconcile that raised added no metrics before the handler flushed them: Powertools says so.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
-
-
-def load(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
-    return event
 
 
 @pytest.fixture
@@ -106,7 +100,7 @@ def test_malformed_and_unknown_events_to_every_handler_are_logged_with_a_reason_
     assert all(line["reason"] and line["sent"] == 0 for line in routed)
     assert depth(world, handlers["queue"]) == 0  # nothing reached the reconcile queue
 
-    batch = load("sqs-reconcile-batch.json")
+    batch = load_event("sqs-reconcile-batch.json")
     bodies = ["not json", "[]", json.dumps({"endpoint": "../etc"}), json.dumps({"endpoint": 7}), "{}", "\u0000"]
     records = [{**batch["Records"][0], "messageId": f"m{n}", "body": body} for n, body in enumerate(bodies)]
     for n, record in enumerate(records):
@@ -217,7 +211,7 @@ def test_a_burst_of_1000_events_over_100_endpoints_ends_with_every_endpoint_as_c
     endpoints = [f"burst-{n:03d}" for n in range(ENDPOINTS_IN_BURST)]
     for n, name in enumerate(endpoints):
         create_endpoint(world.aws.sagemaker, name, tags={**BASE_TAGS, "autoscaling:max": str(2 + n % 7)})
-    template = load("sagemaker-endpoint-state-change-in-service.json")
+    template = load_event("sagemaker-endpoint-state-change-in-service.json")
     mapping = EventSourceMapping(world.sqs, handlers["queue"], handlers["reconciler"])
     routed = delivered = 0
     for number in range(EVENTS_IN_BURST):

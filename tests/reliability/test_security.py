@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,11 +17,11 @@ from autoscaler.events import route
 from autoscaler.observability import logger
 from autoscaler.reconciler import Deps, Status, reconcile_endpoint
 from localaws.seed import set_tags
+from tests.conftest import load_event
 from tests.functional.conftest import BASE_TAGS, World
 
 from .conftest import PROFILE_PREFIX, RICH, RICH_TAGS, VARIANTS, deps, snapshot
 
-EVENTS = Path(__file__).parents[2] / "events"
 MODIFYING = ("application-autoscaling", "cloudwatch", "sagemaker")
 
 
@@ -265,8 +264,8 @@ def test_the_controllers_own_status_tags_trigger_no_reconcile(world: World) -> N
     assert (first.status, second.status) == (Status.APPLIED, Status.REJECTED)
     assert len(written) == 2
 
-    template = json.loads((EVENTS / "cloudtrail-addtags.json").read_text())
-    tag_change = json.loads((EVENTS / "tag-change-on-resource-endpoint.json").read_text())
+    template = load_event("cloudtrail-addtags.json")
+    tag_change = load_event("tag-change-on-resource-endpoint.json")
     for request in written:
         keys = [t["Key"] for t in request["Tags"]]
         assert set(keys) <= {"autoscaling:status", "autoscaling:status-reason"}

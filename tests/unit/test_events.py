@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,16 +13,11 @@ import pytest
 from autoscaler.events import AAS_ROLE, COMPONENT_CALLS, deduplication_id, enqueue, parse_event, parse_time, route
 from autoscaler.messages import ReconcileRequest
 from autoscaler.settings import Settings
+from tests.conftest import EVENTS, load_event
 
-EVENTS = Path(__file__).parents[2] / "events"
 SETTINGS = Settings()
 ACCOUNT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/"
 COMPONENT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:inference-component/"
-
-
-def load(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / name).read_text())
-    return event
 
 
 @dataclass
@@ -107,7 +100,7 @@ def test_every_event_file_has_an_expected_route() -> None:
 def test_event_file_routes_to_its_endpoints_or_is_dropped_with_a_reason(
     name: str, expected: tuple[str, ...] | str
 ) -> None:
-    routing = route(load(name), SETTINGS, FakeDirectory())
+    routing = route(load_event(name), SETTINGS, FakeDirectory())
 
     if isinstance(expected, str):
         assert routing.endpoints == ()
@@ -118,7 +111,7 @@ def test_event_file_routes_to_its_endpoints_or_is_dropped_with_a_reason(
 
 
 def test_lower_cased_arn_resolves_to_the_real_mixed_case_name() -> None:
-    event = load("cloudtrail-addtags.json")
+    event = load_event("cloudtrail-addtags.json")
     assert event["detail"]["requestParameters"]["resourceArn"].endswith("endpoint/myendpoint")
 
     routing = route(event, SETTINGS, FakeDirectory())
@@ -128,7 +121,7 @@ def test_lower_cased_arn_resolves_to_the_real_mixed_case_name() -> None:
 
 
 def test_tag_event_of_an_endpoint_that_no_longer_exists_routes_nothing() -> None:
-    routing = route(load("cloudtrail-addtags.json"), SETTINGS, FakeDirectory(names=("fraud-detector",)))
+    routing = route(load_event("cloudtrail-addtags.json"), SETTINGS, FakeDirectory(names=("fraud-detector",)))
 
     assert routing.endpoints == ()
     assert "myendpoint no longer exists" in routing.reason
@@ -137,7 +130,7 @@ def test_tag_event_of_an_endpoint_that_no_longer_exists_routes_nothing() -> None
 def test_state_change_uses_the_events_name_without_any_lookup() -> None:
     directory = FakeDirectory()
 
-    routing = route(load("sagemaker-endpoint-state-change-in-service.json"), SETTINGS, directory)
+    routing = route(load_event("sagemaker-endpoint-state-change-in-service.json"), SETTINGS, directory)
 
     assert routing.endpoints == ("MyEndpoint",)
     assert directory.calls == []
@@ -145,7 +138,7 @@ def test_state_change_uses_the_events_name_without_any_lookup() -> None:
 
 @pytest.mark.parametrize("tags", [{}, {"autoscaling:enabled": "false"}, [{"Key": "a", "Value": "b"}], None, "junk"])
 def test_state_change_tags_in_any_shape_are_not_trusted(tags: object) -> None:
-    event = load("sagemaker-endpoint-state-change-in-service-tags-list.json")
+    event = load_event("sagemaker-endpoint-state-change-in-service-tags-list.json")
     event["detail"]["Tags"] = tags
 
     assert route(event, SETTINGS, FakeDirectory()).endpoints == ("fraud-detector",)
@@ -153,7 +146,7 @@ def test_state_change_tags_in_any_shape_are_not_trusted(tags: object) -> None:
 
 @pytest.mark.parametrize("status", ["CREATING", "UPDATING", "SYSTEM_UPDATING", "ROLLING_BACK", "FAILED", "WHATEVER"])
 def test_state_changes_that_need_no_reconcile_are_dropped(status: str) -> None:
-    event = load("sagemaker-endpoint-state-change-in-service.json")
+    event = load_event("sagemaker-endpoint-state-change-in-service.json")
     event["detail"]["EndpointStatus"] = status
 
     routing = route(event, SETTINGS, FakeDirectory())
@@ -163,14 +156,14 @@ def test_state_changes_that_need_no_reconcile_are_dropped(status: str) -> None:
 
 
 def test_state_change_without_a_name_falls_back_to_the_arn_and_resolves_it() -> None:
-    event = load("sagemaker-endpoint-state-change-in-service.json")
+    event = load_event("sagemaker-endpoint-state-change-in-service.json")
     del event["detail"]["EndpointName"]
 
     assert route(event, SETTINGS, FakeDirectory()).endpoints == ("MyEndpoint",)
 
 
 def test_tag_change_outside_the_prefix_is_ignored() -> None:
-    event = load("tag-change-on-resource-endpoint.json")
+    event = load_event("tag-change-on-resource-endpoint.json")
     event["detail"]["changed-tag-keys"] = ["team", "cost-center"]
 
     routing = route(event, SETTINGS, FakeDirectory())
@@ -180,14 +173,14 @@ def test_tag_change_outside_the_prefix_is_ignored() -> None:
 
 
 def test_status_and_config_keys_together_reconcile() -> None:
-    event = load("cloudtrail-addtags-status-only.json")
+    event = load_event("cloudtrail-addtags-status-only.json")
     event["detail"]["requestParameters"]["tags"].append({"key": "autoscaling:max", "value": "8"})
 
     assert route(event, SETTINGS, FakeDirectory()).endpoints == ("MyEndpoint",)
 
 
 def test_cloudtrail_members_are_parsed_case_insensitively() -> None:
-    event = load("cloudtrail-addtags-status-only.json")
+    event = load_event("cloudtrail-addtags-status-only.json")
     event["detail"]["requestParameters"] = {
         "ResourceArn": event["detail"]["requestParameters"]["resourceArn"],
         "Tags": [{"Key": "autoscaling:status", "Value": "applied"}],
@@ -197,7 +190,7 @@ def test_cloudtrail_members_are_parsed_case_insensitively() -> None:
 
 
 def test_status_keys_follow_the_tag_prefix() -> None:
-    event = load("cloudtrail-addtags-status-only.json")
+    event = load_event("cloudtrail-addtags-status-only.json")
     settings = Settings(tag_prefix="scaling")
 
     routing = route(event, settings, FakeDirectory())
@@ -207,18 +200,18 @@ def test_status_keys_follow_the_tag_prefix() -> None:
 
 
 def test_deletetags_of_the_opt_in_reconciles_so_owned_resources_are_removed() -> None:
-    assert route(load("cloudtrail-deletetags.json"), SETTINGS, FakeDirectory()).endpoints == ("MyEndpoint",)
+    assert route(load_event("cloudtrail-deletetags.json"), SETTINGS, FakeDirectory()).endpoints == ("MyEndpoint",)
 
 
 def test_tag_call_with_unreadable_keys_reconciles_rather_than_miss_a_change() -> None:
-    event = load("cloudtrail-addtags.json")
+    event = load_event("cloudtrail-addtags.json")
     event["detail"]["requestParameters"]["tags"] = "HIDDEN_DUE_TO_SECURITY_REASONS"
 
     assert route(event, SETTINGS, FakeDirectory()).endpoints == ("MyEndpoint",)
 
 
 def test_other_cloudtrail_calls_are_dropped() -> None:
-    event = load("cloudtrail-addtags.json")
+    event = load_event("cloudtrail-addtags.json")
     event["detail"]["eventName"] = "UpdateEndpoint"
 
     assert "neither a tag nor an inference-component change" in route(event, SETTINGS, FakeDirectory()).reason
@@ -236,7 +229,7 @@ COMPONENT_FILES = {
 
 
 def test_create_routes_the_endpoint_named_in_the_request_without_describing_the_component() -> None:
-    event = load("cloudtrail-create-inference-component.json")
+    event = load_event("cloudtrail-create-inference-component.json")
     event["detail"]["requestParameters"]["endpointName"] = "LLM-Host"  # as typed; AWS names ignore case
     directory = FakeDirectory()
 
@@ -248,7 +241,9 @@ def test_create_routes_the_endpoint_named_in_the_request_without_describing_the_
 
 
 def test_create_on_an_endpoint_deleted_since_routes_nothing() -> None:
-    routing = route(load("cloudtrail-create-inference-component.json"), SETTINGS, FakeDirectory(names=("ranker",)))
+    routing = route(
+        load_event("cloudtrail-create-inference-component.json"), SETTINGS, FakeDirectory(names=("ranker",))
+    )
 
     assert routing.endpoints == ()
     assert "endpoint llm-host no longer exists" in routing.reason
@@ -256,7 +251,7 @@ def test_create_on_an_endpoint_deleted_since_routes_nothing() -> None:
 
 @pytest.mark.parametrize("endpoint", [None, 7, ["llm-host"], "", "llm_host", "-llm"])
 def test_create_without_a_usable_endpoint_name_finds_the_endpoint_through_the_component(endpoint: object) -> None:
-    event = load("cloudtrail-create-inference-component.json")
+    event = load_event("cloudtrail-create-inference-component.json")
     event["detail"]["requestParameters"]["endpointName"] = endpoint
     directory = FakeDirectory()
 
@@ -270,7 +265,7 @@ def test_create_without_a_usable_endpoint_name_finds_the_endpoint_through_the_co
 def test_component_calls_and_tags_route_to_the_endpoint_hosting_the_component(call: str, name: str) -> None:
     directory = FakeDirectory()
 
-    routing = route(load(name), SETTINGS, directory)
+    routing = route(load_event(name), SETTINGS, directory)
 
     assert routing.endpoints == ("llm-host",)
     assert routing.reason.startswith("inference component ")
@@ -285,7 +280,7 @@ def test_component_calls_and_tags_route_to_the_endpoint_hosting_the_component(ca
 def test_a_component_that_is_creating_or_updating_is_not_routed(name: str, status: str) -> None:
     directory = FakeDirectory(components={"Llama-Chat": ("llm-host", status)})
 
-    routing = route(load(name), SETTINGS, directory)
+    routing = route(load_event(name), SETTINGS, directory)
 
     assert routing.endpoints == ()
     assert f"is {status}: nothing to configure for it until it is InService" in routing.reason
@@ -296,14 +291,16 @@ def test_a_component_that_is_creating_or_updating_is_not_routed(name: str, statu
 def test_a_component_deleting_or_failed_routes_so_the_reconcile_releases_what_is_owned_for_it(status: str) -> None:
     directory = FakeDirectory(components={"Llama-Chat": ("llm-host", status)})
 
-    assert route(load("cloudtrail-delete-inference-component.json"), SETTINGS, directory).endpoints == ("llm-host",)
+    assert route(load_event("cloudtrail-delete-inference-component.json"), SETTINGS, directory).endpoints == (
+        "llm-host",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(COMPONENT_FILES.values()))
 def test_a_deleted_component_routes_the_endpoint_holding_the_alarms_owned_for_it(name: str) -> None:
     directory = FakeDirectory(components={})
 
-    routing = route(load(name), SETTINGS, directory)
+    routing = route(load_event(name), SETTINGS, directory)
 
     assert routing.endpoints == ("llm-host",)
     assert "no longer exists: its endpoint still holds alarms owned for it" in routing.reason
@@ -324,7 +321,7 @@ def test_a_deleted_component_no_owned_alarm_names_is_dropped_saying_the_sweep_cl
 ) -> None:
     directory = FakeDirectory(components={}, alarms=alarms)
 
-    routing = route(load("cloudtrail-delete-inference-component.json"), settings, directory)
+    routing = route(load_event("cloudtrail-delete-inference-component.json"), settings, directory)
 
     assert routing.endpoints == ()
     assert routing.reason == (
@@ -341,7 +338,7 @@ def test_alarms_owned_for_a_deleted_component_on_several_endpoints_route_each_on
     )
 
     routing = route(
-        load("cloudtrail-addtags-inference-component.json"), SETTINGS, FakeDirectory(components={}, alarms=alarms)
+        load_event("cloudtrail-addtags-inference-component.json"), SETTINGS, FakeDirectory(components={}, alarms=alarms)
     )
 
     assert routing.endpoints == ("MyEndpoint", "llm-host")
@@ -350,7 +347,9 @@ def test_alarms_owned_for_a_deleted_component_on_several_endpoints_route_each_on
 def test_a_runtime_update_by_application_auto_scaling_is_a_scaling_activity_not_a_change() -> None:
     directory = FakeDirectory()
 
-    routing = route(load("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), SETTINGS, directory)
+    routing = route(
+        load_event("cloudtrail-update-inference-component-runtime-config-autoscaling.json"), SETTINGS, directory
+    )
 
     assert routing.endpoints == ()
     assert routing.reason == (
@@ -380,7 +379,7 @@ def test_a_runtime_update_by_application_auto_scaling_is_a_scaling_activity_not_
 def test_application_auto_scaling_is_recognised_by_any_sign_of_its_service_linked_role(
     identity: dict[str, Any],
 ) -> None:
-    event = load("cloudtrail-update-inference-component-runtime-config.json")
+    event = load_event("cloudtrail-update-inference-component-runtime-config.json")
     event["detail"].update(identity)
 
     assert "a scaling activity" in route(event, SETTINGS, FakeDirectory()).reason
@@ -390,17 +389,16 @@ def test_application_auto_scaling_is_recognised_by_any_sign_of_its_service_linke
     "name", ["cloudtrail-update-inference-component.json", "cloudtrail-delete-inference-component.json"]
 )
 def test_only_runtime_updates_by_application_auto_scaling_are_dropped(name: str) -> None:
-    event = load(name)
-    event["detail"]["userIdentity"] = load("cloudtrail-update-inference-component-runtime-config-autoscaling.json")[
-        "detail"
-    ]["userIdentity"]
+    event = load_event(name)
+    by_aas = load_event("cloudtrail-update-inference-component-runtime-config-autoscaling.json")
+    event["detail"]["userIdentity"] = by_aas["detail"]["userIdentity"]
 
     assert route(event, SETTINGS, FakeDirectory()).endpoints == ("llm-host",)
 
 
 @pytest.mark.parametrize("component", [None, 7, ["Llama-Chat"], "", "Llama_Chat", "-llama", "l" * 64])
 def test_a_component_call_without_a_usable_name_uses_the_arn_in_the_response(component: object) -> None:
-    event = load("cloudtrail-update-inference-component.json")
+    event = load_event("cloudtrail-update-inference-component.json")
     event["detail"]["requestParameters"]["inferenceComponentName"] = component
     directory = FakeDirectory()
 
@@ -420,7 +418,7 @@ def test_a_component_call_without_a_usable_name_uses_the_arn_in_the_response(com
 )
 @pytest.mark.parametrize("call", ["UpdateInferenceComponent", "DeleteInferenceComponent", "CreateInferenceComponent"])
 def test_a_component_call_naming_no_component_and_no_endpoint_is_dropped(call: str, response: object) -> None:
-    event = load("cloudtrail-update-inference-component.json")
+    event = load_event("cloudtrail-update-inference-component.json")
     event["detail"]["eventName"] = call
     event["detail"]["requestParameters"] = {"inferenceComponentName": 7}
     event["detail"]["responseElements"] = response
@@ -434,7 +432,7 @@ def test_a_component_call_naming_no_component_and_no_endpoint_is_dropped(call: s
 
 
 def test_component_call_members_are_parsed_case_insensitively() -> None:
-    event = load("cloudtrail-create-inference-component.json")
+    event = load_event("cloudtrail-create-inference-component.json")
     event["detail"]["requestParameters"] = {"InferenceComponentName": "Llama-Chat", "EndpointName": "llm-host"}
 
     trigger = parse_event(event, SETTINGS)
@@ -443,7 +441,7 @@ def test_component_call_members_are_parsed_case_insensitively() -> None:
 
 
 def test_parsing_a_component_call_keeps_the_name_for_the_lookup_and_the_cloudtrail_event_id() -> None:
-    event = load("cloudtrail-delete-inference-component.json")
+    event = load_event("cloudtrail-delete-inference-component.json")
 
     trigger = parse_event(event, SETTINGS)
 
@@ -453,7 +451,7 @@ def test_parsing_a_component_call_keeps_the_name_for_the_lookup_and_the_cloudtra
 
 @pytest.mark.parametrize("call", sorted(COMPONENT_CALLS))
 def test_failed_component_calls_are_dropped(call: str) -> None:
-    event = load("cloudtrail-create-inference-component-failed.json")
+    event = load_event("cloudtrail-create-inference-component-failed.json")
     event["detail"]["eventName"] = call
 
     routing = route(event, SETTINGS, FakeDirectory())
@@ -474,7 +472,7 @@ def test_failed_component_calls_are_dropped(call: str) -> None:
     ],
 )
 def test_tags_on_anything_but_an_endpoint_or_a_valid_component_arn_are_dropped(arn: object, kind: str) -> None:
-    event = load("cloudtrail-addtags-inference-component.json")
+    event = load_event("cloudtrail-addtags-inference-component.json")
     event["detail"]["requestParameters"]["resourceArn"] = arn
 
     routing = route(event, SETTINGS, FakeDirectory())
@@ -495,13 +493,13 @@ def test_tags_on_anything_but_an_endpoint_or_a_valid_component_arn_are_dropped(a
 def test_component_tag_changes_are_filtered_like_endpoint_ones(
     keys: list[str], expected: tuple[str, ...] | str
 ) -> None:
-    deletetags = load("cloudtrail-addtags-inference-component.json")
+    deletetags = load_event("cloudtrail-addtags-inference-component.json")
     deletetags["detail"]["eventName"] = "DeleteTags"
     deletetags["detail"]["requestParameters"] = {
         "resourceArn": deletetags["detail"]["requestParameters"]["resourceArn"],
         "tagKeys": keys,
     }
-    tag_change = load("tag-change-on-resource-inference-component.json")
+    tag_change = load_event("tag-change-on-resource-inference-component.json")
     tag_change["detail"]["changed-tag-keys"] = keys
 
     for event in (deletetags, tag_change):
@@ -521,7 +519,7 @@ def test_component_tag_changes_are_filtered_like_endpoint_ones(
     ],
 )
 def test_tag_change_whose_resource_type_and_arn_disagree_is_dropped(resource_type: str, arn: str) -> None:
-    event = load("tag-change-on-resource-inference-component.json")
+    event = load_event("tag-change-on-resource-inference-component.json")
     event["detail"]["resource-type"] = resource_type
     event["resources"] = [arn]
 
@@ -533,14 +531,14 @@ def test_tag_change_whose_resource_type_and_arn_disagree_is_dropped(resource_typ
 
 @pytest.mark.parametrize("resources", [None, "arn", {}, [], [7]])
 def test_tag_change_with_malformed_resources_is_dropped(resources: object) -> None:
-    event = load("tag-change-on-resource-inference-component.json")
+    event = load_event("tag-change-on-resource-inference-component.json")
     event["resources"] = resources
 
     assert route(event, SETTINGS, FakeDirectory()).endpoints == ()
 
 
 def test_failed_parameter_change_is_dropped() -> None:
-    event = load("ssm-parameter-store-change-profile.json")
+    event = load_event("ssm-parameter-store-change-profile.json")
     event["detail"]["exception"] = "ParameterVersionLabelLimitExceeded"
 
     routing = route(event, SETTINGS, FakeDirectory())
@@ -562,7 +560,7 @@ def test_profile_change_finds_users_by_bare_or_full_name_with_selector_stripped(
         }
     )
 
-    routing = route(load("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
+    routing = route(load_event("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
 
     assert routing.endpoints == ("MyEndpoint", "fraud-detector")
     assert "GetResources autoscaling:enabled" not in directory.calls  # only the default profile needs that
@@ -571,7 +569,7 @@ def test_profile_change_finds_users_by_bare_or_full_name_with_selector_stripped(
 def test_profile_nobody_uses_routes_nothing_and_lists_no_endpoints() -> None:
     directory = FakeDirectory(tags={})
 
-    routing = route(load("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
+    routing = route(load_event("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
 
     assert routing.endpoints == ()
     assert "ListEndpoints" not in directory.calls
@@ -581,7 +579,7 @@ def test_default_profile_follows_the_default_profile_setting() -> None:
     settings = Settings(default_profile="business-hours")
     directory = FakeDirectory()
 
-    routing = route(load("ssm-parameter-store-change-profile.json"), settings, directory)
+    routing = route(load_event("ssm-parameter-store-change-profile.json"), settings, directory)
 
     assert routing.endpoints == ("MyEndpoint", "fraud-detector")
     # Its users (naming it, or no profile tag) are all opted in: one Tagging API read finds them all.
@@ -624,15 +622,15 @@ def test_event_times_are_iso_or_epoch(value: object, expected: datetime | None) 
 
 
 def test_both_time_shapes_of_the_samples_parse() -> None:
-    epoch = parse_event(load("sagemaker-endpoint-state-change-in-service.json"), SETTINGS)
-    iso = parse_event(load("sagemaker-endpoint-state-change-in-service-tags-list.json"), SETTINGS)
+    epoch = parse_event(load_event("sagemaker-endpoint-state-change-in-service.json"), SETTINGS)
+    iso = parse_event(load_event("sagemaker-endpoint-state-change-in-service-tags-list.json"), SETTINGS)
 
     assert epoch.time == datetime(2020, 3, 10, 9, 18, 9, 50000, tzinfo=UTC)
     assert iso.time == datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
 def test_event_without_id_gets_a_fresh_one_so_it_is_never_deduplicated_away() -> None:
-    event = load("sagemaker-endpoint-state-change-in-service.json")
+    event = load_event("sagemaker-endpoint-state-change-in-service.json")
     del event["id"]
 
     first, second = parse_event(event, SETTINGS), parse_event(copy.deepcopy(event), SETTINGS)
