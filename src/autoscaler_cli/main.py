@@ -37,6 +37,7 @@ from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric, TargetKey, VariantKind
 from autoscaler.state import AlarmState, Hardware, PolicyState, TargetState
+from autoscaler.tags import parse_bool
 from autoscaler.update import plan_update
 from autoscaler_cli import checks
 from autoscaler_cli.render import Output, actions_json, problems_json
@@ -304,9 +305,18 @@ def status(app: App, endpoints: tuple[str, ...]) -> None:
 
 
 def _opted_in(app: App) -> tuple[str, ...]:
+    """Endpoints whose enabled tag opts them in as the controller reads it (``parse_bool``: true in any case). A value
+    it rejects counts too, as in the library sweep: their reconcile and status say why."""
     key = f"{app.settings.tag_prefix}:enabled"
-    tagged = {arn.rsplit("/", 1)[-1] for arn, tags in app.aws.read_tagged_endpoints(key) if tags.get(key) == "true"}
+    tagged = {arn.rsplit("/", 1)[-1] for arn, tags in app.aws.read_tagged_endpoints(key) if _opts_in(tags[key])}
     return tuple(sorted(n for n in app.aws.list_endpoint_names() if n.lower() in tagged))
+
+
+def _opts_in(value: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError:
+        return True  # rejected by every reconcile: listed so that it shows
 
 
 def status_entry(name: str, deps: Deps) -> dict[str, Any]:
@@ -564,7 +574,13 @@ def update_endpoint(
 @click.option("--dry-run", is_flag=True, help="Plan every endpoint, write nothing.")
 @pass_app
 def sweep_command(app: App, dry_run: bool) -> None:
-    """Reconcile every opted-in endpoint (and every endpoint the controller still owns something on) now."""
+    """Reconcile every opted-in endpoint (and every endpoint the controller still owns something on) now.
+
+    The endpoints are the library sweep's (``autoscaler.sweep``): opted in, or holding a policy or scheduled action
+    the controller owns on a variant or on an inference component they host; and those holding an owned alarm. Each
+    reconcile looks its inference components up, also where the configuration does not ask for them (the library
+    sweep asks only where the controller owns something on one): one ListInferenceComponents more per endpoint, and
+    what the controller owns on a component that is no longer configured is always removed."""
     from rich.progress import Progress
 
     names = sorted(set(_opted_in(app)) | set(_owners(app)))
@@ -572,7 +588,8 @@ def sweep_command(app: App, dry_run: bool) -> None:
     with Progress(console=app.out.console, transient=True, disable=app.out.as_json) as progress:
         task = progress.add_task("sweeping", total=len(names))
         for name in names:
-            outcomes.append(reconcile_endpoint(name, app.deps(dry_run=dry_run or app.settings.dry_run)))
+            deps = app.deps(dry_run=dry_run or app.settings.dry_run)
+            outcomes.append(reconcile_endpoint(name, deps, components=True))
             progress.advance(task)
     counts: dict[str, int] = {}
     for outcome in outcomes:
@@ -703,10 +720,15 @@ def _release_plan(app: App, name: str) -> Sequence[Action]:
 
 
 def _owners(app: App) -> tuple[str, ...]:
+    """Endpoints the controller owns something on: a policy or scheduled action on a variant's target, or on the
+    target of an inference component they host (the components are listed, once, only when there is one), or an
+    alarm (also of an endpoint deleted since)."""
     from autoscaler.sweep import group_namespace
 
     namespace = group_namespace(app.aws.read_namespace(app.settings.name_prefix), app.settings.name_prefix)
-    return tuple(sorted(namespace.owners()))
+    owned = namespace.owned_components()
+    hosts = {c.endpoint for c in app.aws.list_components() if c.name in owned} if owned else set()
+    return tuple(sorted(namespace.owners() | hosts | set(namespace.alarms)))
 
 
 # ---------------------------------------------------------------------------------------------------- simulate

@@ -337,6 +337,30 @@ def test_release_removes_an_inference_components_target_policies_and_alarm(
     assert owned(aws) == {"targets": [], "policies": [], "alarms": []}
 
 
+def test_release_by_default_deletes_the_owned_alarms_of_an_endpoint_deleted_since(aws: LocalAws) -> None:
+    # given an alarm the controller made for an endpoint that no longer exists
+    aws.client("cloudwatch").put_metric_alarm(
+        AlarmName="autoscaler/gone/AllTraffic/step-overhead-latency",
+        Namespace="AWS/SageMaker",
+        MetricName="OverheadLatency",
+        Statistic="Average",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+
+    # when
+    result = run(aws, "--json", "release")
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert [(r["endpoint"], [a["action"] for a in r["actions"]]) for r in json.loads(result.stdout)] == [
+        ("gone", ["DeleteAlarms"])
+    ]
+    assert owned(aws)["alarms"] == []
+
+
 def test_aws_failure_exits_three_without_a_traceback() -> None:
     result = run(None, "--endpoint-url", "http://127.0.0.1:9", "plan", "ep")
     assert result.returncode == 3
@@ -464,6 +488,64 @@ def test_sweep_reconciles_every_opted_in_endpoint_with_a_summary(aws: LocalAws) 
     summary = json.loads(result.stdout)
     assert summary["outcomes"] == {"applied": 1, "rejected": 1}
     assert [r["endpoint"] for r in summary["results"]] == ["alpha", "beta"]
+
+
+def test_sweep_and_status_take_the_enabled_tag_in_any_case(aws: LocalAws) -> None:
+    # given an endpoint opted in as the controller reads the tag (true or false in any case)
+    seed(aws, "alpha", {"autoscaling:enabled": "True"})
+    seed(aws, "beta", {"autoscaling:enabled": "FALSE"})
+
+    # when
+    result = run(aws, "--json", "sweep")
+
+    # then it is reconciled and listed by status; the opted-out one is neither
+    assert result.returncode == 0, result.stderr
+    assert [(r["endpoint"], r["status"]) for r in json.loads(result.stdout)["results"]] == [("alpha", "applied")]
+    assert [e["endpoint"] for e in json.loads(run(aws, "--json", "status").stdout)] == ["alpha"]
+
+
+def test_sweep_removes_a_component_section_the_profile_dropped(aws: LocalAws) -> None:
+    # given a host whose profile configured its component, then dropped inference_components
+    seed_profile_component_host(aws)
+    assert run(aws, "apply", "host").returncode == 0
+    aws.client("ssm").put_parameter(
+        Name=f"{PROFILES}/llm-serving", Value=json.dumps(DEFAULT), Type="String", Overwrite=True
+    )
+
+    # when
+    result = run(aws, "--json", "sweep")
+
+    # then the component's target, its policies and its alarm are removed; the variant's configuration stays
+    assert result.returncode == 0, result.stderr
+    assert owned(aws) == {
+        "targets": ["endpoint/host/variant/AllTraffic"],
+        "policies": ["autoscaler-AllTraffic-invocations"],
+        "alarms": [],
+    }
+
+
+def test_sweep_finds_an_endpoint_the_controller_owns_something_on_only_through_a_component(aws: LocalAws) -> None:
+    # given a host managing only its component (its variant opted out), then its opt-in tag removed
+    seed_component_host(
+        aws,
+        {
+            "autoscaling:enabled": "true",
+            "autoscaling:inference-components": "true",
+            "autoscaling:AllTraffic:enabled": "false",
+        },
+    )
+    assert run(aws, "apply", "host").returncode == 0
+    assert owned(aws)["targets"] == ["inference-component/llm"]
+    host = aws.client("sagemaker").describe_endpoint(EndpointName="host")["EndpointArn"]
+    remove_tags(aws.client("sagemaker"), host, ["autoscaling:enabled", "autoscaling:inference-components"])
+
+    # when
+    result = run(aws, "--json", "sweep")
+
+    # then the sweep reconciles it, and what the controller owned on the component is removed
+    assert result.returncode == 0, result.stderr
+    assert [r["endpoint"] for r in json.loads(result.stdout)["results"]] == ["host"]
+    assert owned(aws) == {"targets": [], "policies": [], "alarms": []}
 
 
 def test_redrive_moves_dead_letters_back_keeping_their_group(aws: LocalAws) -> None:
