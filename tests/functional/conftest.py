@@ -28,6 +28,13 @@ BASE_TAGS = {
     "autoscaling:max": "4",
     "autoscaling:target-invocations": "70",
 }
+# An inference component's own tags: min 0, so it gets the scale-from-zero step policy and its alarm too.
+COMPONENT_TAGS = {
+    "autoscaling:enabled": "true",
+    "autoscaling:min": "0",
+    "autoscaling:max": "4",
+    "autoscaling:target-concurrency": "3",
+}
 
 
 class FakeClock:

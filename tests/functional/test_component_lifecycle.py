@@ -24,16 +24,10 @@ from localaws.calls import CallCounter
 from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component, set_tags
 
-from .conftest import DEFAULT_PROFILE, FakeClock, World
+from .conftest import COMPONENT_TAGS, DEFAULT_PROFILE, FakeClock, World
 
 TRANSITION_SECONDS = 60.0
 ACCOUNT, REGION = "123456789012", "us-east-1"
-COMPONENT_TAGS = {
-    "autoscaling:enabled": "true",
-    "autoscaling:min": "0",  # so it has the scale-from-zero step policy and its alarm too
-    "autoscaling:max": "4",
-    "autoscaling:target-concurrency": "3",
-}
 ALARM_PREFIX = "autoscaler/llm-host/llm/"
 
 

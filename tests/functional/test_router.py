@@ -14,7 +14,7 @@ from localaws.fidelity import FidelityConfig, fidelity
 from localaws.pipeline import LambdaContext
 from tests.conftest import load_event
 
-from .conftest import BASE_TAGS, Queued, World, queued
+from .conftest import BASE_TAGS, COMPONENT_TAGS, Queued, World, queued
 
 CONTEXT = LambdaContext("RouterFunction")
 
@@ -146,12 +146,6 @@ def test_tag_event_for_an_endpoint_deleted_since_queues_nothing(
 # --- inference components ----------------------------------------------------------------------------------------
 
 HOST_TAGS = {"autoscaling:enabled": "true", "autoscaling:inference-components": "true"}
-SCALE_FROM_ZERO = {  # the component's own tags: min 0 gets the scale-from-zero step policy and its alarm
-    "autoscaling:enabled": "true",
-    "autoscaling:min": "0",
-    "autoscaling:max": "4",
-    "autoscaling:target-concurrency": "3",
-}
 
 
 def component(world: World, name: str = "Llama-Chat", endpoint: str = "llm-host", **tags: str) -> str:
@@ -218,7 +212,7 @@ def test_a_component_update_while_the_component_is_updating_queues_nothing(
     world: World, reconcile_queue: str, router: Any
 ) -> None:
     world.endpoint("llm-host", HOST_TAGS)
-    component(world, "Llama-Chat", "llm-host", **SCALE_FROM_ZERO)
+    component(world, "Llama-Chat", "llm-host", **COMPONENT_TAGS)
     assert world.reconcile("llm-host").status is Status.APPLIED
     clock = [0.0]
     with fidelity(FidelityConfig(endpoint_transition_seconds=60, clock=lambda: clock[0])):
@@ -256,7 +250,7 @@ def test_deleting_a_component_queues_its_endpoint_whose_reconcile_deletes_the_al
     world: World, reconcile_queue: str, router: Any
 ) -> None:
     world.endpoint("llm-host", HOST_TAGS)
-    component(world, "Llama-Chat", "llm-host", **SCALE_FROM_ZERO)
+    component(world, "Llama-Chat", "llm-host", **COMPONENT_TAGS)
     assert world.reconcile("llm-host").status is Status.APPLIED
     assert owned_alarms(world, "llm-host") == ["autoscaler/llm-host/Llama-Chat/scale-from-zero"]
 
@@ -282,7 +276,7 @@ def test_deleting_a_component_nothing_is_owned_for_queues_nothing_and_says_the_s
     world: World, reconcile_queue: str, router: Any
 ) -> None:
     world.endpoint("llm-host", HOST_TAGS)
-    component(world, "Llama-Chat", "llm-host", **{**SCALE_FROM_ZERO, "autoscaling:min": "1"})  # no step alarm
+    component(world, "Llama-Chat", "llm-host", **{**COMPONENT_TAGS, "autoscaling:min": "1"})  # no step alarm
     assert world.reconcile("llm-host").status is Status.APPLIED
     world.aws.sagemaker.delete_inference_component(InferenceComponentName="Llama-Chat")
 

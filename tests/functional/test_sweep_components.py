@@ -16,14 +16,8 @@ from autoscaler.sweep import sweep
 from localaws import fidelity
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component, set_tags
 
-from .conftest import BASE_TAGS, World
+from .conftest import BASE_TAGS, COMPONENT_TAGS, World
 
-COMPONENT_TAGS = {
-    "autoscaling:enabled": "true",
-    "autoscaling:min": "0",
-    "autoscaling:max": "4",
-    "autoscaling:target-concurrency": "3",
-}
 SERVING = {
     "version": 1,
     "min": 1,
