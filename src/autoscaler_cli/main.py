@@ -1,9 +1,9 @@
 """sagemaker-autoscaler: the operator's CLI.
 
 Every command talks to real AWS (the standard credential chain, ``--region``, ``--profile``) or to any emulator
-(``--endpoint-url`` or ``AWS_ENDPOINT_URL``), except ``validate``, which is offline. The controller's settings come
-from the same environment variables as the stack's functions (TAG_PREFIX, PROFILE_PREFIX, NAME_PREFIX,
-MAX_CAPACITY_CEILING, ...), or the options of the same names.
+(``--endpoint-url`` or ``AWS_ENDPOINT_URL``), except ``validate``, which is offline (unless ``--account``). The
+controller's settings come from the same environment variables as the stack's functions (TAG_PREFIX, PROFILE_PREFIX,
+NAME_PREFIX, MAX_CAPACITY_CEILING, ...), or the options of the same names.
 
 Exit codes: 0 done; 1 a configuration was rejected, a request refused, or validation failed; 2 usage error;
 3 AWS failed (throttled, unreachable, denied).
@@ -162,7 +162,8 @@ def validate(
     production: bool,
     account: bool,
 ) -> None:
-    """Check TAGS (key=value, prefix optional) and/or a profile file offline: every problem with its source."""
+    """Check TAGS (key=value, prefix optional) and/or a profile file offline: every problem with its source. With
+    --account, also each variant's max against the account's Service Quotas for the instance type (reads AWS)."""
     lines = [*(tags_file.read_text().splitlines() if tags_file else ()), *tags]
     pairs = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
     try:
@@ -182,17 +183,21 @@ def validate(
         lambda _: hardware,
         production,
     )
+    warnings = list(result.warnings)
+    if account and result.spec is not None:
+        quota = checks.endpoint_quota(app.aws.client("service-quotas"), instance_type)
+        warnings += checks.quota_warnings(result.spec, instance_type, quota)
     if app.out.as_json:
         app.out.json(
             {
                 "valid": not result.errors,
                 "errors": problems_json(result.errors),
-                "warnings": problems_json(result.warnings),
+                "warnings": problems_json(warnings),
             }
         )
     else:
         app.out.problems("Errors", result.errors, "bold red")
-        app.out.problems("Warnings", result.warnings, "yellow")
+        app.out.problems("Warnings", warnings, "yellow")
         if not result.errors and result.spec is not None:
             for variant in result.spec.variants:
                 app.out.line(

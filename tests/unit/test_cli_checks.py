@@ -3,12 +3,18 @@ against the botocore service model, since moto does not implement Service Quotas
 
 from __future__ import annotations
 
+import json
+
 import boto3
 from botocore.stub import Stubber
+from click.testing import CliRunner
 
+from autoscaler.aws import Aws
 from autoscaler.settings import Settings
 from autoscaler.state import Hardware
 from autoscaler_cli import checks
+from autoscaler_cli.main import App, validate
+from autoscaler_cli.render import Output
 
 SETTINGS = Settings()
 
@@ -78,3 +84,38 @@ def test_default_quota_is_used_when_none_is_applied() -> None:
             {"ServiceCode": "sagemaker"},
         )
         assert checks.endpoint_quota(client, "ml.m5.xlarge") == 2.0
+
+
+def test_validate_account_warns_about_a_max_above_the_service_quota() -> None:
+    # given an account whose quota for the instance type on endpoints is 4
+    aws = Aws.create(boto3.session.Session(region_name="us-east-1"))
+    with Stubber(aws.client("service-quotas")) as stub:
+        stub.add_response(
+            "list_service_quotas",
+            {"Quotas": [{"QuotaName": "ml.m5.xlarge for endpoint usage", "Value": 4.0}]},
+            {"ServiceCode": "sagemaker"},
+        )
+
+        # when
+        result = CliRunner().invoke(
+            validate,
+            ["max=6", "--instance-type", "ml.m5.xlarge", "--account"],
+            obj=App(SETTINGS, Output(as_json=True), lambda: aws),
+        )
+
+        # then the check ran, and its warning is among the others; the configuration stays valid
+        stub.assert_no_pending_responses()
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["valid"] is True
+    assert [w["source"] for w in answer["warnings"]] == ["variant AllTraffic"]
+    assert "max 6 is above the account's quota of 4 ml.m5.xlarge instances" in answer["warnings"][0]["message"]
+
+
+def test_validate_reads_no_aws_without_account() -> None:
+    def no_aws() -> Aws:
+        raise AssertionError("validate read AWS without --account")
+
+    result = CliRunner().invoke(validate, ["max=6"], obj=App(SETTINGS, Output(as_json=True), no_aws))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["warnings"] == []
