@@ -25,7 +25,7 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 
 from autoscaler.actions import Action
-from autoscaler.aws import Aws
+from autoscaler.aws import Aws, error_code
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
 from autoscaler.errors import AutoscalerError, SettingsError
 from autoscaler.names import parse_alarm_name
@@ -36,15 +36,16 @@ from autoscaler.reconciler import Deps, Evaluation, evaluate, reconcile_endpoint
 from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric, TargetKey, VariantKind
-from autoscaler.state import AlarmState, Hardware, PolicyState, TargetState
+from autoscaler.state import AlarmState, EndpointInfo, Hardware, PolicyState, TargetState
 from autoscaler.tags import parse_bool
-from autoscaler.update import plan_update
+from autoscaler.update import UpdatePlan, plan_update
 from autoscaler_cli import checks
 from autoscaler_cli.render import Output, actions_json, problems_json
 
 EXIT_REJECTED = 1
 EXIT_AWS = 3
 POLL_SECONDS = 15
+UPDATE_ATTEMPTS = 3  # UpdateEndpoint calls, each after releasing what a reconcile registered again
 
 
 @dataclass
@@ -530,31 +531,30 @@ def update_endpoint(
 ) -> None:
     """Update ENDPOINT to endpoint config CONFIG safely: release the autoscaled variants the update touches (new
     instance type, or removed), update, and re-apply autoscaling once the endpoint is InService again."""
-    info = app.aws.read_endpoint(endpoint)
+    info = app.aws.read_endpoint(endpoint, instance_types=False)  # the current config is read once, below
     if info is None or not info.in_service:
         app.out.line(f"{endpoint}: {'does not exist' if info is None else info.status}; nothing done", style="bold red")
         _fail(EXIT_REJECTED)
     current = app.aws.read_endpoint_config(info.config_name)
     new = app.aws.read_endpoint_config(config)
-    planned = plan_update(
-        endpoint, current, new, app.aws.read_state(info, app.settings.name_prefix), app.settings.name_prefix
-    )
+    planned = _update_release(app, info, current, new, force)
     for variant, why in planned.touched:
         app.out.line(f"{variant}: released for the update ({why})")
-    if planned.foreign and not force:
-        app.out.line(
-            f"deregistering would delete hand-made {', '.join(planned.foreign)}: use --force", style="bold red"
-        )
-        _fail(EXIT_REJECTED)
-    for attempt in (1, 2):  # a reconcile may register a target again between release and update: one more try
+    for attempt in range(1, UPDATE_ATTEMPTS + 1):
         for action in planned.release:
             app.aws.apply(action)
         try:
             app.aws.update_endpoint(endpoint, config, retain_all_variant_properties)
             break
         except ClientError as exc:
-            if attempt == 2 or "registered for auto scaling" not in str(exc):
+            # A reconcile may register a target again between the release and the update. AWS documents no error
+            # text for the refusal that follows, so any ValidationException is checked against the state read again.
+            if error_code(exc) != "ValidationException" or attempt == UPDATE_ATTEMPTS:
                 raise
+            planned = _update_release(app, info, current, new, force)
+            if not planned.release:
+                raise
+            app.out.line(f"{endpoint}: update refused; {len(planned.release)} release(s) to make again, then retrying")
     app.out.line(f"{endpoint}: updating to {config}; reconciles skip it until it is InService", style="bold")
     if not wait:
         app.out.line("the IN_SERVICE event (or the next sweep) re-applies autoscaling")
@@ -570,6 +570,21 @@ def update_endpoint(
     outcome = reconcile_endpoint(endpoint, app.deps())
     app.out.line(f"{endpoint}: {outcome.status} - {outcome.reason}", style="bold")
     app.out.actions("Re-applied", outcome.actions)
+
+
+def _update_release(
+    app: App, info: EndpointInfo, current: Mapping[str, Any], new: Mapping[str, Any], force: bool
+) -> UpdatePlan:
+    """What the update must release first, from the state read now; refuses (exit 1) without --force when that would
+    delete hand-made policies or schedules."""
+    prefix = app.settings.name_prefix
+    planned = plan_update(info.name, current, new, app.aws.read_state(info, prefix), prefix)
+    if planned.foreign and not force:
+        app.out.line(
+            f"deregistering would delete hand-made {', '.join(planned.foreign)}: use --force", style="bold red"
+        )
+        _fail(EXIT_REJECTED)
+    return planned
 
 
 # ---------------------------------------------------------------------------------------------------- sweep
