@@ -4,7 +4,8 @@ moto pages these reads differently from AWS (aws-facts.md gives AWS's sizes): De
 per page (AWS: at most 10), DescribeScheduledActions and DescribeAlarms do not page at all (AWS: 50; 50 by default
 and at most 100), and DescribeScalableTargets returns a NextToken that repeats after the second page. Each patched
 read here asks moto's backend for everything and serves it in pages of AWS's default size, or the requested size
-capped at AWS's maximum, with an offset as the token. Installed only in the benchmark's server process.
+capped at AWS's maximum, with an offset as the token. Installed only in the benchmark's server process, on top of
+the fidelity layer, whose rules decide what matches (DescribeScalingPolicies' exact ResourceId, for one).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from moto.applicationautoscaling import responses as aas
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
+
+from localaws import fidelity
 
 __all__ = ["PAGE_SIZES", "install"]
 
@@ -50,20 +53,14 @@ def _describe_scalable_targets(self: Any) -> str:
 
 def _describe_scaling_policies(self: Any) -> str:
     params = json.loads(self.body or "{}")
-    resource_id, dimension = params.get("ResourceId"), params.get("ScalableDimension")
-    _, found = self.applicationautoscaling_backend.describe_scaling_policies(
+    _, found = self.applicationautoscaling_backend.describe_scaling_policies(  # the layer's exact matching
         service_namespace=params.get("ServiceNamespace"),
-        resource_id=None,
-        scalable_dimension=None,
+        resource_id=params.get("ResourceId"),
+        scalable_dimension=params.get("ScalableDimension"),
         max_results=10**9,
         next_token=None,
+        policy_names=params.get("PolicyNames"),
     )
-    # moto matches ResourceId as a substring ("endpoint/e/variant/A" in ".../variant/AB"); AWS matches it exactly.
-    found = [
-        p
-        for p in found
-        if (not resource_id or p.resource_id == resource_id) and (not dimension or p.scalable_dimension == dimension)
-    ]
     page, token = _page(found, params.get("NextToken"), params.get("MaxResults"), "DescribeScalingPolicies")
     return json.dumps({"ScalingPolicies": [aas._build_policy(p) for p in page], "NextToken": token})
 
@@ -100,7 +97,12 @@ def _describe_alarms(self: CloudWatchResponse) -> ActionResult:
 
 
 def install() -> None:
-    """Patches moto's response classes in this process (the benchmark's server process only)."""
+    """Patches moto's response classes in this process (the benchmark's server process only).
+
+    The fidelity layer goes in first (``LocalAws`` then finds it installed and keeps it): installed later, it would put
+    its own DescribeScalingPolicies response back over this one.
+    """
+    fidelity.install()
     aas.ApplicationAutoScalingResponse.describe_scalable_targets = _describe_scalable_targets  # type: ignore[method-assign]
     aas.ApplicationAutoScalingResponse.describe_scaling_policies = _describe_scaling_policies  # type: ignore[method-assign]
     aas.ApplicationAutoScalingResponse.describe_scheduled_actions = _describe_scheduled_actions  # type: ignore[method-assign]

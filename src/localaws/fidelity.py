@@ -12,6 +12,7 @@ puts moto's original attributes back exactly.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 import threading
@@ -457,6 +458,53 @@ def _deregister_deletes_policies_and_scheduled_actions(
     ]
 
 
+def _describe_scaling_policies_matches_exactly(
+    self: ApplicationAutoscalingBackend,
+    service_namespace: str,
+    resource_id: str | None,
+    scalable_dimension: str | None,
+    max_results: int | None,
+    next_token: str | None,
+    policy_names: list[str] | None = None,
+) -> tuple[str | None, list[aas_models.FakeApplicationAutoscalingPolicy]]:
+    """DescribeScalingPolicies matches ResourceId, ScalableDimension and PolicyNames exactly.
+
+    AWS facts (AAS API Reference, DescribeScalingPolicies): ResourceId is "The identifier of the resource associated
+    with the scaling policy" (for SageMaker, ``endpoint/<E>/variant/<V>`` or ``inference-component/<name>``: an
+    identifier, not a pattern); PolicyNames are "The names of the scaling policies to describe". moto keeps every
+    policy whose resource id (or dimension) is a substring of the one asked, so asking for ``.../variant/AB`` also
+    returns the policies of ``.../variant/A``; and it ignores PolicyNames. DescribeScalableTargets (ResourceIds) and
+    DescribeScheduledActions (ResourceId, ScheduledActionNames) already match exactly in moto. Paging stays moto's
+    (offset tokens, 100 per page by default); ``bench/paging.py`` serves AWS's page sizes where calls are counted.
+    """
+    policies = [
+        policy
+        for policy in self.policies.values()
+        if policy.service_namespace == service_namespace
+        and (not resource_id or policy.resource_id == resource_id)
+        and (not scalable_dimension or policy.scalable_dimension == scalable_dimension)
+        and (not policy_names or policy.policy_name in policy_names)
+    ]
+    start = int(next_token) if next_token else 0
+    end = start + (max_results or 100)
+    return (str(end) if end < len(policies) else None), policies[start:end]
+
+
+def _describe_scaling_policies_response(self: aas_responses.ApplicationAutoScalingResponse) -> str:
+    """The DescribeScalingPolicies action, with PolicyNames passed on (moto's response drops it); see
+    ``_describe_scaling_policies_matches_exactly``."""
+    next_token, page = _describe_scaling_policies_matches_exactly(
+        self.applicationautoscaling_backend,
+        service_namespace=self._get_param("ServiceNamespace"),
+        resource_id=self._get_param("ResourceId"),
+        scalable_dimension=self._get_param("ScalableDimension"),
+        max_results=self._get_int_param("MaxResults"),
+        next_token=self._get_param("NextToken"),
+        policy_names=self._get_param("PolicyNames"),
+    )
+    return json.dumps({"ScalingPolicies": [aas_responses._build_policy(p) for p in page], "NextToken": next_token})
+
+
 # AWS fact (aws-facts.md, Application Auto Scaling for SageMaker; AAS API Reference ScalableDimension enum):
 # "endpoint/<E>/variant/<V> + sagemaker:variant:DesiredProvisionedConcurrency (serverless provisioned concurrency)" and
 # "inference-component/<name> + sagemaker:inference-component:DesiredCopyCount". moto's enum predates both
@@ -871,6 +919,8 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
     (ApplicationAutoscalingBackend, "put_scaling_policy", _put_scaling_policy_requires_registered_target),
     (ApplicationAutoscalingBackend, "put_scheduled_action", _put_scheduled_action_requires_registered_target),
     (ApplicationAutoscalingBackend, "deregister_scalable_target", _deregister_deletes_policies_and_scheduled_actions),
+    (ApplicationAutoscalingBackend, "describe_scaling_policies", _describe_scaling_policies_matches_exactly),
+    (aas_responses.ApplicationAutoScalingResponse, "describe_scaling_policies", _describe_scaling_policies_response),
     (aas_models, "ScalableDimensionValueSet", _ScalableDimensions),
     (aas_responses, "ScalableDimensionValueSet", _ScalableDimensions),
     (SageMakerModelBackend, "create_endpoint", _create_endpoint_starts_creating),

@@ -91,9 +91,9 @@ def register(aws: Aws, resource_id: str = RESOURCE_ID, dimension: str = INSTANCE
     )
 
 
-def put_policy(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
+def put_policy(aws: Aws, resource_id: str = RESOURCE_ID, name: str = "invocations") -> None:
     aws.autoscaling.put_scaling_policy(
-        PolicyName="invocations",
+        PolicyName=name,
         ServiceNamespace="sagemaker",
         ResourceId=resource_id,
         ScalableDimension=INSTANCES,
@@ -105,10 +105,10 @@ def put_policy(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
     )
 
 
-def put_schedule(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
+def put_schedule(aws: Aws, resource_id: str = RESOURCE_ID, name: str = "nightly") -> None:
     aws.autoscaling.put_scheduled_action(
         ServiceNamespace="sagemaker",
-        ScheduledActionName="nightly",
+        ScheduledActionName=name,
         ResourceId=resource_id,
         ScalableDimension=INSTANCES,
         Schedule="cron(0 22 * * ? *)",
@@ -418,6 +418,62 @@ def test_delete_endpoint_deregisters_its_scalable_targets(aws: Aws, expected: tu
     targets = aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
     policies = aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"]
     assert (sorted(target["ResourceId"] for target in targets), len(policies)) == expected
+
+
+# --- rule (f): DescribeScalingPolicies matches ResourceId and PolicyNames exactly -----------------------------------
+
+VARIANT_A = "endpoint/ep/variant/A"
+VARIANT_AB = "endpoint/ep/variant/AB"
+
+
+def two_variants_a_and_ab(aws: Aws) -> None:
+    """An endpoint whose variant names are a prefix of one another (A, AB), each a registered target."""
+    in_service_endpoint(aws, variants=(VariantSeed("A"), VariantSeed("AB")))
+    register(aws, VARIANT_A)
+    register(aws, VARIANT_AB)
+
+
+@with_and_without_layer(with_layer=[VARIANT_AB], plain_moto=[VARIANT_A, VARIANT_AB])
+def test_describe_scaling_policies_matches_the_resource_id_exactly(aws: Aws, expected: list[str]) -> None:
+    two_variants_a_and_ab(aws)
+    put_policy(aws, VARIANT_A)
+    put_policy(aws, VARIANT_AB)
+
+    found = aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker", ResourceId=VARIANT_AB)
+
+    assert [policy["ResourceId"] for policy in found["ScalingPolicies"]] == expected
+
+
+@with_and_without_layer(with_layer=["cpu"], plain_moto=["invocations", "cpu"])
+def test_describe_scaling_policies_filters_by_policy_names(aws: Aws, expected: list[str]) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+    put_policy(aws, name="invocations")
+    put_policy(aws, name="cpu")
+
+    found = aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker", PolicyNames=["cpu"])
+
+    assert [policy["PolicyName"] for policy in found["ScalingPolicies"]] == expected
+
+
+@with_and_without_layer(with_layer=([VARIANT_AB], [VARIANT_AB]), plain_moto=([VARIANT_AB], [VARIANT_AB]))
+def test_moto_already_matches_resource_ids_of_targets_and_scheduled_actions_exactly(
+    aws: Aws, expected: tuple[list[str], list[str]]
+) -> None:
+    """No rule needed: moto's DescribeScalableTargets and DescribeScheduledActions compare resource ids with ==."""
+    two_variants_a_and_ab(aws)
+    put_schedule(aws, VARIANT_A)
+    put_schedule(aws, VARIANT_AB)
+
+    targets = aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker", ResourceIds=[VARIANT_AB])
+    actions = aws.autoscaling.describe_scheduled_actions(
+        ServiceNamespace="sagemaker", ResourceId=VARIANT_AB, ScheduledActionNames=["nightly"]
+    )
+
+    assert (
+        [target["ResourceId"] for target in targets["ScalableTargets"]],
+        [action["ResourceId"] for action in actions["ScheduledActions"]],
+    ) == expected
 
 
 # --- rule (g): Search over endpoints sorts and pages AWS's Endpoint records (moto: creation order, one page) -----
