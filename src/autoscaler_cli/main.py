@@ -678,16 +678,20 @@ def invoke_command(
     """Run FUNCTION's handler in-process on EVENT_FILE with the environment template.yaml gives it (no Docker)."""
     import json as json_module
 
-    from localaws.invoke import invoke
+    from localaws.invoke import invoke, pairs
 
+    try:
+        parameters, environment = pairs(params, "--param"), pairs(env, "--env")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     parent = ctx.parent.params if ctx.parent else {}
     result = invoke(
         function,
         json_module.loads(event_file.read_text()),
         endpoint_url=parent.get("endpoint_url"),
         stack_name=stack_name,
-        parameters=dict(p.split("=", 1) for p in params),
-        environment=dict(e.split("=", 1) for e in env),
+        parameters=parameters,
+        environment=environment,
         region=parent.get("region"),
     )
     click.echo(json_module.dumps(result, default=str))

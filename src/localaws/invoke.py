@@ -25,19 +25,21 @@ import boto3
 
 from localaws.pipeline import TEMPLATE, Function, Template, UnresolvedError, deploy
 
-__all__ = ["invoke", "main"]
+__all__ = ["invoke", "main", "pairs"]
 
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
-def _pairs(values: Sequence[str], what: str) -> dict[str, str]:
-    pairs = {}
+def pairs(values: Sequence[str], what: str) -> dict[str, str]:
+    """``NAME=VALUE`` arguments of the option ``what``; ValueError names the first that is not one (each command line
+    makes it its usage error)."""
+    found = {}
     for value in values:
         name, sep, text = value.partition("=")
         if not sep or not name:
-            raise SystemExit(f"{what} {value!r}: expected NAME=VALUE")
-        pairs[name] = text
-    return pairs
+            raise ValueError(f"{what} {value!r}: expected NAME=VALUE")
+        found[name] = text
+    return found
 
 
 def invoke(
@@ -85,13 +87,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--param", action="append", default=[], help="template parameter Name=Value (repeatable)")
     parser.add_argument("--env", action="append", default=[], help="environment variable NAME=VALUE (repeatable)")
     args = parser.parse_args(argv)
+    try:
+        parameters, environment = pairs(args.param, "--param"), pairs(args.env, "--env")
+    except ValueError as exc:
+        parser.error(str(exc))
     result = invoke(
         args.function,
         json.loads(args.event.read_text()),
         endpoint_url=args.endpoint_url,
         stack_name=args.stack_name,
-        parameters=_pairs(args.param, "--param"),
-        environment=_pairs(args.env, "--env"),
+        parameters=parameters,
+        environment=environment,
         region=args.region,
     )
     sys.stdout.write(json.dumps(result, default=str) + "\n")

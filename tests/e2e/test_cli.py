@@ -574,3 +574,15 @@ def test_invoke_runs_a_function_handler_on_an_event_file(aws: LocalAws) -> None:
     result = run(aws, "invoke", "RouterFunction", str(event))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["endpoints"] == ["MyEndpoint"]
+
+
+@pytest.mark.parametrize("option", ["--param", "--env"])
+def test_invoke_refuses_an_option_without_a_value_as_a_usage_error(option: str) -> None:
+    event = str(ROOT / "events" / "sagemaker-endpoint-state-change-in-service.json")
+    for command in ([str(SCRIPT), "invoke"], [sys.executable, "-m", "localaws.invoke"]):
+        result = subprocess.run(
+            [*command, "RouterFunction", event, option, "Foo"], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 2, result.stderr
+        assert f"{option} 'Foo': expected NAME=VALUE" in result.stderr
+        assert "Traceback" not in result.stderr
