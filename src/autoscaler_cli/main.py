@@ -353,7 +353,7 @@ def status_entry(name: str, deps: Deps) -> dict[str, Any]:
     if actual is None:
         actual = deps.aws.read_state(endpoint, deps.settings.name_prefix)
     for variant in endpoint.variants:
-        target = next((t for t in actual.targets if t.key.resource_id.endswith(f"/variant/{variant.name}")), None)
+        target = actual.target(TargetKey.for_variant(endpoint.name, variant.name, variant.kind))
         entry["variants"].append(
             {
                 "variant": variant.name,
