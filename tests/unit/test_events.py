@@ -673,3 +673,9 @@ def test_deduplication_id_fits_sqs_limit_for_the_longest_names() -> None:
 
     assert len(longest) <= 128
     assert longest.endswith("e" * 63)
+
+
+def test_the_routed_log_carries_the_event_time() -> None:
+    routing = route(load_event("sagemaker-endpoint-state-change-in-service-tags-list.json"), SETTINGS, FakeDirectory())
+
+    assert routing.to_dict()["event_time"] == "2026-11-25T12:00:00+00:00"

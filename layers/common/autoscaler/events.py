@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import uuid4
@@ -89,6 +89,7 @@ class Routing:
     endpoints: tuple[str, ...] = ()
     reason: str = ""
     unknown: bool = False
+    event_time: datetime | None = None  # when AWS says it happened: the routed log shows how late an event came
 
     def requests(self) -> tuple[ReconcileRequest, ...]:
         return tuple(ReconcileRequest(endpoint, self.trigger) for endpoint in self.endpoints)
@@ -99,6 +100,7 @@ class Routing:
             "event_id": self.event_id,
             "endpoints": list(self.endpoints),
             "reason": self.reason,
+            "event_time": self.event_time.isoformat() if self.event_time else None,
         }
 
 
@@ -127,26 +129,28 @@ def parse_event(event: object, settings: Settings) -> Trigger:
     """Classify one event; never raises for a malformed one (it is dropped with the reason)."""
     if not isinstance(event, Mapping):
         return Trigger("unknown", "", dropped="the event is not a JSON object", unknown=True)
+    return replace(_classify(event, settings), time=parse_time(event.get("time")))
+
+
+def _classify(event: Mapping[str, Any], settings: Settings) -> Trigger:
     source, detail_type = str(event.get("source", "")), str(event.get("detail-type", ""))
     detail = event.get("detail")
     event_id = str(event.get("id") or uuid4())  # an event without an id (a hand-made one) is never deduplicated
-    when = parse_time(event.get("time"))
     if not source or not isinstance(detail, Mapping):
-        return Trigger("unknown", event_id, when, dropped=_not_an_eventbridge_event(event), unknown=True)
+        return Trigger("unknown", event_id, dropped=_not_an_eventbridge_event(event), unknown=True)
     if source == "aws.sagemaker" and detail_type == STATE_CHANGE:
-        return _state_change(event, detail, event_id, when)
+        return _state_change(event, detail, event_id)
     if source == "aws.sagemaker" and detail_type == CLOUDTRAIL_CALL:
-        return _cloudtrail_call(detail, event_id, when, settings)
+        return _cloudtrail_call(detail, event_id, settings)
     if source == "aws.tag" and detail_type == TAG_CHANGE:
-        return _tag_change(event, detail, event_id, when, settings)
+        return _tag_change(event, detail, event_id, settings)
     if source == "aws.ssm" and detail_type == PARAMETER_CHANGE:
-        return _parameter_change(detail, event_id, when, settings)
+        return _parameter_change(detail, event_id, settings)
     if source == "aws.events" and detail_type == SCHEDULED:
-        return Trigger("schedule", event_id, when, sweep=True)
+        return Trigger("schedule", event_id, sweep=True)
     return Trigger(
         f"{source}:{detail_type}",
         event_id,
-        when,
         dropped=f"no trigger for source {source!r} and detail-type {detail_type!r}",
         unknown=True,
     )
@@ -160,26 +164,26 @@ def _not_an_eventbridge_event(event: Mapping[str, Any]) -> str:
     return "not an EventBridge event (no source or detail)"
 
 
-def _state_change(event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str, when: datetime | None) -> Trigger:
+def _state_change(event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str) -> Trigger:
     status = str(detail.get("EndpointStatus", "")).upper()
     label = f"aws.sagemaker:{status or 'unknown-status'}"
     if status in TRANSIENT_STATUSES:
-        return Trigger(label, event_id, when, dropped=f"endpoint is {status}: an IN_SERVICE event follows")
+        return Trigger(label, event_id, dropped=f"endpoint is {status}: an IN_SERVICE event follows")
     if status not in RECONCILE_STATUSES:
-        return Trigger(label, event_id, when, dropped=f"endpoint status {status or 'missing'}: nothing to reconcile")
+        return Trigger(label, event_id, dropped=f"endpoint status {status or 'missing'}: nothing to reconcile")
     # The event's Tags (a map in AWS's sample, a list of {Key, Value} in the schema registry) are never trusted:
     # the reconciler re-reads them. Only the name matters here.
     name = detail.get("EndpointName")
     if isinstance(name, str) and ENDPOINT_NAME.fullmatch(name):
-        return Trigger(label, event_id, when, names=(name,))
+        return Trigger(label, event_id, names=(name,))
     arns = [detail.get("EndpointArn"), *(event.get("resources") or ())]
     lowered = [n for n in (_endpoint_in_arn(a) for a in arns) if n]
     if lowered:
-        return Trigger(label, event_id, when, arn_names=(lowered[0],))
-    return Trigger(label, event_id, when, dropped="no endpoint name or ARN in the event")
+        return Trigger(label, event_id, arn_names=(lowered[0],))
+    return Trigger(label, event_id, dropped="no endpoint name or ARN in the event")
 
 
-def _cloudtrail_call(detail: Mapping[str, Any], event_id: str, when: datetime | None, settings: Settings) -> Trigger:
+def _cloudtrail_call(detail: Mapping[str, Any], event_id: str, settings: Settings) -> Trigger:
     name = str(detail.get("eventName", ""))
     label = f"cloudtrail:{name or 'unknown'}"
     event_id = str(detail.get("eventID") or event_id)
@@ -187,11 +191,10 @@ def _cloudtrail_call(detail: Mapping[str, Any], event_id: str, when: datetime | 
         return Trigger(
             label,
             event_id,
-            when,
             dropped=f"CloudTrail call {name or '?'} is neither a tag nor an inference-component change",
         )
     if detail.get("errorCode"):
-        return Trigger(label, event_id, when, dropped=f"the call failed ({detail['errorCode']}): nothing changed")
+        return Trigger(label, event_id, dropped=f"the call failed ({detail['errorCode']}): nothing changed")
     # requestParameters are lowerCamelCase, as in the SageMaker Developer Guide's CloudTrail samples
     # (understanding-sagemaker-entries: CreateEndpoint has requestParameters endpointName, endpointConfigName and
     # responseElements endpointArn, the name lower-cased): resourceArn, tags[].key, tagKeys; inferenceComponentName,
@@ -199,16 +202,16 @@ def _cloudtrail_call(detail: Mapping[str, Any], event_id: str, when: datetime | 
     # read case-insensitively.
     request = _lower_keys(detail.get("requestParameters"))
     if name in COMPONENT_CALLS:
-        return _component_call(name, label, detail, request, event_id, when)
+        return _component_call(name, label, detail, request, event_id)
     arn = request.get("resourcearn")
     endpoint, component = _name_in_arn(arn, ENDPOINT), _name_in_arn(arn, INFERENCE_COMPONENT)
     if endpoint is None and component is None:
-        return Trigger(label, event_id, when, dropped=f"{_resource_kind(arn)} {_NEITHER}")
+        return Trigger(label, event_id, dropped=f"{_resource_kind(arn)} {_NEITHER}")
     if name == "AddTags":
         keys = [_lower_keys(t).get("key") for t in request.get("tags") or ()]
     else:
         keys = list(request.get("tagkeys") or ())
-    return _tagged(label, event_id, when, endpoint, component, keys, settings)
+    return _tagged(label, event_id, endpoint, component, keys, settings)
 
 
 def _component_call(
@@ -217,7 +220,6 @@ def _component_call(
     detail: Mapping[str, Any],
     request: Mapping[str, Any],
     event_id: str,
-    when: datetime | None,
 ) -> Trigger:
     """Create/Update/UpdateRuntimeConfig/DeleteInferenceComponent: the endpoint hosting the component. Create names
     it in the request; the others only name the component (the response of Create and Update carries its ARN)."""
@@ -230,16 +232,15 @@ def _component_call(
         return Trigger(
             label,
             event_id,
-            when,
             dropped=f"Application Auto Scaling scaled inference component {component or '?'}: a scaling activity, "
             "not a configuration change",
         )
     endpoint = request.get("endpointname")
     if name == CREATE_COMPONENT and isinstance(endpoint, str) and ENDPOINT_NAME.fullmatch(endpoint):
-        return Trigger(label, event_id, when, arn_names=(endpoint,), via=f"endpoint named in the {name} request")
+        return Trigger(label, event_id, arn_names=(endpoint,), via=f"endpoint named in the {name} request")
     if not isinstance(component, str):
-        return Trigger(label, event_id, when, dropped=f"no inference component name in the {name} call")
-    return Trigger(label, event_id, when, component=component)
+        return Trigger(label, event_id, dropped=f"no inference component name in the {name} call")
+    return Trigger(label, event_id, component=component)
 
 
 def _by_application_autoscaling(detail: Mapping[str, Any]) -> bool:
@@ -254,9 +255,7 @@ def _by_application_autoscaling(detail: Mapping[str, Any]) -> bool:
     )
 
 
-def _tag_change(
-    event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str, when: datetime | None, settings: Settings
-) -> Trigger:
+def _tag_change(event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str, settings: Settings) -> Trigger:
     label = "aws.tag"
     resources = event.get("resources")
     arn = resources[0] if isinstance(resources, list) and resources else None
@@ -266,15 +265,14 @@ def _tag_change(
     endpoint = _name_in_arn(arn, ENDPOINT) if kind == ENDPOINT else None
     component = _name_in_arn(arn, INFERENCE_COMPONENT) if kind == INFERENCE_COMPONENT else None
     if detail.get("service") != "sagemaker" or (endpoint is None and component is None):
-        return Trigger(label, event_id, when, dropped=f"{_resource_kind(arn)} {_NEITHER}")
+        return Trigger(label, event_id, dropped=f"{_resource_kind(arn)} {_NEITHER}")
     keys = detail.get("changed-tag-keys")
-    return _tagged(label, event_id, when, endpoint, component, list(keys) if isinstance(keys, list) else [], settings)
+    return _tagged(label, event_id, endpoint, component, list(keys) if isinstance(keys, list) else [], settings)
 
 
 def _tagged(
     label: str,
     event_id: str,
-    when: datetime | None,
     endpoint: str | None,
     component: str | None,
     keys: list[Any],
@@ -286,24 +284,24 @@ def _tagged(
     if keys and all(isinstance(k, str) for k in keys):
         ours = [k for k in keys if k.startswith(prefix)]
         if not ours:
-            return Trigger(label, event_id, when, dropped=f"no tag under {prefix} changed")
+            return Trigger(label, event_id, dropped=f"no tag under {prefix} changed")
         # The tags the controller writes itself: a change of only these must not wake it (it would trigger itself).
         if all(k.removeprefix(prefix) in STATUS_KEYS for k in ours):
-            return Trigger(label, event_id, when, dropped="only the controller's status tags changed")
+            return Trigger(label, event_id, dropped="only the controller's status tags changed")
     # Keys unknown (redacted or malformed): reconciling costs reads only, missing a change costs correctness.
     if endpoint is not None:
-        return Trigger(label, event_id, when, arn_names=(endpoint,))
-    return Trigger(label, event_id, when, component=component)
+        return Trigger(label, event_id, arn_names=(endpoint,))
+    return Trigger(label, event_id, component=component)
 
 
-def _parameter_change(detail: Mapping[str, Any], event_id: str, when: datetime | None, settings: Settings) -> Trigger:
+def _parameter_change(detail: Mapping[str, Any], event_id: str, settings: Settings) -> Trigger:
     label = f"aws.ssm:{detail.get('operation', 'unknown')}"
     if "exception" in detail:
-        return Trigger(label, event_id, when, dropped=f"the change failed ({detail['exception']}): nothing changed")
+        return Trigger(label, event_id, dropped=f"the change failed ({detail['exception']}): nothing changed")
     name = detail.get("name")
     if not isinstance(name, str) or not name.startswith(f"{settings.profile_prefix}/"):
-        return Trigger(label, event_id, when, dropped=f"parameter {name!r} is not under {settings.profile_prefix}/")
-    return Trigger(label, event_id, when, profile=name)
+        return Trigger(label, event_id, dropped=f"parameter {name!r} is not under {settings.profile_prefix}/")
+    return Trigger(label, event_id, profile=name)
 
 
 def _endpoint_in_arn(arn: object) -> str | None:
@@ -357,6 +355,10 @@ def parse_time(value: object) -> datetime | None:
 def route(event: object, settings: Settings, directory: Directory) -> Routing:
     """The endpoints an event concerns, with real names. Raises TemporaryError when a lookup failed (retry)."""
     trigger = parse_event(event, settings)
+    return replace(_route(trigger, settings, directory), event_time=trigger.time)
+
+
+def _route(trigger: Trigger, settings: Settings, directory: Directory) -> Routing:
     if trigger.dropped:
         return Routing(trigger.label, trigger.event_id, reason=trigger.dropped, unknown=trigger.unknown)
     if trigger.sweep:
