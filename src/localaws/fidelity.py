@@ -100,6 +100,8 @@ _moto_register_scalable_target = ApplicationAutoscalingBackend.register_scalable
 _moto_deregister_scalable_target = ApplicationAutoscalingBackend.deregister_scalable_target
 _moto_put_scaling_policy = ApplicationAutoscalingBackend.put_scaling_policy
 _moto_put_scheduled_action = ApplicationAutoscalingBackend.put_scheduled_action
+_moto_delete_scaling_policy = ApplicationAutoscalingBackend.delete_scaling_policy
+_moto_delete_scheduled_action = ApplicationAutoscalingBackend.delete_scheduled_action
 _moto_create_endpoint = SageMakerModelBackend.create_endpoint
 _moto_describe_endpoint = SageMakerModelBackend.describe_endpoint
 _moto_list_endpoints = SageMakerModelBackend.list_endpoints
@@ -375,6 +377,15 @@ def _register_requires_in_service_variant(
     )
 
 
+def _object_not_found(
+    missing: str, namespace: str, resource_id: str, dimension: str, name: str = ""
+) -> ObjectNotFoundException:
+    """AAS's ObjectNotFoundException, its message naming the target as AWS does: "<missing> for service namespace:
+    ..., resource ID: ..., scalable dimension: ..." (and ", <name>" for a policy or scheduled action)."""
+    target = f"service namespace: {namespace}, resource ID: {resource_id}, scalable dimension: {dimension}"
+    return ObjectNotFoundException(f"{missing} for {target}{name and f', {name}'}")
+
+
 def _require_registered_target(
     backend: ApplicationAutoscalingBackend, namespace: str, resource_id: str, dimension: str
 ) -> None:
@@ -383,14 +394,11 @@ def _require_registered_target(
     AWS fact (aws-facts.md: "PutScalingPolicy on an unregistered target fails with ObjectNotFoundException"; AAS API
     Reference, ObjectNotFoundException: "For any operation that depends on the existence of a scalable target, this
     exception is thrown if the scalable target with the specified service namespace, resource ID, and scalable
-    dimension does not exist."). Message as AWS words it (moto-gaps.md: moto accepts the call).
+    dimension does not exist."). Message as AWS words it for PutScalingPolicy (moto-gaps.md: moto accepts the call).
     """
     target = backend.targets.get(dimension, {}).get(resource_id)
     if target is None or target.service_namespace != namespace:
-        raise ObjectNotFoundException(
-            f"No scalable target registered for service namespace: {namespace}, resource ID: {resource_id}, "
-            f"scalable dimension: {dimension}"
-        )
+        raise _object_not_found("No scalable target registered", namespace, resource_id, dimension)
 
 
 def _put_scaling_policy_requires_registered_target(
@@ -446,7 +454,12 @@ def _deregister_deletes_policies_and_scheduled_actions(
     alarms"; AAS API Reference, DeregisterScalableTarget: "Deregistering a scalable target deletes the scaling policies
     and the scheduled actions that are associated with it."). Alarms you created for step policies stay; alarms the
     policy owns (target tracking, which moto creates only for DynamoDB and ECS) go with it, as on AWS.
+    Deregistering a target that is not registered fails with ObjectNotFoundException (AAS API Reference,
+    ObjectNotFoundException: "For any operation that deletes or deregisters a resource, this exception is thrown if the
+    resource cannot be found"; moto: ValidationException), worded as in ``_require_registered_target`` (unverified for
+    this operation).
     """
+    _require_registered_target(self, namespace, r_id, dimension)
     _moto_deregister_scalable_target(self, namespace, r_id, dimension)
     for policy in list(self.policies.values()):
         if (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (namespace, r_id, dimension):
@@ -456,6 +469,56 @@ def _deregister_deletes_policies_and_scheduled_actions(
         for action in self.scheduled_actions
         if (action.service_namespace, action.resource_id, action.scalable_dimension) != (namespace, r_id, dimension)
     ]
+
+
+def _delete_scaling_policy_requires_the_policy(
+    self: ApplicationAutoscalingBackend,
+    policy_name: str,
+    service_namespace: str,
+    resource_id: str,
+    scalable_dimension: str,
+) -> None:
+    """DeleteScalingPolicy of a policy that does not exist fails with ObjectNotFoundException.
+
+    AWS fact (AAS API Reference, ObjectNotFoundException: "For any operation that deletes or deregisters a resource,
+    this exception is thrown if the resource cannot be found."). moto raises ValidationException for a missing policy
+    (and for DeregisterScalableTarget of a missing target), and accepts DeleteScheduledAction of a missing action;
+    callers that treat a delete as done when the resource is gone rely on AWS's code. The wording is moto's
+    (unverified).
+    """
+    key = aas_models.FakeApplicationAutoscalingPolicy.formulate_key(
+        service_namespace, resource_id, scalable_dimension, policy_name
+    )
+    if key not in self.policies:
+        raise _object_not_found(
+            "No scaling policy found", service_namespace, resource_id, scalable_dimension, f"policy name: {policy_name}"
+        )
+    _moto_delete_scaling_policy(self, policy_name, service_namespace, resource_id, scalable_dimension)
+
+
+def _delete_scheduled_action_requires_the_action(
+    self: ApplicationAutoscalingBackend,
+    service_namespace: str,
+    scheduled_action_name: str,
+    resource_id: str,
+    scalable_dimension: str,
+) -> None:
+    """DeleteScheduledAction of an action that does not exist fails with ObjectNotFoundException (AWS fact as for
+    ``_delete_scaling_policy_requires_the_policy``; moto accepts it silently). The wording is modelled on moto's for
+    policies (unverified)."""
+    wanted = (service_namespace, scheduled_action_name, resource_id, scalable_dimension)
+    if not any(
+        (a.service_namespace, a.scheduled_action_name, a.resource_id, a.scalable_dimension) == wanted
+        for a in self.scheduled_actions
+    ):
+        raise _object_not_found(
+            "No scheduled action found",
+            service_namespace,
+            resource_id,
+            scalable_dimension,
+            f"scheduled action name: {scheduled_action_name}",
+        )
+    _moto_delete_scheduled_action(self, service_namespace, scheduled_action_name, resource_id, scalable_dimension)
 
 
 def _describe_scaling_policies_matches_exactly(
@@ -919,6 +982,8 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
     (ApplicationAutoscalingBackend, "put_scaling_policy", _put_scaling_policy_requires_registered_target),
     (ApplicationAutoscalingBackend, "put_scheduled_action", _put_scheduled_action_requires_registered_target),
     (ApplicationAutoscalingBackend, "deregister_scalable_target", _deregister_deletes_policies_and_scheduled_actions),
+    (ApplicationAutoscalingBackend, "delete_scaling_policy", _delete_scaling_policy_requires_the_policy),
+    (ApplicationAutoscalingBackend, "delete_scheduled_action", _delete_scheduled_action_requires_the_action),
     (ApplicationAutoscalingBackend, "describe_scaling_policies", _describe_scaling_policies_matches_exactly),
     (aas_responses.ApplicationAutoScalingResponse, "describe_scaling_policies", _describe_scaling_policies_response),
     (aas_models, "ScalableDimensionValueSet", _ScalableDimensions),

@@ -196,6 +196,7 @@ def test_deregister_over_http_deletes_the_targets_policies_and_schedules(aws: Aw
 
     assert aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"] == []
     assert aws.autoscaling.describe_scheduled_actions(ServiceNamespace="sagemaker")["ScheduledActions"] == []
+    assert error_code(aws.autoscaling.deregister_scalable_target, **target()) == ("ObjectNotFoundException", 400)
 
 
 def test_update_endpoint_is_served_over_http(aws: Aws) -> None:

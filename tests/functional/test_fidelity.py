@@ -268,6 +268,74 @@ def test_deregister_deletes_the_targets_policies_and_scheduled_actions(aws: Aws,
     assert [alarm["AlarmName"] for alarm in aws.cloudwatch.describe_alarms()["MetricAlarms"]] == ["step-alarm"]
 
 
+# --- deleting or deregistering what does not exist: ObjectNotFoundException ----------------------------------------
+
+
+def delete_policy(aws: Aws) -> None:
+    aws.autoscaling.delete_scaling_policy(
+        PolicyName="invocations", ServiceNamespace="sagemaker", ResourceId=RESOURCE_ID, ScalableDimension=INSTANCES
+    )
+
+
+def delete_schedule(aws: Aws) -> None:
+    aws.autoscaling.delete_scheduled_action(
+        ScheduledActionName="nightly", ServiceNamespace="sagemaker", ResourceId=RESOURCE_ID, ScalableDimension=INSTANCES
+    )
+
+
+def deregister(aws: Aws) -> None:
+    aws.autoscaling.deregister_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId=RESOURCE_ID, ScalableDimension=INSTANCES
+    )
+
+
+@with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto="ValidationException")
+def test_deleting_a_missing_scaling_policy_fails_with_object_not_found(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+
+    assert outcome(lambda: delete_policy(aws)) == expected
+
+
+@with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto=ACCEPTED)
+def test_deleting_a_missing_scheduled_action_fails_with_object_not_found(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+
+    assert outcome(lambda: delete_schedule(aws)) == expected
+
+
+@with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto="ValidationException")
+def test_deregistering_a_missing_target_fails_with_object_not_found(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: deregister(aws)) == expected
+
+
+def test_deletes_work_once_then_fail_with_object_not_found(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+    put_policy(aws)
+    put_schedule(aws)
+    target = f"service namespace: sagemaker, resource ID: {RESOURCE_ID}, scalable dimension: {INSTANCES}"
+
+    delete_policy(aws)
+    delete_schedule(aws)
+    deregister(aws)
+
+    assert [error_of(lambda: delete_policy(aws)), error_of(lambda: delete_schedule(aws))] == [
+        {
+            "code": "ObjectNotFoundException",
+            "message": f"No scaling policy found for {target}, policy name: invocations",
+            "status": 400,
+        },
+        {
+            "code": "ObjectNotFoundException",
+            "message": f"No scheduled action found for {target}, scheduled action name: nightly",
+            "status": 400,
+        },
+    ]
+    assert error_of(lambda: deregister(aws))["message"] == f"No scalable target registered for {target}"
+
+
 # --- rule (d): endpoint lifecycle -----------------------------------------------------------------------------------
 
 
