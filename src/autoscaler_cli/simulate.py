@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from autoscaler.errors import ConfigError
+from autoscaler_cli.checks import STACK_DEFAULT_PROFILE
 from autoscaler_cli.render import problems_json
 from autoscaler_sim import config, report
 from autoscaler_sim.engine import Parameters, Result, SimulationError, Traffic, simulate
@@ -96,7 +97,7 @@ def _traffic(app: App, options: dict[str, Any]) -> Traffic:
 
 def _profile_text(options: dict[str, Any]) -> tuple[str, str]:
     path: Path | None = options["profile_file"]
-    return (path.read_text(), path.stem) if path else (config.STACK_DEFAULT_PROFILE, "default")
+    return (path.read_text(), path.stem) if path else (STACK_DEFAULT_PROFILE, "default")
 
 
 def _variant(app: App, options: dict[str, Any]) -> VariantSpec:

@@ -7,14 +7,11 @@ from autoscaler.errors import ConfigError, Problem
 from autoscaler.profiles import Profile, parse_profile
 from autoscaler.reconciler import Deps, evaluate
 from autoscaler.settings import Settings
-from autoscaler.sources import desire
 from autoscaler.spec import VariantKind, VariantSpec
-from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.state import Hardware
+from autoscaler_cli.checks import desire_offline
 from autoscaler_sim.engine import SimulationError
 
-# The profile the stack creates with its default parameters (template.yaml DefaultProfileParameter), which are the
-# AWS post's example values: target tracking on SageMakerVariantInvocationsPerInstance at 70, min 1, max 4.
-STACK_DEFAULT_PROFILE = '{"version":1,"min":1,"max":4,"target_tracking":[{"metric":"invocations","target":70}]}'
 SIMULATED_ENDPOINT = "simulated"
 # CPU and GPU targets are percent of one instance (metric math divides by the count): any count simulates the same.
 ANY_HARDWARE = Hardware(vcpus=1, gpus=1)
@@ -30,15 +27,10 @@ def variant_from_profile(text: str, name: str, settings: Settings, variant: str 
 
 
 def _spec(profile: Profile, settings: Settings, variant: str) -> VariantSpec:
-    endpoint = EndpointInfo(
-        SIMULATED_ENDPOINT,
-        f"arn:aws:sagemaker:::endpoint/{SIMULATED_ENDPOINT}",
-        "InService",
-        "config",
-        (VariantInfo(variant, VariantKind.INSTANCE, "ml.m5.large"),),
+    tags = {f"{settings.tag_prefix}:profile": "simulated"}
+    desired = desire_offline(
+        profile, tags, settings, (variant,), "ml.m5.large", lambda _: ANY_HARDWARE, SIMULATED_ENDPOINT
     )
-    tags = {f"{settings.tag_prefix}:enabled": "true", f"{settings.tag_prefix}:profile": "simulated"}
-    desired = desire(endpoint, tags, settings, profiles=lambda _: profile, hardware=lambda _: ANY_HARDWARE)
     spec = desired.spec.variant(variant)
     if spec is None:
         raise ConfigError([Problem(profile.source, f"configures no variant {variant}")])

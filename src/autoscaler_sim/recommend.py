@@ -24,10 +24,11 @@ from typing import Any
 
 from autoscaler.documents import DocumentError, parse_document
 from autoscaler.settings import Settings
-from autoscaler_sim.config import STACK_DEFAULT_PROFILE, variant_from_profile
+from autoscaler_cli.checks import STACK_DEFAULT_PROFILE
+from autoscaler_sim.config import variant_from_profile
 from autoscaler_sim.engine import Parameters, Result, SimulationError, Traffic, simulate
 
-AWS_POST_PROFILE = '{"version":1,"min":1,"max":4,"target_tracking":[{"metric":"invocations","target":70}]}'
+AWS_POST_PROFILE = STACK_DEFAULT_PROFILE  # the stack's default parameters are the AWS post's example values
 AWS_SAFETY_FACTOR = 0.5
 TARGET_FRACTIONS = tuple(f / 100 for f in range(5, 100, 5))  # of the per-instance capacity: 0.05 .. 0.95
 REFINE_POINTS = 4  # targets tried between the best grid target and the next one up

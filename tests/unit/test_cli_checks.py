@@ -15,6 +15,7 @@ from autoscaler.state import Hardware
 from autoscaler_cli import checks
 from autoscaler_cli.main import App, validate
 from autoscaler_cli.render import Output
+from autoscaler_sim.config import variant_from_profile
 
 SETTINGS = Settings()
 
@@ -37,6 +38,25 @@ def test_tags_alone_are_checked_against_the_stack_default_profile() -> None:
     assert result.errors == ()
     assert result.spec is not None
     assert result.spec.variants[0].max_capacity == 6
+
+
+def test_the_simulator_runs_the_configuration_validate_checks() -> None:
+    # given a profile file, checked by validate and given to the simulator
+    profile = "version: 1\nmin: 2\nmax: 6\ntarget_tracking:\n  - {metric: invocations, target: 200}\n"
+    checked = validation({"profile": "p"}, profile).spec
+
+    # when
+    simulated = variant_from_profile(profile, "p", SETTINGS)
+
+    # then both built it with the same made-up endpoint (checks.desire_offline), named differently
+    assert checked is not None
+    (variant,) = checked.variants
+    assert (simulated.min_capacity, simulated.max_capacity, simulated.policies) == (
+        variant.min_capacity,
+        variant.max_capacity,
+        variant.policies,
+    )
+    assert simulated.target.resource_id == "endpoint/simulated/variant/AllTraffic"
 
 
 def test_risky_settings_are_warnings_not_errors() -> None:
