@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from autoscaler.aws import Aws
 from autoscaler.errors import TemporaryError
 from autoscaler.reconciler import Deps
 from autoscaler.sweep import sweep
@@ -26,7 +25,7 @@ CPU_PROFILE = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": 
 
 def fresh(world: World) -> Deps:
     """A new execution environment: the same clients, none of the caches."""
-    return Deps(world.settings, Aws(*world.aws.clients), clock=lambda: NOW)
+    return Deps(world.settings, world.aws.without_caches(), clock=lambda: NOW)
 
 
 def add_variant(world: World, name: str) -> None:

@@ -35,7 +35,7 @@ PROFILE_PREFIX = "/sagemaker-autoscaler/profiles"
 def fresh_aws(world: World) -> Aws:
     """The world's clients without the caches an Aws keeps (endpoint configs, instance types): a cold execution
     environment, so each reconcile makes the same calls."""
-    return Aws(*world.aws.clients)
+    return world.aws.without_caches()
 
 
 def deps(world: World, aws: Aws | None = None, clock: datetime = CLOCK, **settings: Any) -> Deps:

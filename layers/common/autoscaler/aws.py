@@ -144,6 +144,7 @@ class Aws:
     _described: dict[tuple[str, str], EndpointInfo] = field(default_factory=dict)
     # How create() makes a client (session, retry configuration, endpoint URL), for the extra clients of client().
     _make_client: Callable[[str], Any] | None = None
+    _extra_clients: dict[str, Any] = field(default_factory=dict)  # see client()
 
     @classmethod
     def create(
@@ -558,20 +559,17 @@ class Aws:
     # ---------------------------------------------------------------- router and sweep
 
     def client(self, service: str) -> Any:
-        """A client of one more service (the Tagging API, SQS), made like the others: same region, retry
-        configuration and endpoint URL (a local emulator's, or AWS's own), created once and kept."""
-        extras: dict[str, Any] = self.__dict__.setdefault("_extra_clients", {})
-        if service not in extras and self._make_client is not None:
-            extras[service] = self._make_client(service)  # the session and configuration of create()
-        if service not in extras:
-            meta = self.sagemaker.meta
-            session = boto3.session.Session(region_name=meta.region_name)
-            default_url = session.client("sagemaker", region_name=meta.region_name).meta.endpoint_url
-            endpoint_url = None if meta.endpoint_url == default_url else meta.endpoint_url
-            extras[service] = session.client(  # type: ignore[call-overload]
-                service, region_name=meta.region_name, config=meta.config, endpoint_url=endpoint_url
-            )
-        return extras[service]
+        """A client of one more service (the Tagging API, SQS), made like the others by ``create()``: same region,
+        retry configuration and endpoint URL (a local emulator's, or AWS's own), created once and kept."""
+        if service not in self._extra_clients:
+            if self._make_client is None:
+                raise RuntimeError(f"no {service} client: build Aws with Aws.create()")
+            self._extra_clients[service] = self._make_client(service)
+        return self._extra_clients[service]
+
+    def without_caches(self) -> Aws:
+        """The same clients with none of the per-environment caches: what a cold execution environment holds."""
+        return replace(self, _configs={}, _hardware={}, _described={})
 
     def list_endpoint_names(self) -> tuple[str, ...]:
         """ListEndpoints, every page: the real (mixed-case) names, which ARNs in events and the Tagging API
