@@ -49,6 +49,7 @@ UPDATING = "Updating"
 
 _VARIANT_RESOURCE_ID = re.compile(r"endpoint/(?P<endpoint>[^/]+)/variant/(?P<variant>[^/]+)")
 _COUNTED_FIELDS = ("InstanceCount", "Weight")
+_RETAINED_VARIANT_FIELDS = ("CurrentInstanceCount", "DesiredInstanceCount", "CurrentWeight", "DesiredWeight")
 
 
 @dataclass(frozen=True)
@@ -250,9 +251,12 @@ def _update_endpoint(
 
     AWS facts (aws-facts.md, SageMaker; SageMaker API Reference UpdateEndpoint): "Any update on an endpoint that is
     Creating/Updating fails: ValidationException "Cannot update in-progress endpoint ..."";
-    "RetainAllVariantProperties keeps current counts". While Updating, DescribeEndpoint still shows the old config
-    and variants; the new ones are in place once the endpoint is InService again. An update that changes the instance
-    type of, or removes, a variant registered as a scalable target fails (``_reject_autoscaled_variant_changes``).
+    "RetainAllVariantProperties keeps current counts": only the instance counts and weights (SageMaker API Reference,
+    VariantProperty: the variant properties are DesiredInstanceCount and DesiredWeight, DataCaptureConfig being "Not
+    currently supported"); everything else, a serverless config included, comes from the new config. While Updating,
+    DescribeEndpoint still shows the old config and variants; the new ones are in place once the endpoint is InService
+    again. An update that changes the instance type of, or removes, a variant registered as a scalable target fails
+    (``_reject_autoscaled_variant_changes``).
     """
     _reject_update_in_progress(backend, endpoint_name)
     endpoint = backend.endpoints.get(endpoint_name)
@@ -264,7 +268,8 @@ def _update_endpoint(
     if retain_all_variant_properties:
         current = {variant["VariantName"]: variant for variant in endpoint.production_variants}
         for variant in variants:
-            variant.update(current.get(variant["VariantName"], {}))
+            live = current.get(variant["VariantName"], {})
+            variant.update({key: live[key] for key in _RETAINED_VARIANT_FIELDS if key in live})
 
     def complete() -> None:
         endpoint.endpoint_config_name = endpoint_config_name

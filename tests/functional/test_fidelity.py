@@ -448,6 +448,32 @@ def test_update_endpoint_retaining_variant_properties_keeps_the_current_counts(a
     assert variant(aws)["CurrentInstanceCount"] == 2
 
 
+def test_update_endpoint_retaining_variant_properties_takes_the_rest_from_the_new_config(aws: Aws) -> None:
+    """Only instance counts and weights are retained: a new serverless MaxConcurrency shows."""
+    in_service_endpoint(aws, variants=(VariantSeed("S", serverless=(2048, 10)),))
+    aws.sagemaker.create_endpoint_config(
+        EndpointConfigName="ep-v2",
+        ProductionVariants=[
+            {
+                "VariantName": "S",
+                "ModelName": "ep-S",
+                "InitialVariantWeight": 1.0,
+                "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 20},
+            }
+        ],
+    )
+
+    aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2", RetainAllVariantProperties=True)
+    fidelity.settle()
+
+    seen = variant(aws)
+    assert (seen["CurrentServerlessConfig"]["MaxConcurrency"], seen["DesiredServerlessConfig"]["MaxConcurrency"]) == (
+        20,
+        20,
+    )
+    assert (seen["CurrentWeight"], seen["DesiredWeight"]) == (1.0, 1.0)
+
+
 @pytest.mark.parametrize("aws", [False], indirect=True, ids=["plain-moto"])
 def test_plain_moto_does_not_implement_update_endpoint(aws: Aws) -> None:
     in_service_endpoint(aws)
