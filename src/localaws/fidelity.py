@@ -128,11 +128,12 @@ def _begin_transition(
 
 
 def _advance(now: float | None = None) -> None:
-    """Completes every pending transition that is due at ``now`` (default: the config clock's current time)."""
+    """Completes every pending transition that is due at ``now`` (default: the config clock's current time), in the
+    order they fell due, so that their LastModifiedTime stamps follow that order."""
     if now is None:
         now = (_state.config or FidelityConfig()).clock()
     with _lock:
-        for endpoint, transition in list(_state.pending.items()):
+        for endpoint, transition in sorted(_state.pending.items(), key=lambda item: item[1].ready_at):
             if now >= transition.ready_at:
                 del _state.pending[endpoint]
                 if transition.complete is not None:

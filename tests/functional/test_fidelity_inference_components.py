@@ -18,6 +18,7 @@ from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint
 
 from .conftest import FakeClock
+from .test_fidelity import distinct_stamps
 
 TRANSITION_SECONDS = 60.0
 ACCOUNT_REGION = "us-east-1:123456789012"
@@ -259,9 +260,11 @@ def update(aws: Aws, copies: int, name: str = "ic") -> str:
     return str(response["InferenceComponentArn"])
 
 
-def test_update_goes_through_updating_to_the_new_copy_count(aws: Aws) -> None:
+def test_update_goes_through_updating_to_the_new_copy_count(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    distinct_stamps(monkeypatch)
     arn = create(aws, copies=2)
     aws.settle()
+    created = describe(aws)
 
     assert update(aws, 5) == arn
     updating = describe(aws)
@@ -272,7 +275,7 @@ def test_update_goes_through_updating_to_the_new_copy_count(aws: Aws) -> None:
     assert updating["RuntimeConfig"] == {"DesiredCopyCount": 5, "CurrentCopyCount": 2}
     assert in_service["InferenceComponentStatus"] == "InService"
     assert in_service["RuntimeConfig"] == {"DesiredCopyCount": 5, "CurrentCopyCount": 5}
-    assert in_service["LastModifiedTime"] >= updating["LastModifiedTime"]
+    assert in_service["LastModifiedTime"] > updating["LastModifiedTime"] > created["LastModifiedTime"]
 
 
 def test_update_to_zero_copies(aws: Aws) -> None:
