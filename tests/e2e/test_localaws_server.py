@@ -8,41 +8,29 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from localaws import fidelity
 from localaws.fidelity import FidelityConfig
 from localaws.seed import create_endpoint
 from localaws.server import LocalAws
+from tests.functional.conftest import FakeClock
+from tests.functional.test_fidelity import (
+    TRANSITION_SECONDS,
+    Aws,
+    deregister,
+    error_of,
+    in_service_endpoint,
+    put_policy,
+    put_schedule,
+    register,
+)
 
 pytestmark = pytest.mark.e2e
 
-TRANSITION_SECONDS = 60.0
-RESOURCE_ID = "endpoint/ep/variant/AllTraffic"
-INSTANCES = "sagemaker:variant:DesiredInstanceCount"
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-class FakeClock:
-    """A clock that only moves when told to; the server thread reads it in this process."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class Aws:
-    sagemaker: Any
-    autoscaling: Any
-    clock: FakeClock
 
 
 def port_is_open(port: int) -> bool:
@@ -119,6 +107,7 @@ def test_command_line_serves_until_sigterm() -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[LocalAws, Aws]]:
+    """The server thread reads the fake clock in this process."""
     clock = FakeClock()
     with LocalAws(config=FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=clock)) as local:
         yield local, Aws(local.client("sagemaker"), local.client("application-autoscaling"), clock)
@@ -132,71 +121,41 @@ def aws(server: tuple[LocalAws, Aws]) -> Aws:
     return clients
 
 
-def error_code(call: Any, **kwargs: Any) -> tuple[str, int]:
-    with pytest.raises(ClientError) as raised:
-        call(**kwargs)
-    return raised.value.response["Error"]["Code"], raised.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-def register(resource_id: str = RESOURCE_ID) -> dict[str, Any]:
-    return {**target(resource_id), "MinCapacity": 1, "MaxCapacity": 4}
-
-
-def target(resource_id: str = RESOURCE_ID) -> dict[str, str]:
-    return {"ServiceNamespace": "sagemaker", "ResourceId": resource_id, "ScalableDimension": INSTANCES}
-
-
-POLICY = {
-    "PolicyName": "invocations",
-    "PolicyType": "TargetTrackingScaling",
-    "TargetTrackingScalingPolicyConfiguration": {
-        "TargetValue": 70.0,
-        "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
-    },
-}
-SCHEDULE = {
-    "ScheduledActionName": "nightly",
-    "Schedule": "cron(0 22 * * ? *)",
-    "ScalableTargetAction": {"MinCapacity": 1, "MaxCapacity": 1},
-}
-
-
-def in_service_endpoint(aws: Aws) -> None:
-    create_endpoint(aws.sagemaker, "ep")
-    aws.clock.now += TRANSITION_SECONDS
-
-
 def test_register_over_http_waits_for_the_endpoint_to_be_in_service(aws: Aws) -> None:
     create_endpoint(aws.sagemaker, "ep")
 
-    assert error_code(aws.autoscaling.register_scalable_target, **register()) == ("ValidationException", 400)
-    aws.clock.now += TRANSITION_SECONDS
-    aws.autoscaling.register_scalable_target(**register())
+    creating = error_of(lambda: register(aws))
+    aws.wait_transition()
+    register(aws)
 
+    assert (creating.code, creating.status) == ("ValidationException", 400)
     assert len(aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]) == 1
 
 
 def test_register_over_http_rejects_an_endpoint_that_does_not_exist(aws: Aws) -> None:
-    call = aws.autoscaling.register_scalable_target
-    assert error_code(call, **register("endpoint/missing/variant/AllTraffic")) == ("ValidationException", 400)
+    missing = error_of(lambda: register(aws, "endpoint/missing/variant/AllTraffic"))
+
+    assert (missing.code, missing.status) == ("ValidationException", 400)
 
 
 def test_policies_and_schedules_over_http_require_a_registered_target(aws: Aws) -> None:
-    assert error_code(aws.autoscaling.put_scaling_policy, **target(), **POLICY) == ("ObjectNotFoundException", 400)
-    assert error_code(aws.autoscaling.put_scheduled_action, **target(), **SCHEDULE) == ("ObjectNotFoundException", 400)
+    errors = [error_of(lambda: put_policy(aws)), error_of(lambda: put_schedule(aws))]
+
+    assert [(error.code, error.status) for error in errors] == [("ObjectNotFoundException", 400)] * 2
 
 
 def test_deregister_over_http_deletes_the_targets_policies_and_schedules(aws: Aws) -> None:
     in_service_endpoint(aws)
-    aws.autoscaling.register_scalable_target(**register())
-    aws.autoscaling.put_scaling_policy(**target(), **POLICY)
-    aws.autoscaling.put_scheduled_action(**target(), **SCHEDULE)
+    register(aws)
+    put_policy(aws)
+    put_schedule(aws)
 
-    aws.autoscaling.deregister_scalable_target(**target())
+    deregister(aws)
+    again = error_of(lambda: deregister(aws))
 
     assert aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker")["ScalingPolicies"] == []
     assert aws.autoscaling.describe_scheduled_actions(ServiceNamespace="sagemaker")["ScheduledActions"] == []
-    assert error_code(aws.autoscaling.deregister_scalable_target, **target()) == ("ObjectNotFoundException", 400)
+    assert (again.code, again.status) == ("ObjectNotFoundException", 400)
 
 
 def test_update_endpoint_is_served_over_http(aws: Aws) -> None:
@@ -209,11 +168,6 @@ def test_update_endpoint_is_served_over_http(aws: Aws) -> None:
 
 def test_inference_components_are_served_over_http(aws: Aws) -> None:
     in_service_endpoint(aws)
-    copies = {
-        "ServiceNamespace": "sagemaker",
-        "ResourceId": "inference-component/ic",
-        "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
-    }
     arn = aws.sagemaker.create_inference_component(
         InferenceComponentName="ic",
         EndpointName="ep",
@@ -223,19 +177,20 @@ def test_inference_components_are_served_over_http(aws: Aws) -> None:
         Tags=[{"Key": "autoscaling:enabled", "Value": "true"}],
     )["InferenceComponentArn"]
 
+    def register_copies() -> None:
+        register(aws, "inference-component/ic", "sagemaker:inference-component:DesiredCopyCount", minimum=0)
+
     assert aws.sagemaker.describe_inference_component(InferenceComponentName="ic")["InferenceComponentStatus"] == (
         "Creating"
     )
-    assert error_code(aws.autoscaling.register_scalable_target, **copies, MinCapacity=0, MaxCapacity=4) == (
-        "ValidationException",
-        400,
-    )
-    aws.clock.now += TRANSITION_SECONDS
-    aws.autoscaling.register_scalable_target(**copies, MinCapacity=0, MaxCapacity=4)
+    creating = error_of(register_copies)
+    assert (creating.code, creating.status) == ("ValidationException", 400)
+    aws.wait_transition()
+    register_copies()
     aws.sagemaker.update_inference_component_runtime_config(
         InferenceComponentName="ic", DesiredRuntimeConfig={"CopyCount": 3}
     )
-    aws.clock.now += TRANSITION_SECONDS
+    aws.wait_transition()
     pages = aws.sagemaker.get_paginator("list_inference_components").paginate(EndpointNameEquals="ep")
 
     assert [c["InferenceComponentArn"] for page in pages for c in page["InferenceComponents"]] == [arn]
@@ -246,7 +201,5 @@ def test_inference_components_are_served_over_http(aws: Aws) -> None:
     assert aws.sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "autoscaling:enabled", "Value": "true"}]
     aws.sagemaker.delete_inference_component(InferenceComponentName="ic")
     assert aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"] == []
-    assert error_code(aws.sagemaker.describe_inference_component, InferenceComponentName="ic") == (
-        "ValidationException",
-        400,
-    )
+    deleted = error_of(lambda: aws.sagemaker.describe_inference_component(InferenceComponentName="ic"))
+    assert (deleted.code, deleted.status) == ("ValidationException", 400)

@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
 import pytest
@@ -22,62 +22,43 @@ from localaws.seed import VariantSeed, create_endpoint
 
 from .conftest import FakeClock
 
+ACCEPTED = "accepted"
+
+# --- helpers shared with test_fidelity_inference_components.py and tests/e2e/test_localaws_server.py ----------------
+
 TRANSITION_SECONDS = 60.0
 RESOURCE_ID = "endpoint/ep/variant/AllTraffic"
 INSTANCES = "sagemaker:variant:DesiredInstanceCount"
-ACCEPTED = "accepted"
 
 
 @dataclass
 class Aws:
+    """Clients of a moto (in-process or over HTTP) with the fidelity layer, and the layer's clock."""
+
     sagemaker: Any
     autoscaling: Any
-    cloudwatch: Any
     clock: FakeClock
+    cloudwatch: Any = None
+
+    def wait_transition(self) -> None:
+        """Moves the clock by one Creating/Updating transition (TRANSITION_SECONDS)."""
+        self.clock.advance(TRANSITION_SECONDS)
 
 
-@pytest.fixture(scope="module")
-def clients() -> tuple[Any, Any, Any]:
-    """Clients are slow to build; moto intercepts them whenever a mock is active, so one set serves every test."""
-    return boto3.client("sagemaker"), boto3.client("application-autoscaling"), boto3.client("cloudwatch")
+class AwsError(NamedTuple):
+    code: str
+    message: str
+    status: int
 
 
-@pytest.fixture
-def aws(request: pytest.FixtureRequest, clients: tuple[Any, Any, Any]) -> Iterator[Aws]:
-    """moto in-process, with the fidelity layer installed unless the test is parametrized with False."""
-    clock = FakeClock()
-    with mock_aws():
-        if getattr(request, "param", True):
-            with fidelity.fidelity(FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=clock)):
-                yield Aws(*clients, clock)
-        else:
-            yield Aws(*clients, clock)
-
-
-def with_and_without_layer(with_layer: object, plain_moto: object) -> pytest.MarkDecorator:
-    """Runs the test with the layer and without it, passing what each should produce as ``expected``."""
-    return pytest.mark.parametrize(
-        ("aws", "expected"), [(True, with_layer), (False, plain_moto)], indirect=["aws"], ids=["fidelity", "plain-moto"]
-    )
-
-
-def outcome(call: Callable[[], object]) -> str:
-    """The AWS error code a call fails with, or ACCEPTED."""
-    try:
-        call()
-    except ClientError as error:
-        return str(error.response["Error"]["Code"])
-    return ACCEPTED
-
-
-def error_of(call: Callable[[], object]) -> dict[str, Any]:
+def error_of(call: Callable[[], object]) -> AwsError:
+    """The AWS error the call must fail with."""
     with pytest.raises(ClientError) as raised:
         call()
-    return {
-        "code": raised.value.response["Error"]["Code"],
-        "message": raised.value.response["Error"]["Message"],
-        "status": raised.value.response["ResponseMetadata"]["HTTPStatusCode"],
-    }
+    response = raised.value.response
+    return AwsError(
+        response["Error"]["Code"], response["Error"]["Message"], response["ResponseMetadata"]["HTTPStatusCode"]
+    )
 
 
 def distinct_stamps(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,12 +72,22 @@ def in_service_endpoint(
     aws: Aws, name: str = "ep", variants: tuple[VariantSeed, ...] = (VariantSeed("AllTraffic"),)
 ) -> None:
     create_endpoint(aws.sagemaker, name, variants)
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
 
 
-def register(aws: Aws, resource_id: str = RESOURCE_ID, dimension: str = INSTANCES) -> None:
+def register(aws: Aws, resource_id: str = RESOURCE_ID, dimension: str = INSTANCES, minimum: int = 1) -> None:
     aws.autoscaling.register_scalable_target(
-        ServiceNamespace="sagemaker", ResourceId=resource_id, ScalableDimension=dimension, MinCapacity=1, MaxCapacity=4
+        ServiceNamespace="sagemaker",
+        ResourceId=resource_id,
+        ScalableDimension=dimension,
+        MinCapacity=minimum,
+        MaxCapacity=4,
+    )
+
+
+def deregister(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
+    aws.autoscaling.deregister_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId=resource_id, ScalableDimension=INSTANCES
     )
 
 
@@ -125,6 +116,45 @@ def put_schedule(aws: Aws, resource_id: str = RESOURCE_ID, name: str = "nightly"
     )
 
 
+# --- this module's set-up -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def clients() -> tuple[Any, Any, Any]:
+    """Clients are slow to build; moto intercepts them whenever a mock is active, so one set serves every test."""
+    return boto3.client("sagemaker"), boto3.client("application-autoscaling"), boto3.client("cloudwatch")
+
+
+@pytest.fixture
+def aws(request: pytest.FixtureRequest, clients: tuple[Any, Any, Any]) -> Iterator[Aws]:
+    """moto in-process, with the fidelity layer installed unless the test is parametrized with False."""
+    sagemaker, autoscaling, cloudwatch = clients
+    world = Aws(sagemaker, autoscaling, FakeClock(), cloudwatch)
+    with mock_aws():
+        if getattr(request, "param", True):
+            config = FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=world.clock)
+            with fidelity.fidelity(config):
+                yield world
+        else:
+            yield world
+
+
+def with_and_without_layer(with_layer: object, plain_moto: object) -> pytest.MarkDecorator:
+    """Runs the test with the layer and without it, passing what each should produce as ``expected``."""
+    return pytest.mark.parametrize(
+        ("aws", "expected"), [(True, with_layer), (False, plain_moto)], indirect=["aws"], ids=["fidelity", "plain-moto"]
+    )
+
+
+def outcome(call: Callable[[], object]) -> str:
+    """The AWS error code a call fails with, or ACCEPTED."""
+    try:
+        call()
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return ACCEPTED
+
+
 def status(aws: Aws, name: str = "ep") -> str:
     return str(aws.sagemaker.describe_endpoint(EndpointName=name)["EndpointStatus"])
 
@@ -142,7 +172,7 @@ def test_register_rejects_endpoint_that_is_creating(aws: Aws, expected: str) -> 
 
     assert outcome(lambda: register(aws)) == expected
     if expected != ACCEPTED:
-        assert error_of(lambda: register(aws))["message"] == (
+        assert error_of(lambda: register(aws)).message == (
             "The status should be in 'InService' to register it as a scalable target"
         )
 
@@ -170,7 +200,7 @@ def test_register_rejects_endpoint_that_is_updating(aws: Aws, expected: str) -> 
 def test_register_rejects_endpoint_that_does_not_exist(aws: Aws, expected: str) -> None:
     assert outcome(lambda: register(aws, "endpoint/missing/variant/AllTraffic")) == expected
     if expected != ACCEPTED:
-        assert error_of(lambda: register(aws, "endpoint/missing/variant/AllTraffic"))["message"] == (
+        assert error_of(lambda: register(aws, "endpoint/missing/variant/AllTraffic")).message == (
             "Could not find endpoint 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/missing'."
         )
 
@@ -181,7 +211,7 @@ def test_register_rejects_variant_that_the_endpoint_does_not_have(aws: Aws, expe
 
     assert outcome(lambda: register(aws, "endpoint/ep/variant/Missing")) == expected
     if expected != ACCEPTED:
-        assert error_of(lambda: register(aws, "endpoint/ep/variant/Missing"))["message"] == (
+        assert error_of(lambda: register(aws, "endpoint/ep/variant/Missing")).message == (
             'The variant name(s) "Missing" is/are not present within endpoint configuration "ep".'
         )
 
@@ -203,7 +233,7 @@ def test_register_accepts_copy_count_of_an_inference_component(aws: Aws, expecte
         aws.sagemaker.create_inference_component(
             InferenceComponentName="ic", EndpointName="ep", VariantName="AllTraffic", RuntimeConfig={"CopyCount": 1}
         )
-        aws.clock.advance(TRANSITION_SECONDS)
+        aws.wait_transition()
     assert (
         outcome(lambda: register(aws, "inference-component/ic", "sagemaker:inference-component:DesiredCopyCount"))
         == expected
@@ -223,12 +253,12 @@ def test_register_still_rejects_a_dimension_that_does_not_match_the_resource(aws
 def test_put_scaling_policy_requires_a_registered_target(aws: Aws, expected: str) -> None:
     assert outcome(lambda: put_policy(aws, "endpoint/x/variant/y")) == expected
     if expected != ACCEPTED:
-        assert error_of(lambda: put_policy(aws, "endpoint/x/variant/y")) == {
-            "code": "ObjectNotFoundException",
-            "message": "No scalable target registered for service namespace: sagemaker, resource ID: "
+        assert error_of(lambda: put_policy(aws, "endpoint/x/variant/y")) == AwsError(
+            "ObjectNotFoundException",
+            "No scalable target registered for service namespace: sagemaker, resource ID: "
             "endpoint/x/variant/y, scalable dimension: sagemaker:variant:DesiredInstanceCount",
-            "status": 400,
-        }
+            400,
+        )
 
 
 @with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto=ACCEPTED)
@@ -292,12 +322,6 @@ def delete_schedule(aws: Aws) -> None:
     )
 
 
-def deregister(aws: Aws) -> None:
-    aws.autoscaling.deregister_scalable_target(
-        ServiceNamespace="sagemaker", ResourceId=RESOURCE_ID, ScalableDimension=INSTANCES
-    )
-
-
 @with_and_without_layer(with_layer="ObjectNotFoundException", plain_moto="ValidationException")
 def test_deleting_a_missing_scaling_policy_fails_with_object_not_found(aws: Aws, expected: str) -> None:
     in_service_endpoint(aws)
@@ -331,18 +355,12 @@ def test_deletes_work_once_then_fail_with_object_not_found(aws: Aws) -> None:
     deregister(aws)
 
     assert [error_of(lambda: delete_policy(aws)), error_of(lambda: delete_schedule(aws))] == [
-        {
-            "code": "ObjectNotFoundException",
-            "message": f"No scaling policy found for {target}, policy name: invocations",
-            "status": 400,
-        },
-        {
-            "code": "ObjectNotFoundException",
-            "message": f"No scheduled action found for {target}, scheduled action name: nightly",
-            "status": 400,
-        },
+        AwsError("ObjectNotFoundException", f"No scaling policy found for {target}, policy name: invocations", 400),
+        AwsError(
+            "ObjectNotFoundException", f"No scheduled action found for {target}, scheduled action name: nightly", 400
+        ),
     ]
-    assert error_of(lambda: deregister(aws))["message"] == f"No scalable target registered for {target}"
+    assert error_of(lambda: deregister(aws)).message == f"No scalable target registered for {target}"
 
 
 # --- rule (d): endpoint lifecycle -----------------------------------------------------------------------------------
@@ -364,7 +382,7 @@ def test_list_endpoints_filters_on_the_current_status(aws: Aws) -> None:
     create_endpoint(aws.sagemaker, "ep")
 
     assert len(aws.sagemaker.list_endpoints(StatusEquals="InService")["Endpoints"]) == 0
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
     assert len(aws.sagemaker.list_endpoints(StatusEquals="InService")["Endpoints"]) == 1
 
 
@@ -387,7 +405,7 @@ def test_update_weights_and_capacities_goes_through_updating_and_keeps_the_weigh
         EndpointName="ep", DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": 3}]
     )
     during = snapshot(aws)
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
 
     assert [during, snapshot(aws)] == expected
 
@@ -404,7 +422,7 @@ def test_update_of_an_endpoint_that_is_creating_is_rejected(aws: Aws, expected: 
 
     assert outcome(lambda: update_weights(aws)) == expected
     if expected != ACCEPTED:
-        assert error_of(lambda: update_weights(aws))["message"] == (
+        assert error_of(lambda: update_weights(aws)).message == (
             'Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep".'
         )
 
@@ -434,7 +452,7 @@ def test_update_endpoint_switches_the_config_through_updating(aws: Aws) -> None:
     aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2")
     during = aws.sagemaker.describe_endpoint(EndpointName="ep")
     rejected = outcome(lambda: aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2"))
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
     after = aws.sagemaker.describe_endpoint(EndpointName="ep")
 
     assert (during["EndpointStatus"], during["EndpointConfigName"], rejected) == (
@@ -599,7 +617,7 @@ def async_endpoint(aws: Aws, name: str) -> None:
         AsyncInferenceConfig={"OutputConfig": {"S3OutputPath": "s3://bucket/out"}},
     )
     aws.sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=[{"Key": "team", "Value": "ml"}])
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
 
 
 @with_and_without_layer(with_layer=[["a", "b"], ["c"]], plain_moto=[["c", "a", "b"]])
@@ -617,7 +635,7 @@ def test_search_sorts_by_last_modified_time_descending_by_default(aws: Aws, monk
     for name in ("a", "b", "c"):
         in_service_endpoint(aws, name)
     update_weights(aws, "a")  # now the most recently modified, though the first created and the first by name
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
 
     (page,) = search_pages(aws)
 
@@ -640,7 +658,7 @@ def test_search_records_show_serverless_variants_and_the_current_status(aws: Aws
     create_endpoint(aws.sagemaker, "ep", (VariantSeed("S", serverless=(2048, 20)),))
 
     ((creating,),) = search_pages(aws)
-    aws.clock.advance(TRANSITION_SECONDS)
+    aws.wait_transition()
     ((ready,),) = search_pages(aws)
 
     assert (creating["EndpointStatus"], ready["EndpointStatus"]) == ("Creating", "InService")
@@ -652,8 +670,8 @@ def test_search_refuses_what_the_layer_does_not_implement_for_endpoints(aws: Aws
     expression = {"Filters": [{"Name": "EndpointName", "Operator": "Equals", "Value": "ep"}]}
 
     refused = [
-        error_of(lambda: aws.sagemaker.search(Resource="Endpoint", SearchExpression=expression))["code"],
-        error_of(lambda: aws.sagemaker.search(Resource="Endpoint", SortBy="FailureReason"))["code"],
+        error_of(lambda: aws.sagemaker.search(Resource="Endpoint", SearchExpression=expression)).code,
+        error_of(lambda: aws.sagemaker.search(Resource="Endpoint", SortBy="FailureReason")).code,
     ]
 
     assert refused == ["ValidationException", "ValidationException"]

@@ -3,13 +3,11 @@ uses, their errors and lifecycle, tagging, and Application Auto Scaling targets 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 
@@ -18,9 +16,16 @@ from localaws.fidelity import FidelityConfig
 from localaws.seed import VariantSeed, create_endpoint
 
 from .conftest import FakeClock
-from .test_fidelity import distinct_stamps
+from .test_fidelity import (
+    TRANSITION_SECONDS,
+    Aws,
+    AwsError,
+    distinct_stamps,
+    error_of,
+    in_service_endpoint,
+    register,
+)
 
-TRANSITION_SECONDS = 60.0
 ACCOUNT_REGION = "us-east-1:123456789012"
 COPIES = "sagemaker:inference-component:DesiredCopyCount"
 SPECIFICATION = {
@@ -28,16 +33,6 @@ SPECIFICATION = {
     "Container": {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:1", "Environment": {"A": "1"}},
     "ComputeResourceRequirements": {"NumberOfAcceleratorDevicesRequired": 1.0, "MinMemoryRequiredInMb": 1024},
 }
-
-
-@dataclass
-class Aws:
-    sagemaker: Any
-    autoscaling: Any
-    clock: FakeClock
-
-    def settle(self) -> None:
-        self.clock.now += TRANSITION_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +43,11 @@ def clients() -> tuple[Any, Any]:
 @pytest.fixture
 def aws(clients: tuple[Any, Any]) -> Iterator[Aws]:
     """moto in-process with the fidelity layer, one InService endpoint "ep" (variants AllTraffic and Canary)."""
-    clock = FakeClock()
-    with mock_aws(), fidelity.fidelity(FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=clock)):
-        world = Aws(*clients, clock)
-        create_endpoint(world.sagemaker, "ep", (VariantSeed("AllTraffic"), VariantSeed("Canary")))
-        world.settle()
+    world = Aws(*clients, FakeClock())
+    config = FidelityConfig(endpoint_transition_seconds=TRANSITION_SECONDS, clock=world.clock)
+    with mock_aws(), fidelity.fidelity(config):
+        in_service_endpoint(world, "ep", (VariantSeed("AllTraffic"), VariantSeed("Canary")))
         yield world
-
-
-def error_of(call: Callable[[], object]) -> tuple[str, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def create(aws: Aws, name: str = "ic", copies: int = 2, **extra: Any) -> str:
@@ -74,14 +62,8 @@ def describe(aws: Aws, name: str = "ic") -> dict[str, Any]:
     return dict(aws.sagemaker.describe_inference_component(InferenceComponentName=name))
 
 
-def register(aws: Aws, name: str = "ic", minimum: int = 1) -> None:
-    aws.autoscaling.register_scalable_target(
-        ServiceNamespace="sagemaker",
-        ResourceId=f"inference-component/{name}",
-        ScalableDimension=COPIES,
-        MinCapacity=minimum,
-        MaxCapacity=4,
-    )
+def register_component(aws: Aws, name: str = "ic", minimum: int = 1) -> None:
+    register(aws, f"inference-component/{name}", COPIES, minimum)
 
 
 def targets(aws: Aws) -> list[str]:
@@ -142,7 +124,7 @@ def test_create_goes_from_creating_to_in_service_with_its_copies(aws: Aws) -> No
     create(aws, copies=3)
 
     creating = describe(aws)
-    aws.settle()
+    aws.wait_transition()
     in_service = describe(aws)
 
     assert creating["InferenceComponentStatus"] == "Creating"
@@ -167,26 +149,28 @@ def test_create_defaults_the_variant_to_the_endpoints_first(aws: Aws) -> None:
 
 
 def test_create_on_a_missing_endpoint_fails(aws: Aws) -> None:
-    assert error_of(lambda: create(aws, EndpointName="missing")) == (
+    assert error_of(lambda: create(aws, EndpointName="missing")) == AwsError(
         "ValidationException",
         f"Could not find endpoint 'arn:aws:sagemaker:{ACCOUNT_REGION}:endpoint/missing'.",
+        400,
     )
 
 
 def test_create_on_a_missing_variant_fails(aws: Aws) -> None:
-    assert error_of(lambda: create(aws, VariantName="Missing"))[0] == "ValidationException"
+    assert error_of(lambda: create(aws, VariantName="Missing")).code == "ValidationException"
 
 
 def test_create_with_a_name_taken_in_any_case_fails(aws: Aws) -> None:
     create(aws, "ic")
 
-    assert error_of(lambda: create(aws, "IC"))[0] == "ValidationException"
+    assert error_of(lambda: create(aws, "IC")).code == "ValidationException"
 
 
 def test_describe_of_a_missing_component_fails(aws: Aws) -> None:
-    assert error_of(lambda: describe(aws, "missing")) == (
+    assert error_of(lambda: describe(aws, "missing")) == AwsError(
         "ValidationException",
         f"Could not find inference component 'arn:aws:sagemaker:{ACCOUNT_REGION}:inference-component/missing'.",
+        400,
     )
 
 
@@ -200,10 +184,10 @@ def listed(aws: Aws, **filters: Any) -> list[str]:
 
 def test_list_filters_by_endpoint_variant_and_status(aws: Aws) -> None:
     create_endpoint(aws.sagemaker, "other")
-    aws.settle()
+    aws.wait_transition()
     create(aws, "a")
     create(aws, "b", VariantName="Canary")
-    aws.settle()
+    aws.wait_transition()
     create(aws, "c", EndpointName="other")
 
     assert listed(aws, EndpointNameEquals="ep", SortBy="Name", SortOrder="Ascending") == ["a", "b"]
@@ -247,7 +231,7 @@ def test_list_pages_newest_first_in_pages_of_ten_by_default(aws: Aws) -> None:
 
 
 def test_list_rejects_a_token_it_did_not_issue(aws: Aws) -> None:
-    assert error_of(lambda: aws.sagemaker.list_inference_components(NextToken="bogus"))[0] == "ValidationException"
+    assert error_of(lambda: aws.sagemaker.list_inference_components(NextToken="bogus")).code == "ValidationException"
 
 
 # --- UpdateInferenceComponentRuntimeConfig --------------------------------------------------------------------------
@@ -263,12 +247,12 @@ def update(aws: Aws, copies: int, name: str = "ic") -> str:
 def test_update_goes_through_updating_to_the_new_copy_count(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
     distinct_stamps(monkeypatch)
     arn = create(aws, copies=2)
-    aws.settle()
+    aws.wait_transition()
     created = describe(aws)
 
     assert update(aws, 5) == arn
     updating = describe(aws)
-    aws.settle()
+    aws.wait_transition()
     in_service = describe(aws)
 
     assert updating["InferenceComponentStatus"] == "Updating"
@@ -280,10 +264,10 @@ def test_update_goes_through_updating_to_the_new_copy_count(aws: Aws, monkeypatc
 
 def test_update_to_zero_copies(aws: Aws) -> None:
     create(aws, copies=1)
-    aws.settle()
+    aws.wait_transition()
 
     update(aws, 0)
-    aws.settle()
+    aws.wait_transition()
 
     assert describe(aws)["RuntimeConfig"] == {"DesiredCopyCount": 0, "CurrentCopyCount": 0}
 
@@ -291,14 +275,15 @@ def test_update_to_zero_copies(aws: Aws) -> None:
 def test_update_of_a_component_in_progress_fails(aws: Aws) -> None:
     create(aws)
 
-    assert error_of(lambda: update(aws, 3)) == (
+    assert error_of(lambda: update(aws, 3)) == AwsError(
         "ValidationException",
         f'Cannot update in-progress inference component "arn:aws:sagemaker:{ACCOUNT_REGION}:inference-component/ic".',
+        400,
     )
 
 
 def test_update_of_a_missing_component_fails(aws: Aws) -> None:
-    assert error_of(lambda: update(aws, 3, "missing"))[0] == "ValidationException"
+    assert error_of(lambda: update(aws, 3, "missing")).code == "ValidationException"
 
 
 # --- DeleteInferenceComponent ---------------------------------------------------------------------------------------
@@ -309,9 +294,9 @@ def test_delete_removes_the_component(aws: Aws) -> None:
 
     aws.sagemaker.delete_inference_component(InferenceComponentName="ic")
 
-    assert error_of(lambda: describe(aws))[0] == "ValidationException"
+    assert error_of(lambda: describe(aws)).code == "ValidationException"
     assert listed(aws) == []
-    assert error_of(lambda: aws.sagemaker.delete_inference_component(InferenceComponentName="ic"))[0] == (
+    assert error_of(lambda: aws.sagemaker.delete_inference_component(InferenceComponentName="ic")).code == (
         "ValidationException"
     )
 
@@ -319,9 +304,9 @@ def test_delete_removes_the_component(aws: Aws) -> None:
 def test_delete_deregisters_the_components_scalable_target_and_its_policies(aws: Aws) -> None:
     create(aws, "ic")
     create(aws, "kept")
-    aws.settle()
-    register(aws, "ic")
-    register(aws, "kept")
+    aws.wait_transition()
+    register_component(aws, "ic")
+    register_component(aws, "kept")
     aws.autoscaling.put_scaling_policy(
         PolicyName="copies",
         ServiceNamespace="sagemaker",
@@ -361,7 +346,7 @@ def test_tags_of_an_inference_component(aws: Aws) -> None:
 def test_tags_of_a_missing_component_fail(aws: Aws) -> None:
     arn = f"arn:aws:sagemaker:{ACCOUNT_REGION}:inference-component/missing"
 
-    assert error_of(lambda: aws.sagemaker.list_tags(ResourceArn=arn))[0] == "ValidationException"
+    assert error_of(lambda: aws.sagemaker.list_tags(ResourceArn=arn)).code == "ValidationException"
 
 
 def test_endpoint_tags_still_work(aws: Aws) -> None:
@@ -378,12 +363,13 @@ def test_endpoint_tags_still_work(aws: Aws) -> None:
 def test_register_needs_an_in_service_component_and_allows_zero_copies(aws: Aws) -> None:
     create(aws)
 
-    assert error_of(lambda: register(aws)) == (
+    assert error_of(lambda: register_component(aws)) == AwsError(
         "ValidationException",
         "The status should be in 'InService' to register it as a scalable target",
+        400,
     )
-    aws.settle()
-    register(aws, minimum=0)
+    aws.wait_transition()
+    register_component(aws, minimum=0)
 
     (target,) = aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
     assert (target["ResourceId"], target["ScalableDimension"], target["MinCapacity"]) == (
@@ -395,16 +381,17 @@ def test_register_needs_an_in_service_component_and_allows_zero_copies(aws: Aws)
 
 def test_register_rejects_a_component_that_is_updating(aws: Aws) -> None:
     create(aws)
-    aws.settle()
+    aws.wait_transition()
     update(aws, 3)
 
-    assert error_of(lambda: register(aws))[0] == "ValidationException"
+    assert error_of(lambda: register_component(aws)).code == "ValidationException"
 
 
 def test_register_rejects_a_missing_component(aws: Aws) -> None:
-    assert error_of(lambda: register(aws, "missing")) == (
+    assert error_of(lambda: register_component(aws, "missing")) == AwsError(
         "ValidationException",
         f"Could not find inference component 'arn:aws:sagemaker:{ACCOUNT_REGION}:inference-component/missing'.",
+        400,
     )
 
 
@@ -415,6 +402,6 @@ def test_without_the_rule_a_missing_component_would_be_registered(aws: Aws, monk
         ApplicationAutoscalingBackend, "register_scalable_target", fidelity._register_requires_in_service_variant
     )
 
-    register(aws, "missing")
+    register_component(aws, "missing")
 
     assert targets(aws) == ["inference-component/missing"]
