@@ -65,6 +65,16 @@ def test_unrelated_key_under_the_prefix_is_a_warning_and_the_rest_applies(world:
     assert world.targets("ep") == {"AllTraffic": (1, 4)}
 
 
+def test_variants_whose_names_share_a_prefix_converge(world: World) -> None:
+    # AWS matches DescribeScalingPolicies' ResourceId exactly: variant A's policies are not AB's (moto matched a
+    # substring, and the second reconcile deleted A's policy from AB; the fidelity layer now matches exactly).
+    world.endpoint("ep", BASE_TAGS, variants=("A", "AB"))
+    assert world.reconcile("ep").status is Status.APPLIED
+
+    assert world.reconcile("ep").status is Status.UNCHANGED
+    assert world.targets("ep") == {"A": (1, 4), "AB": (1, 4)}
+
+
 def test_opt_out_removes_everything_owned_and_deregisters(world: World) -> None:
     world.endpoint("ep", BASE_TAGS)
     world.reconcile("ep")
