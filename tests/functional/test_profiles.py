@@ -187,7 +187,7 @@ def test_cpu_target_on_a_four_vcpu_instance_divides_by_four(world: World) -> Non
         ("version: 1\nmin: &m 1\nmax: *m\n", "String", "profile bad: anchors are not allowed"),
         ('{"version": 1, "min": 1, "max": 4}', "SecureString", "profiles are String parameters"),
         (
-            "version: 1\nmin: 1\nmax: 4\nschedules: [{name: x, schedule: 'cron(0 8 * * MON *)', min: 2}]\n",
+            "version: 1\nmin: 1\nmax: 4\nschedules: [{name: x, schedule: 'cron(0 8 1 * MON *)', min: 2}]\n",
             "String",
             "profile bad: schedules[0].schedule",
         ),

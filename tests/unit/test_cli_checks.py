@@ -67,7 +67,7 @@ max: 4
 target_tracking:
   - {metric: concurrency, target: 5, scale_in_cooldown: 60, scale_out_cooldown: 300}
 schedules:
-  - {name: burst, schedule: "rate(1 day)", min: 6}
+  - {name: burst, schedule: "rate(1 day)", min: 6, max: 8}
 """
     result = validation({"profile": "p"}, profile, production=True)
     assert result.errors == ()

@@ -255,8 +255,38 @@ def test_reconcile_inside_the_schedule_window_does_not_revert_it() -> None:
     (action,) = plan(spec, state, datetime(2026, 11, 25, 19, 30, tzinfo=UTC)).actions
     assert (action.min_capacity, action.reason) == (
         1,
-        "min 3 -> 1 (scheduled action autoscaler-AllTraffic-down fired last)",
+        "min 3 -> 1 (min from scheduled action autoscaler-AllTraffic-down)",
     )
+
+
+def test_suspended_scheduled_scaling_registers_the_spec_bounds_not_a_schedules() -> None:
+    # Given the morning action has run (min 3) but scheduled scaling is suspended: AAS runs no scheduled action, so
+    # the bounds a reconcile registers are the spec's, and the reason names no schedule.
+    suspended = SuspendedState(scheduled=True)
+    spec = EndpointSpec("ep", (replace(variant(), schedules=BERLIN_PAIR, suspended=suspended),))
+    scheduled = [ScheduleState(a, True) for a in BERLIN_PAIR]
+    state = ScalingState(
+        "ep", (replace(target(lo=1, policies=[tracked(policy())], schedules=scheduled), suspended=suspended),)
+    )
+    assert effective_bounds(spec.variants[0], datetime(2026, 11, 25, 9, tzinfo=UTC)) == (1, 4, "")
+    assert plan(spec, state, datetime(2026, 11, 25, 9, tzinfo=UTC)).actions == ()
+
+
+def test_a_partial_action_after_a_full_one_keeps_the_max_the_full_one_set() -> None:
+    # A (min 3, max 10) at 08:00, B (min 1 only) at 19:00; profile max 4. After B, AAS holds (1, 10), so a reconcile
+    # that finds (1, 10) writes nothing.
+    full = ScheduledAction(f"{OWNED}AllTraffic-a", "cron(0 8 * * ? *)", "UTC", None, None, 3, 10)
+    partial = ScheduledAction(f"{OWNED}AllTraffic-b", "cron(0 19 * * ? *)", "UTC", None, None, 1, None)
+    spec = EndpointSpec("ep", (replace(variant(), schedules=(full, partial)),))
+    scheduled = [ScheduleState(a, True) for a in (full, partial)]
+    state = ScalingState("ep", (target(lo=1, hi=10, policies=[tracked(policy())], schedules=scheduled),))
+    evening = datetime(2026, 11, 25, 20, tzinfo=UTC)
+    assert effective_bounds(spec.variants[0], evening) == (
+        1,
+        10,
+        f"min from scheduled action {partial.name}; max from scheduled action {full.name}",
+    )
+    assert plan(spec, state, evening).actions == ()
 
 
 def test_schedule_follows_local_time_across_daylight_saving() -> None:

@@ -867,13 +867,17 @@ def test_a_positive_upper_bound_without_a_null_upper_step_is_refused(steps: list
     assert problems(with_steps(*steps)) == [(STEPS, "a positive upper bound needs a step with no upper bound")]
 
 
-def test_a_single_step_unbounded_on_both_sides_is_accepted() -> None:
-    (entry,) = parse_profile(json.dumps(with_steps({"adjustment": 2})), SOURCE).top.step_scaling or ()
-    assert entry.steps == (StepAdjustment(2, None, None),)
+def test_a_step_with_neither_bound_is_refused_as_aws_does() -> None:
+    # AAS API Reference, StepAdjustment: "The upper and lower bound can't be null in the same step adjustment."
+    assert problems(with_steps({"adjustment": 2})) == [
+        (f"{STEPS}[0]", "give lower, upper or both: AWS refuses a step with neither bound")
+    ]
 
 
-def test_two_steps_unbounded_on_both_sides_are_refused() -> None:
-    expect(with_steps({"adjustment": 1}, {"adjustment": 2}), STEPS, "only one step can be unbounded on both sides")
+def test_two_steps_with_neither_bound_are_each_refused() -> None:
+    found = problems(with_steps({"adjustment": 1}, {"adjustment": 2}))
+    assert (f"{STEPS}[0]", "give lower, upper or both: AWS refuses a step with neither bound") in found
+    assert (f"{STEPS}[1]", "give lower, upper or both: AWS refuses a step with neither bound") in found
 
 
 def _chain(count: int) -> list[dict[str, Any]]:
@@ -1090,7 +1094,7 @@ def test_duplicate_step_policy_names_are_refused() -> None:
 def test_more_than_50_step_policies_are_refused() -> None:
     entry = (
         "{{name: s{i}, metric: {{namespace: n, name: m}}, comparison: '>', threshold: 1,"
-        " adjustment_type: change, steps: [{{adjustment: 1}}]}}"
+        " adjustment_type: change, steps: [{{lower: 0, adjustment: 1}}]}}"
     )
     text = "version: 1\nstep_scaling: [" + ",".join(entry.format(i=i) for i in range(51)) + "]\n"
     assert problems(text) == [("profile p: step_scaling", "51 entries: AWS allows at most 50 per scalable target")]
@@ -1104,7 +1108,7 @@ SCHEDULE = "profile p: schedules[0]"
 @pytest.mark.parametrize(
     ("expression", "message"),
     [
-        ("cron(0 8 * * * *)", "'cron(0 8 * * * *)': exactly one of day-of-month and day-of-week must be '?'"),
+        ("cron(0 8 1 * MON *)", "'cron(0 8 1 * MON *)': one of day-of-month and day-of-week must be '?' (or '*')"),
         ("cron(0 8 * * ?)", "'cron(0 8 * * ?)': cron needs 6 fields"),
         (
             "rate(0 minutes)",
@@ -1119,16 +1123,26 @@ def test_a_bad_schedule_expression_is_refused(expression: str, message: str) -> 
     expect(profile(schedules=[schedule(schedule=expression)]), f"{SCHEDULE}.schedule", message)
 
 
-@pytest.mark.parametrize("zone", ["Europe/Berln", "europe/berlin", "../etc/passwd", "Mars/Olympus"])
-def test_an_unknown_time_zone_is_refused(zone: str) -> None:
+@pytest.mark.parametrize(
+    ("zone", "hint"),
+    [
+        ("Europe/Berln", "; did you mean 'Europe/Berlin'?"),
+        ("europe/berlin", "; did you mean 'Europe/Berlin'?"),
+        ("../etc/passwd", ""),
+        ("Mars/Olympus", ""),
+    ],
+)
+def test_an_unknown_time_zone_is_refused(zone: str, hint: str) -> None:
     assert problems(profile(schedules=[schedule(timezone=zone)])) == [
-        (f"{SCHEDULE}.timezone", f"{zone!r} is not an IANA time zone")
+        (f"{SCHEDULE}.timezone", f"{zone!r} is not an IANA time zone{hint}")
     ]
 
 
 def test_the_time_zone_is_named_in_the_second_schedule() -> None:
     document = profile(schedules=[schedule(), schedule(name="evening", timezone="Europe/Berln")])
-    assert problems(document) == [("profile p: schedules[1].timezone", "'Europe/Berln' is not an IANA time zone")]
+    assert problems(document) == [
+        ("profile p: schedules[1].timezone", "'Europe/Berln' is not an IANA time zone; did you mean 'Europe/Berlin'?")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from autoscaler.schedules import desired_bounds, last_fired, parse_cron, parse_timezone, validate_schedule
+from autoscaler.schedules import (
+    Bounds,
+    desired_bounds,
+    last_fired,
+    next_run,
+    parse_cron,
+    parse_timezone,
+    validate_schedule,
+)
 from autoscaler.spec import ScheduledAction
 
 
@@ -32,6 +40,7 @@ def fired(schedule: str, now: datetime, timezone: str = "UTC", **kwargs: datetim
     return last_fired(action(schedule, timezone, **kwargs), now)
 
 
+FIELDS = "cron needs 6 fields (minutes hours day-of-month month day-of-week year), or 7 with seconds first"
 NOT_AN_EXPRESSION = "is not at(yyyy-mm-ddThh:mm:ss), rate(N minute|minutes|hour|hours|day|days) or cron(6 fields)"
 
 # ------------------------------------------------------------------ validate_schedule: accepted
@@ -70,6 +79,20 @@ NOT_AN_EXPRESSION = "is not at(yyyy-mm-ddThh:mm:ss), rate(N minute|minutes|hour|
         "cron(0 8 ? jan,Jul mon-fri *)",
         "cron(59 23 31 12 ? 2199)",
         "cron(0 0 1 1 ? 1970)",
+        # The Application Auto Scaling User Guide's own examples ("Schedule recurring scaling actions using cron
+        # expressions"), including `30 6 * * 2 *` ("recurs every Tuesday at 6:30 AM") and the seven-field form.
+        "cron(30 6 * * 2 *)",
+        "cron(0 10 * * ? *)",
+        "cron(15 12 * * ? *)",
+        "cron(0 18 ? * MON-FRI *)",
+        "cron(0 8 1 * ? *)",
+        "cron(0/10 * ? * MON-FRI *)",
+        "cron(0/5 8-17 ? * MON-FRI *)",
+        "cron(0 8 * * * *)",
+        "cron(0 8 1 * * *)",
+        "cron(30 0 8 * * ? *)",
+        "at(1970-01-01T00:00:00)",
+        "at(2199-12-31T23:59:59)",
     ],
 )
 def test_aws_schedule_expression_is_accepted(expression: str) -> None:
@@ -113,14 +136,48 @@ def test_at_with_an_impossible_date_or_time_is_rejected(expression: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("expression", "year"),
+    [("at(0001-01-01T00:00:00)", 1), ("at(9999-12-31T23:59:59)", 9999), ("at(2200-01-01T00:00:00)", 2200)],
+)
+def test_at_outside_the_years_aws_schedules_take_is_rejected(expression: str, year: int) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{expression!r}: year {year} is outside 1970-2199')}$"):
+        validate_schedule(expression)
+
+
+def test_a_star_beside_a_day_of_week_leaves_the_day_of_week_to_decide() -> None:
+    # AWS's example form `30 6 * * 2 *`: the '*' day of month defers to the day of week.
+    tuesdays = parse_cron("30 6 * * TUE *")
+    assert tuesdays.days_of_month is None
+    assert tuesdays.days_of_week == frozenset({3})
+    # 9 June 2026 is a Tuesday; on Friday 12 June it last ran on the 9th at 06:30.
+    assert fired("cron(30 6 * * TUE *)", utc(2026, 6, 12)) == utc(2026, 6, 9, 6, 30)
+
+
+def test_day_of_week_numbers_follow_the_cron_reference_where_the_guide_disagrees() -> None:
+    # The guide calls `30 6 * * 2 *` Tuesday; the cron reference it links to numbers SUN-SAT 1-7, so 2 is Monday
+    # (8 June 2026). The controller follows the reference (module docstring).
+    assert fired("cron(30 6 * * 2 *)", utc(2026, 6, 12)) == utc(2026, 6, 8, 6, 30)
+
+
+def test_a_star_beside_a_day_of_month_leaves_the_day_of_month_to_decide() -> None:
+    assert fired("cron(0 8 1 * * *)", utc(2026, 6, 12)) == utc(2026, 6, 1, 8)
+
+
+def test_seven_fields_put_the_seconds_first() -> None:
+    assert parse_cron("30 0 8 * * ? *").seconds == frozenset({30})
+    assert fired("cron(30 0 8 * * ? *)", utc(2026, 6, 12, 9)) == utc(2026, 6, 12, 8, 0, 30)
+    assert fired("cron(30 0 8 * * ? *)", utc(2026, 6, 12, 8, 0, 29)) == utc(2026, 6, 11, 8, 0, 30)
+
+
+@pytest.mark.parametrize(
     ("expression", "reason"),
     [
-        ("cron(0 8 * * ?)", "cron needs 6 fields (minutes hours day-of-month month day-of-week year), got 5"),
-        ("cron(0 8 * * ? * *)", "cron needs 6 fields (minutes hours day-of-month month day-of-week year), got 7"),
-        ("cron()", "cron needs 6 fields (minutes hours day-of-month month day-of-week year), got 0"),
-        ("cron(0 8 * * * *)", "exactly one of day-of-month and day-of-week must be '?'"),
-        ("cron(0 8 ? * ? *)", "exactly one of day-of-month and day-of-week must be '?'"),
-        ("cron(0 8 1 * MON *)", "exactly one of day-of-month and day-of-week must be '?'"),
+        ("cron(0 8 * * ?)", f"{FIELDS}, got 5"),
+        ("cron(0 0 8 * * ? * *)", f"{FIELDS}, got 8"),
+        ("cron()", f"{FIELDS}, got 0"),
+        ("cron(60 0 8 * * ? *)", "60 is outside 0-59"),
+        ("cron(0 8 ? * ? *)", "day-of-month and day-of-week cannot both be '?'"),
+        ("cron(0 8 1 * MON *)", "one of day-of-month and day-of-week must be '?' (or '*')"),
         ("cron(60 8 * * ? *)", "60 is outside 0-59"),
         ("cron(0 24 * * ? *)", "24 is outside 0-23"),
         ("cron(0 8 32 * ? *)", "32 is outside 1-31"),
@@ -145,7 +202,7 @@ def test_at_with_an_impossible_date_or_time_is_rejected(expression: str) -> None
         ("cron(0 8 ? * ,, *)", "value '' is not a number"),
         ("cron(0 8 ? * MON- *)", "value '' is not a number"),
         ("cron(0 8 ? * \u0661 *)", "value '\u0661' is not a number"),
-        ("cron(0 8 L * MON *)", "exactly one of day-of-month and day-of-week must be '?'"),
+        ("cron(0 8 L * MON *)", "one of day-of-month and day-of-week must be '?' (or '*')"),
     ],
 )
 def test_invalid_cron_is_rejected_with_the_reason(expression: str, reason: str) -> None:
@@ -212,7 +269,39 @@ def test_iana_time_zone_is_accepted(name: str) -> None:
     ["Europe/Berln", "europe/berlin", "", "../etc/passwd", "/etc/localtime", "Europe//Berlin", "CET 1", "+01:00"],
 )
 def test_unknown_or_malformed_time_zone_is_rejected(name: str) -> None:
-    with pytest.raises(ValueError, match=f"^{re.escape(f'{name!r} is not an IANA time zone')}$"):
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{name!r} is not an IANA time zone')}"):
+        parse_timezone(name)
+
+
+def test_a_misspelt_time_zone_gets_a_did_you_mean() -> None:
+    with pytest.raises(ValueError, match=r"^'Europe/Berln' is not an IANA time zone; did you mean 'Europe/Berlin'\?$"):
+        parse_timezone("Europe/Berln")
+
+
+@pytest.mark.parametrize("name", ["Etc/GMT+9", "Pacific/Tahiti"])
+def test_aws_example_time_zones_are_accepted(name: str) -> None:
+    # "the canonical names of the IANA time zones supported by Joda-Time (such as Etc/GMT+9 or Pacific/Tahiti)"
+    assert parse_timezone(name).key == name
+
+
+@pytest.mark.parametrize("name", ["Europe/Amsterdam", "Europe/Oslo", "Asia/Kolkata", "Etc/UTC"])
+def test_country_zones_that_tz_made_links_stay_canonical(name: str) -> None:
+    assert parse_timezone(name).key == name
+
+
+@pytest.mark.parametrize(
+    ("alias", "zone"),
+    [("US/Pacific", "America/Los_Angeles"), ("GB", "Europe/London"), ("Asia/Calcutta", "Asia/Kolkata")],
+)
+def test_an_alias_is_rejected_naming_the_canonical_zone(alias: str, zone: str) -> None:
+    expected = f"{alias!r} is an alias of {zone!r}: AWS takes canonical IANA time zone names"
+    with pytest.raises(ValueError, match=f"^{re.escape(expected)}$"):
+        parse_timezone(alias)
+
+
+@pytest.mark.parametrize("name", ["Factory", "localtime", "posixrules", "zone.tab", "tzdata.zi"])
+def test_names_that_are_not_time_zones_are_rejected(name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{name!r} is not an IANA time zone')}"):
         parse_timezone(name)
 
 
@@ -369,9 +458,10 @@ def test_cron_has_not_fired_before_its_start() -> None:
     assert fired("cron(0 8 * * ? *)", utc(2026, 5, 31, 12), start=start) is None
 
 
-def test_cron_firing_before_start_does_not_count() -> None:
-    # now is after start, but the last 08:00 was before it.
-    assert fired("cron(0 8 * * ? *)", utc(2026, 6, 1, 7), start=utc(2026, 6, 1)) is None
+def test_cron_runs_at_its_start_time_then_on_its_recurrence() -> None:
+    # AWS: "If you specify a start time, Application Auto Scaling performs the action at this time, and then
+    # performs the action based on the specified recurrence." The last 08:00 before now was before the start.
+    assert fired("cron(0 8 * * ? *)", utc(2026, 6, 1, 7), start=utc(2026, 6, 1)) == utc(2026, 6, 1)
     assert fired("cron(0 8 * * ? *)", utc(2026, 6, 1, 9), start=utc(2026, 6, 1)) == utc(2026, 6, 1, 8)
 
 
@@ -386,9 +476,10 @@ def test_cron_is_capped_at_its_end() -> None:
     assert fired("cron(0 8 * * ? *)", utc(2026, 7, 1), end=utc(2026, 6, 10, 7, 59)) == utc(2026, 6, 9, 8)
 
 
-def test_cron_whose_window_holds_no_firing_has_not_fired() -> None:
+def test_cron_whose_window_holds_no_recurrence_runs_only_at_its_start() -> None:
     start, end = utc(2026, 6, 1, 9), utc(2026, 6, 2, 7)
-    assert fired("cron(0 8 * * ? *)", utc(2026, 7, 1), start=start, end=end) is None
+    assert fired("cron(0 8 * * ? *)", utc(2026, 7, 1), start=start, end=end) == start
+    assert fired("cron(0 8 * * ? *)", utc(2026, 6, 1, 8, 59), start=start, end=end) is None
 
 
 # ------------------------------------------------------------------ last_fired: at
@@ -451,63 +542,113 @@ def test_last_fired_refuses_something_that_is_not_an_expression() -> None:
         last_fired(action("sometimes"), utc(2026, 1, 1))
 
 
-# ------------------------------------------------------------------ desired_bounds
+# ------------------------------------------------------------------ desired_bounds: the fold of what ran
+
+
+def bounds(actions: tuple[ScheduledAction, ...], low: int, high: int, now: datetime) -> tuple[int, int]:
+    found = desired_bounds(actions, low, high, now)
+    return found.low, found.high
 
 
 def test_no_action_fired_leaves_the_spec_bounds() -> None:
     later = action("at(2027-01-01T00:00:00)", low=5, high=9)
-    assert desired_bounds((later,), 1, 4, utc(2026, 6, 1)) == (1, 4, None)
+    assert desired_bounds((later,), 1, 4, utc(2026, 6, 1)) == Bounds(1, 4)
 
 
 def test_no_actions_leaves_the_spec_bounds() -> None:
-    assert desired_bounds((), 2, 3, utc(2026, 6, 1)) == (2, 3, None)
+    assert desired_bounds((), 2, 3, utc(2026, 6, 1)) == Bounds(2, 3)
 
 
 def test_the_most_recently_fired_action_wins() -> None:
     morning = action("cron(0 8 ? * MON-FRI *)", "Europe/Berlin", name="peak", low=3, high=8)
     evening = action("cron(0 19 ? * MON-FRI *)", "Europe/Berlin", name="evening", low=1, high=2)
     # Wednesday 10 June 2026, 12:00 UTC = 14:00 CEST: the morning one fired last.
-    assert desired_bounds((morning, evening), 1, 4, utc(2026, 6, 10, 12)) == (3, 8, morning)
+    assert desired_bounds((morning, evening), 1, 4, utc(2026, 6, 10, 12)) == Bounds(3, 8, morning, morning)
     # 20:00 CEST: the evening one.
-    assert desired_bounds((morning, evening), 1, 4, utc(2026, 6, 10, 18)) == (1, 2, evening)
+    assert desired_bounds((morning, evening), 1, 4, utc(2026, 6, 10, 18)) == Bounds(1, 2, evening, evening)
     # Saturday: Friday evening's still holds.
-    assert desired_bounds((evening, morning), 1, 4, utc(2026, 6, 13, 12)) == (1, 2, evening)
+    assert bounds((evening, morning), 1, 4, utc(2026, 6, 13, 12)) == (1, 2)
 
 
 def test_an_action_that_sets_only_min_keeps_the_spec_max() -> None:
     only_min = action("at(2026-01-01T00:00:00)", low=3)
-    assert desired_bounds((only_min,), 1, 8, utc(2026, 6, 1)) == (3, 8, only_min)
+    assert desired_bounds((only_min,), 1, 8, utc(2026, 6, 1)) == Bounds(3, 8, only_min, None)
 
 
 def test_an_action_that_sets_only_max_keeps_the_spec_min() -> None:
     only_max = action("at(2026-01-01T00:00:00)", high=2)
-    assert desired_bounds((only_max,), 1, 8, utc(2026, 6, 1)) == (1, 2, only_max)
+    assert desired_bounds((only_max,), 1, 8, utc(2026, 6, 1)) == Bounds(1, 2, None, only_max)
 
 
-def test_an_older_action_does_not_fill_in_the_bound_the_latest_leaves_out() -> None:
-    old = action("at(2026-01-01T00:00:00)", name="old", low=5, high=5)
-    new = action("at(2026-02-01T00:00:00)", name="new", high=7)
-    assert desired_bounds((old, new), 1, 8, utc(2026, 6, 1)) == (1, 7, new)
+def test_a_partial_action_keeps_the_bound_an_earlier_action_set() -> None:
+    # AWS keeps the bound an action leaves out as it is: A (min 3, max 10) then B (min 1) holds (1, 10), not the
+    # profile's max 8.
+    first = action("at(2026-01-01T00:00:00)", name="a", low=3, high=10)
+    second = action("at(2026-02-01T00:00:00)", name="b", low=1)
+    assert desired_bounds((first, second), 1, 8, utc(2026, 6, 1)) == Bounds(1, 10, second, first)
+    assert desired_bounds((second, first), 1, 8, utc(2026, 6, 1)) == Bounds(1, 10, second, first)
+
+
+def test_recurring_partial_actions_fold_in_the_order_they_ran() -> None:
+    # Weekdays: 08:00 raises min to 3, 12:00 raises max to 12, 19:00 lowers min to 1 (max stays 12 overnight).
+    raise_min = action("cron(0 8 ? * MON-FRI *)", name="m1", low=3)
+    raise_max = action("cron(0 12 ? * MON-FRI *)", name="m2", high=12)
+    lower_min = action("cron(0 19 ? * MON-FRI *)", name="m3", low=1)
+    every = (raise_min, raise_max, lower_min)
+    assert bounds(every, 2, 8, utc(2026, 6, 10, 9)) == (3, 12)  # Wed 09:00: Tuesday's 12:00 max still holds
+    assert bounds(every, 2, 8, utc(2026, 6, 10, 20)) == (1, 12)
+    assert bounds(every, 2, 8, utc(2026, 6, 13, 12)) == (1, 12)  # Saturday
 
 
 def test_ties_are_broken_by_name_whatever_the_order() -> None:
     alpha = action("at(2026-01-01T00:00:00)", name="alpha", low=1, high=1)
     beta = action("at(2026-01-01T00:00:00)", name="beta", low=2, high=2)
     now = utc(2026, 6, 1)
-    assert desired_bounds((alpha, beta), 1, 8, now) == (2, 2, beta)
-    assert desired_bounds((beta, alpha), 1, 8, now) == (2, 2, beta)
+    assert bounds((alpha, beta), 1, 8, now) == (2, 2)
+    assert bounds((beta, alpha), 1, 8, now) == (2, 2)
 
 
-def test_an_action_outside_its_window_does_not_count() -> None:
+def test_an_ended_action_keeps_what_it_set_until_another_runs() -> None:
+    # AWS: "Application Auto Scaling does not keep track of previous values and revert back to those previous values
+    # after the end time."
     ended = action("cron(0 8 * * ? *)", name="ended", end=utc(2026, 1, 1), low=6, high=6)
+    assert bounds((ended,), 1, 8, utc(2026, 6, 1, 12)) == (6, 6)
     current = action("cron(0 7 * * ? *)", name="current", start=utc(2026, 5, 1), low=2, high=3)
-    assert desired_bounds((ended, current), 1, 8, utc(2026, 6, 1, 12)) == (2, 3, current)
+    assert bounds((ended, current), 1, 8, utc(2026, 6, 1, 12)) == (2, 3)
     not_started = action("cron(0 8 * * ? *)", name="ns", start=utc(2026, 7, 1), low=6, high=6)
-    assert desired_bounds((not_started,), 1, 8, utc(2026, 6, 1, 12)) == (1, 8, None)
+    assert bounds((not_started,), 1, 8, utc(2026, 6, 1, 12)) == (1, 8)
+
+
+def test_a_cron_with_a_start_holds_its_bounds_from_the_start_until_another_runs() -> None:
+    # Start Monday 8 June 2026 at 00:00 UTC; the recurrence is 20:00 every day, the other action 12:00 every day.
+    launch = action("cron(0 20 * * ? *)", name="launch", start=utc(2026, 6, 8), low=5, high=10)
+    noon = action("cron(0 12 * * ? *)", name="noon", low=2, high=10)
+    assert bounds((launch, noon), 1, 8, utc(2026, 6, 8, 9)) == (5, 10)  # ran at its start, 00:00
+    assert bounds((launch, noon), 1, 8, utc(2026, 6, 8, 13)) == (2, 10)
 
 
 def test_same_wall_clock_time_in_different_zones_is_ordered_by_the_instant() -> None:
     berlin = action("cron(0 8 * * ? *)", "Europe/Berlin", name="z-berlin", low=2, high=2)
     new_york = action("cron(0 8 * * ? *)", "America/New_York", name="a-new-york", low=3, high=3)
     # 14:00 UTC: Berlin fired at 06:00 UTC, New York at 12:00 UTC.
-    assert desired_bounds((berlin, new_york), 1, 8, utc(2026, 6, 10, 14)) == (3, 3, new_york)
+    assert bounds((berlin, new_york), 1, 8, utc(2026, 6, 10, 14)) == (3, 3)
+
+
+def test_a_wall_clock_time_the_spring_change_skips_runs_an_hour_later() -> None:
+    # 29 March 2026, Berlin: 02:00 CET becomes 03:00 CEST; 02:30 does not exist and runs at 03:30 CEST (01:30 UTC).
+    assert fired("cron(30 2 * * ? *)", utc(2026, 3, 29, 12), "Europe/Berlin") == utc(2026, 3, 29, 1, 30)
+
+
+def test_a_wall_clock_time_the_autumn_change_repeats_runs_once_at_its_first_occurrence() -> None:
+    # 25 October 2026, Berlin: 02:30 happens at 00:30 UTC (CEST) and again at 01:30 UTC (CET).
+    assert fired("cron(30 2 * * ? *)", utc(2026, 10, 25, 12), "Europe/Berlin") == utc(2026, 10, 25, 0, 30)
+
+
+def test_next_run_of_a_cron_with_a_future_start_is_its_start() -> None:
+    start = utc(2026, 6, 8, 0, 0)
+    upcoming = next_run(action("cron(0 20 * * ? *)", start=start), utc(2026, 6, 1))
+    assert upcoming == start
+
+
+def test_next_run_of_a_tuesday_cron_is_the_next_tuesday() -> None:
+    assert next_run(action("cron(30 6 * * TUE *)"), utc(2026, 6, 10)) == utc(2026, 6, 16, 6, 30)

@@ -176,7 +176,7 @@ def test_custom_metric_placeholders_and_default_dimensions() -> None:
                 "target": 10,
             },
             {"metric": {"namespace": "AWS/SageMaker", "name": "ApproximateBacklogSizePerInstance"}, "target": 5},
-            {"metric": {"namespace": "Acme", "name": "Latency", "statistic": "p90"}, "target": 200},
+            {"metric": {"namespace": "Acme", "name": "Latency", "statistic": "Maximum"}, "target": 200},
         ],
     }
     (variant,) = spec_for({**ON, "autoscaling:profile": "p"}, p=profile).spec.variants
@@ -299,11 +299,6 @@ def test_serverless_variant_scales_provisioned_concurrency() -> None:
             "autoscaling:S:max",
             "above the variant's MaxConcurrency 20",
         ),
-        (
-            {"autoscaling:S:target-provisioned-concurrency": "0.5", "autoscaling:S:min": "0"},
-            "autoscaling:S:min",
-            "a serverless variant needs at least 1",
-        ),
     ],
 )
 def test_serverless_misfits_are_rejected_naming_the_tag(tags: dict[str, str], source: str, fragment: str) -> None:
@@ -311,6 +306,15 @@ def test_serverless_misfits_are_rejected_naming_the_tag(tags: dict[str, str], so
     with pytest.raises(ConfigError) as caught:
         spec_for({**ON, **tags}, ep)
     assert any(p.source == source and fragment in p.message for p in caught.value.problems), caught.value.problems
+
+
+def test_serverless_provisioned_concurrency_may_have_min_zero() -> None:
+    # RegisterScalableTarget, MinCapacity: "the minimum value allowed is 0" for "SageMaker serverless endpoint
+    # provisioned concurrency" (Application Auto Scaling API Reference).
+    ep = endpoint(VariantInfo("S", VariantKind.SERVERLESS, max_concurrency=20))
+    tags = {**ON, "autoscaling:S:target-provisioned-concurrency": "0.5", "autoscaling:S:min": "0"}
+    (variant,) = spec_for(tags, ep).spec.variants
+    assert (variant.min_capacity, variant.max_capacity) == (0, 4)
 
 
 def test_asynchronous_backlog_target_and_scale_from_zero() -> None:

@@ -68,5 +68,9 @@ OUTCOME_EVENT_DETAIL_TYPE: Final = "SageMaker Autoscaler Reconcile Outcome"
 # SageMaker tag values allow only letters, digits, spaces and _ . : / = + - @ (at most 256 characters).
 TAG_VALUE_MAX_LENGTH: Final = 256
 
+# "Values must be in the range of -2^360 to 2^360" (Application Auto Scaling API Reference,
+# TargetTrackingScalingPolicyConfiguration, TargetValue). Targets are positive, so (0, 2^360].
+MAX_TARGET_VALUE: Final = 2.0**360
+
 # CloudWatch statistics; anything else (p99, tm90, ...) is an extended statistic.
 STANDARD_STATISTICS: Final = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})

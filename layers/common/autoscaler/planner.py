@@ -6,9 +6,9 @@ deregistered (which deletes their policies and schedules in AWS) or, where forei
 what the controller owns only; last, owned alarms nobody wants. A held target (``EndpointSpec.held``: an inference
 component in transition) gets no action at all, and neither do the owned alarms named under it.
 
-``now`` is the moment the plan is for: the bounds a target should have are the spec's, overridden by the scheduled
-action that fired most recently by then (so a reconcile never reverts a schedule, DESIGN §5), with an unexpired
-capacity hold as a floor on min.
+``now`` is the moment the plan is for: the bounds a target should have are the spec's with every scheduled action
+that has run by then applied in the order they ran (``schedules.desired_bounds``; none while scheduled scaling is
+suspended), so a reconcile never reverts a schedule, with an unexpired capacity hold as a floor on min.
 """
 
 from __future__ import annotations
@@ -170,9 +170,23 @@ def _same_type(
 
 
 def effective_bounds(spec: VariantSpec, now: datetime) -> tuple[int, int, str]:
-    """The bounds the target should have at `now`, and why they differ from the spec's (empty when they do not)."""
-    low, high, fired = desired_bounds(spec.schedules, spec.min_capacity, spec.max_capacity, now)
-    why = f"scheduled action {fired.name} fired last" if fired else ""
+    """The bounds the target should have at `now`, and why they differ from the spec's (empty when they do not).
+
+    While scheduled scaling is suspended no scheduled action runs (ScheduledScalingSuspended: "Set the value to true
+    if you don't want Application Auto Scaling to add or remove capacity by initiating scheduled actions":
+    Application Auto Scaling API Reference, SuspendedState), so the spec's bounds hold, not a schedule's.
+    """
+    schedules = () if spec.suspended.scheduled else spec.schedules
+    bounds = desired_bounds(schedules, spec.min_capacity, spec.max_capacity, now)
+    low, high = bounds.low, bounds.high
+    if bounds.low_from is not None and bounds.low_from == bounds.high_from:
+        why = f"scheduled action {bounds.low_from.name} fired last"
+    else:
+        why = "; ".join(
+            f"{which} from scheduled action {fired.name}"
+            for which, fired in (("min", bounds.low_from), ("max", bounds.high_from))
+            if fired is not None
+        )
     if spec.hold is not None and spec.hold.active(now) and spec.hold.count > low:
         low = min(spec.hold.count, high)
         why = f"{why}; " if why else ""

@@ -15,12 +15,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS, MAX_SCHEDULED_ACTIONS_PER_TARGET
+from autoscaler.constants import (
+    DEFAULT_COOLDOWN_SECONDS,
+    MAX_COOLDOWN_SECONDS,
+    MAX_SCHEDULED_ACTIONS_PER_TARGET,
+    MAX_TARGET_VALUE,
+)
 from autoscaler.documents import STANDARD_PARAMETER_BYTES, DocumentError, parse_document
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.messages import ENDPOINT_NAME
-from autoscaler.schedules import parse_timezone, validate_schedule
+from autoscaler.schedules import DEFAULT_TIMEZONE, EARLIEST, LATEST, parse_timezone, validate_schedule
 from autoscaler.spec import CustomMetric, MetricMath, MetricQuery, StepAdjustment, SuspendedState
+from autoscaler.statistics import statistic_problem
 from autoscaler.tags import PERCENT_METRICS, RATIO_METRICS, TARGET_TAGS, ProfileRef, did_you_mean, parse_suspend
 
 PROFILE_VERSION = 1
@@ -41,6 +47,14 @@ ADJUSTMENT_TYPES = {
 TREAT_MISSING = ("missing", "notBreaching", "breaching", "ignore")
 AGGREGATIONS = ("Average", "Minimum", "Maximum")
 ALARM_PERIODS = (10, 20, 30)  # or any multiple of 60 (CloudWatch PutMetricAlarm)
+# "An alarm's total current evaluation period can be no longer than seven days, so Period multiplied by
+# EvaluationPeriods can't be more than 604,800 seconds. For alarms with a period of less than one hour (3,600
+# seconds), the total evaluation period can't be longer than one day (86,400 seconds)." (CloudWatch API Reference,
+# PutMetricAlarm, Period)
+ALARM_WINDOW_SECONDS = 604_800
+SHORT_PERIOD_ALARM_WINDOW_SECONDS = 86_400
+# Where a statistic goes, which decides the forms it may take (``autoscaler.statistics``).
+TRACKING, QUERY, ALARM = "tracking", "query", "alarm"
 
 MetricTemplate = str | CustomMetric | MetricMath  # a metric key, or a metric whose dimensions may hold placeholders
 
@@ -273,6 +287,9 @@ class _Reader:
             self.error(f"{path}.target", f"{target:g} is a percent of one instance: at most 100")
         if isinstance(metric, str) and metric in RATIO_METRICS and target is not None and target > 1:
             self.error(f"{path}.target", f"{target:g} is a utilisation ratio: at most 1")
+        if target is not None and target > MAX_TARGET_VALUE:
+            self.error(f"{path}.target", f"{target:g} is above 2^360, the largest target value AWS accepts")
+            target = None
         name = self.name(body["name"], f"{path}.name") if "name" in body else None
         if name is None and isinstance(metric, MetricMath):
             self.error(f"{path}.name", "a metric-math policy needs a name (it becomes part of the policy name)")
@@ -303,9 +320,10 @@ class _Reader:
             return data, False
         if isinstance(data, dict) and "metrics" in data:
             return self.metric_math(data, path), False
-        return self.custom_metric(data, path)
+        return self.custom_metric(data, path, TRACKING)
 
-    def custom_metric(self, data: Any, path: str) -> tuple[CustomMetric | None, bool]:
+    def custom_metric(self, data: Any, path: str, use: str) -> tuple[CustomMetric | None, bool]:
+        """A single metric; ``use`` (TRACKING, QUERY or ALARM) decides which statistics it may name."""
         body = self.mapping(data, path, ("namespace", "name", "statistic", "unit", "dimensions"), ("namespace", "name"))
         if body is None or "namespace" not in body or "name" not in body:
             return None, False
@@ -315,6 +333,11 @@ class _Reader:
             namespace = None
         name = self.text(body["name"], f"{path}.name", 255)
         statistic = self.text(body.get("statistic", "Average"), f"{path}.statistic", 64)
+        if statistic is not None:
+            problem = statistic_problem(statistic, extended=use != TRACKING, alarm=use == ALARM)
+            if problem:
+                self.error(f"{path}.stat" if use == QUERY else f"{path}.statistic", problem)
+                statistic = None
         unit = self.text(body["unit"], f"{path}.unit", 64) if "unit" in body else None
         dimensions = self.dimensions(body["dimensions"], f"{path}.dimensions") if "dimensions" in body else ()
         if namespace is None or name is None or statistic is None or dimensions is None:
@@ -368,6 +391,7 @@ class _Reader:
                 metric, _ = self.custom_metric(
                     {**query["metric"], "statistic": stat} if isinstance(query["metric"], dict) else query["metric"],
                     f"{where}.metric",
+                    QUERY,
                 )
             expression = self.text(query["expression"], f"{where}.expression", 2048) if "expression" in query else None
             label = self.text(query["label"], f"{where}.label", 255) if "label" in query else None
@@ -400,7 +424,7 @@ class _Reader:
         if body is None or not {"name", "metric", "comparison", "threshold", "adjustment_type", "steps"} <= set(body):
             return None
         name = self.name(body["name"], f"{path}.name")
-        metric, default_dimensions = self.custom_metric(body["metric"], f"{path}.metric")
+        metric, default_dimensions = self.custom_metric(body["metric"], f"{path}.metric", ALARM)
         comparison = self.choice(body["comparison"], f"{path}.comparison", COMPARISONS)
         threshold = self.number(body["threshold"], f"{path}.threshold")
         period = self.integer(body.get("period", 60), f"{path}.period", 10, 86400)
@@ -412,6 +436,15 @@ class _Reader:
         )
         if datapoints is not None and evaluations is not None and datapoints > evaluations:
             self.error(f"{path}.datapoints_to_alarm", f"{datapoints} is more than evaluation_periods {evaluations}")
+        if period is not None and evaluations is not None:
+            window = period * evaluations
+            limit = SHORT_PERIOD_ALARM_WINDOW_SECONDS if period < 3600 else ALARM_WINDOW_SECONDS
+            if window > limit:
+                self.error(
+                    f"{path}.evaluation_periods",
+                    f"period {period} s x {evaluations} = {window} s: CloudWatch alarms evaluate at most {limit} s "
+                    f"({'one day for periods under an hour' if period < 3600 else 'seven days'})",
+                )
         missing = self.choice(
             body.get("treat_missing_data", "missing"), f"{path}.treat_missing_data", {t: t for t in TREAT_MISSING}
         )
@@ -478,6 +511,10 @@ class _Reader:
                 self.error(f"{path}[{i}].adjustment", "exact capacity cannot be negative")
             if lower is not None and upper is not None and upper <= lower:
                 self.error(f"{path}[{i}]", f"upper {upper:g} must be greater than lower {lower:g}")
+            if lower is None and upper is None:
+                # AAS API Reference, StepAdjustment: "The upper and lower bound can't be null in the same step
+                # adjustment."
+                self.error(f"{path}[{i}]", "give lower, upper or both: AWS refuses a step with neither bound")
             steps.append(StepAdjustment(amount, lower, upper))
         if len(steps) != len(data):
             return None
@@ -493,13 +530,10 @@ class _Reader:
                     "steps must meet without gap or overlap: "
                     f"upper {_bound(before.upper)} then lower {_bound(after.lower)}",
                 )
-        bounds = [b for s in steps for b in (s.lower, s.upper) if b is not None]
         if any(s.lower is not None and s.lower < 0 for s in steps) and all(s.lower is not None for s in steps):
             self.error(path, "a negative lower bound needs a step with no lower bound")
         if any(s.upper is not None and s.upper > 0 for s in steps) and all(s.upper is not None for s in steps):
             self.error(path, "a positive upper bound needs a step with no upper bound")
-        if not bounds and len(steps) > 1:
-            self.error(path, "only one step can be unbounded on both sides")
         return tuple(ordered)
 
     def schedule(self, data: Any, path: str) -> ScheduleEntry | None:
@@ -516,7 +550,7 @@ class _Reader:
             except ValueError as exc:
                 self.error(f"{path}.schedule", str(exc))
                 expression = None
-        timezone = self.text(body.get("timezone", "UTC"), f"{path}.timezone", 64)
+        timezone = self.text(body.get("timezone", DEFAULT_TIMEZONE), f"{path}.timezone", 64)
         if timezone is not None:
             try:
                 parse_timezone(timezone)
@@ -627,7 +661,14 @@ class _Reader:
             except ValueError:
                 moment = None
             if moment is not None and moment.tzinfo is not None:
-                return moment.astimezone(UTC)
+                try:
+                    instant = moment.astimezone(UTC)
+                except OverflowError:
+                    instant = None
+                if instant is None or not EARLIEST <= instant <= LATEST:
+                    self.error(path, f"{value!r} is outside {EARLIEST:%Y}-{LATEST:%Y}, the years AWS schedules take")
+                    return None
+                return instant
         self.error(path, f"{value!r} is not an ISO-8601 time with a zone (e.g. 2026-01-01T00:00:00Z)")
         return None
 

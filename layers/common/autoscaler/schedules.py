@@ -1,15 +1,40 @@
-"""Scheduled-action expressions as Application Auto Scaling reads them, and when they last fired.
+"""Scheduled-action expressions as Application Auto Scaling reads them, and the bounds its actions leave in effect.
 
 ``at(yyyy-mm-ddThh:mm:ss)``, ``rate(N minute|minutes|hour|hours|day|days)`` and ``cron(min hour dom month dow year)``
-in AWS syntax: ``*`` ``,`` ``-`` ``/`` everywhere; ``?`` in day-of-month or day-of-week (exactly one of the two must be
-``?``); ``L`` and ``W`` (``15W``, ``LW``) in day-of-month; ``L`` (``6L``) and ``#`` (``2#1``) in day-of-week; months
-``JAN``-``DEC``, days ``SUN``-``SAT`` (1 = Sunday); years 1970-2199. Times are wall-clock times in the action's IANA
-time zone, so a ``cron(0 8 ...)`` in Europe/Berlin fires at 08:00 local on both sides of a daylight-saving change.
+in AWS syntax: ``*`` ``,`` ``-`` ``/`` everywhere; ``?`` in day-of-month or day-of-week; ``L`` and ``W`` (``15W``,
+``LW``) in day-of-month; ``L`` (``6L``) and ``#`` (``2#1``) in day-of-week; months ``JAN``-``DEC``, days
+``SUN``-``SAT`` (1 = Sunday); years 1970-2199. The Application Auto Scaling User Guide ("Schedule recurring scaling
+actions using cron expressions") gives ``30 6 * * 2 *`` as "a scheduled action that recurs every Tuesday at 6:30 AM",
+so a ``*`` in one day field beside a value in the other means the other decides; two values (``1`` and ``MON``) are
+refused, as AWS documents no meaning for them. That page calls day 2 Tuesday, but the cron reference it points to
+(EventBridge User Guide, "Cron expressions": day-of-week ``1-7 or SUN-SAT``) makes 1 Sunday and 2 Monday; the
+numbers here follow the reference, which is what the rest of AWS's cron documentation uses (names such as ``TUE``
+are unambiguous, and ``status`` shows each action's next run). The same page documents a seven-field form whose first
+field is seconds ("you can use the first three fields to specify the time ... including the seconds"): accepted.
+Times are wall-clock times in the action's IANA time zone ("When you specify a time zone that observes daylight saving
+time, the action automatically adjusts for Daylight Saving Time (DST)"), so a ``cron(0 8 ...)`` in Europe/Berlin fires
+at 08:00 local on both sides of a change. AWS does not document a time that a change skips or repeats; here a skipped
+time (02:30 on the spring change) fires at the same instant one hour later on the wall clock, and a repeated one fires
+once, at its first occurrence (Python's ``fold=0``, as java.time resolves them).
 
-``last_fired(action, now)`` answers the question the desired-bounds rule asks (DESIGN §5): which scheduled action
-has fired most recently by ``now``, within its start and end. A rate action has no anchor that AWS reports (it runs
-every N units from when it was put or from its start time): with a start time its fire times are start + k x N; without
-one it is taken to have fired within the last interval, i.e. its bounds are the current ones.
+``last_fired(action, now)``: when an action last ran by ``now``, within its start and end.
+
+- cron: "If you specify a start time, Application Auto Scaling performs the action at this time, and then performs
+  the action based on the specified recurrence" (same page), so the start time is a firing too.
+- rate: from its start time, at start + k x N. Without one, AWS does not document when the first run is; it is taken
+  to have run within its last interval, i.e. its bounds are the current ones. That is only honest for an action
+  alone on its target, so ``sources`` refuses a rate action without ``start`` beside other scheduled actions.
+- at: once, at its time. AWS does not document what an ``at()`` already past when it is put does; the controller
+  counts it as run, which is stable whichever AWS does (if AAS runs it at once, the bounds agree; if never, the
+  controller's registration is the only writer of them).
+- end: "the action stops repeating after this time. Application Auto Scaling does not keep track of previous values
+  and revert back to those previous values after the end time" (same page): its last run before the end still counts.
+
+``desired_bounds`` folds every action that has run, in the order they ran, over the spec's bounds: "The request can
+optionally include only one of these sizes" (Application Auto Scaling User Guide, "Scheduled scaling"), and an action
+that sets only one bound leaves the other as it was. Over the whole history that is: min from the action that set a
+min most recently, max from the one that set a max most recently. Actions that run at the same instant run in name
+order here; AWS says only that "The order in which scheduled actions run is guaranteed for the same scalable target".
 """
 
 from __future__ import annotations
@@ -19,28 +44,75 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autoscaler.spec import ScheduledAction
+from autoscaler.tags import did_you_mean
 
 MONTHS = {m.upper(): i for i, m in enumerate(calendar.month_abbr) if m}
 DAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
+# The years a cron Year field takes (EventBridge User Guide, "Cron expressions": Year 1970-2199); at() times and
+# start/end are held to the same years, so no date arithmetic can leave Python's calendar.
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC)
 LOOKBACK_DAYS = 366 * 5
 _AT = re.compile(r"at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)")
 _RATE = re.compile(r"rate\(([1-9][0-9]{0,8}) (minute|minutes|hour|hours|day|days)\)")
 _CRON = re.compile(r"cron\(([^()]*)\)")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+# The time zone AAS uses when none is given ("If a time zone is not provided, UTC is used by default": Application
+# Auto Scaling API Reference, PutScheduledAction); tzdata spells it as a link to Etc/UTC, Joda-Time as its own id.
+DEFAULT_TIMEZONE = "UTC"
+
+
+@dataclass(frozen=True)
+class TimeZones:
+    """The IANA names AAS accepts: "the canonical names of the IANA time zones supported by Joda-Time (such as
+    Etc/GMT+9 or Pacific/Tahiti)" (Application Auto Scaling API Reference, PutScheduledAction, Timezone).
+
+    Canonical: a Zone of the tz database, or a name its zone.tab lists for a country (tz 2022 turned some of those,
+    such as Europe/Amsterdam, into links, but they remain the names of their countries' zones), and UTC. Not
+    canonical: the compatibility links (US/Pacific, GB, Etc/Universal), reported with the zone they stand for, and
+    Factory, a tz placeholder for "local time unknown". Read from the pinned tzdata package, not the host's files, so
+    the Lambda runtime and an operator's laptop agree.
+    """
+
+    canonical: frozenset[str]
+    aliases: dict[str, str]  # link name -> the zone it points to
 
 
 @cache
-def _iana_names() -> frozenset[str]:
-    return frozenset(available_timezones())
+def time_zones() -> TimeZones:
+    folder = resources.files("tzdata").joinpath("zoneinfo")
+    zones: set[str] = set()
+    links: dict[str, str] = {}
+    for line in folder.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
+        kind, _, rest = line.partition(" ")
+        if kind == "Z":
+            zones.add(rest.split(" ", 1)[0])
+        elif kind == "L":
+            target, alias = rest.split(" ")[:2]
+            links[alias] = target
+    for line in folder.joinpath("zone.tab").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            zones.add(line.split("\t")[2])
+    canonical = (zones - {"Factory"}) | {DEFAULT_TIMEZONE}
+    return TimeZones(frozenset(canonical), {a: t for a, t in links.items() if a not in canonical})
 
 
 def parse_timezone(name: str) -> ZoneInfo:
-    """An IANA time-zone name (not a file that merely exists in the host's zoneinfo folder, like `localtime`)."""
-    if name not in _iana_names():
-        raise ValueError(f"{name!r} is not an IANA time zone")
+    """A canonical IANA time-zone name (``TimeZones``); ValueError naming the canonical one for an alias."""
+    zones = time_zones()
+    if name not in zones.canonical:
+        if name in zones.aliases:
+            raise ValueError(
+                f"{name!r} is an alias of {zones.aliases[name]!r}: AWS takes canonical IANA time zone names"
+            )
+        by_lower = {zone.lower(): zone for zone in zones.canonical}
+        hint = did_you_mean(name, frozenset(by_lower))
+        raise ValueError(f"{name!r} is not an IANA time zone{f'; did you mean {by_lower[hint]!r}?' if hint else ''}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -57,6 +129,7 @@ class Cron:
     dom_special: str | None  # 'L', 'LW' or 'nW'
     days_of_week: frozenset[int] | None  # None: '?'; 1 = Sunday
     dow_special: tuple[int, str, int] | None  # (weekday, 'L' | '#', n)
+    seconds: frozenset[int] = frozenset({0})  # the seven-field form's first field
 
     def day_matches(self, day: date) -> bool:
         if day.year not in self.years or day.month not in self.months:
@@ -64,6 +137,17 @@ class Cron:
         if self.days_of_month is not None or self.dom_special is not None:
             return self._dom_matches(day)
         return self._dow_matches(day)
+
+    def moments(self, day: date, zone: ZoneInfo, *, latest_first: bool) -> list[datetime]:
+        """The day's firing instants (UTC), in order."""
+        local = [
+            datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=zone)
+            for hour in sorted(self.hours)
+            for minute in sorted(self.minutes)
+            for second in sorted(self.seconds)
+        ]
+        instants = sorted(moment.astimezone(UTC) for moment in local)
+        return instants[::-1] if latest_first else instants
 
     def _dom_matches(self, day: date) -> bool:
         last = calendar.monthrange(day.year, day.month)[1]
@@ -129,11 +213,23 @@ def _number(text: str, low: int, high: int, what: str, names: dict[str, int] | N
 
 def parse_cron(body: str) -> Cron:
     fields = body.split()
-    if len(fields) != 6:
-        raise ValueError(f"cron needs 6 fields (minutes hours day-of-month month day-of-week year), got {len(fields)}")
+    if len(fields) not in (6, 7):
+        raise ValueError(
+            "cron needs 6 fields (minutes hours day-of-month month day-of-week year), or 7 with seconds first, "
+            f"got {len(fields)}"
+        )
+    seconds = _values(fields.pop(0), 0, 59) if len(fields) == 7 else frozenset({0})
     minute, hour, dom, month, dow, year = fields
-    if (dom == "?") == (dow == "?"):
-        raise ValueError("exactly one of day-of-month and day-of-week must be '?'")
+    if dom == "?" and dow == "?":
+        raise ValueError("day-of-month and day-of-week cannot both be '?'")
+    if dom != "?" and dow != "?":
+        # AWS's own example `30 6 * * 2 *` recurs "every Tuesday": a '*' beside a value leaves the decision to it.
+        if dow == "*":
+            dow = "?"
+        elif dom == "*":
+            dom = "?"
+        else:
+            raise ValueError("one of day-of-month and day-of-week must be '?' (or '*')")
     dom_values: frozenset[int] | None = None
     dom_special: str | None = None
     if dom != "?":
@@ -156,27 +252,35 @@ def parse_cron(body: str) -> Cron:
         minutes=_values(minute, 0, 59),
         hours=_values(hour, 0, 23),
         months=_values(month, 1, 12, MONTHS),
-        years=_values(year, 1970, 2199),
+        years=_values(year, FIRST_YEAR, LAST_YEAR),
         days_of_month=dom_values,
         dom_special=dom_special,
         days_of_week=dow_values,
         dow_special=dow_special,
+        seconds=seconds,
     )
+
+
+def _at_time(text: str) -> datetime:
+    """The wall-clock time of an at() expression; ValueError outside the real calendar or the years AWS takes."""
+    moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"year {moment.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return moment
 
 
 def validate_schedule(expression: str) -> None:
     """Raises ValueError with the reason when AAS would not accept the expression."""
-    if _AT.fullmatch(expression):
+    if at := _AT.fullmatch(expression):
         try:
-            datetime.strptime(expression[3:-1], "%Y-%m-%dT%H:%M:%S")
-        except ValueError:
-            raise ValueError(f"{expression!r}: not a real date and time") from None
+            _at_time(at.group(1))
+        except ValueError as exc:
+            reason = str(exc) if str(exc).startswith("year") else "not a real date and time"
+            raise ValueError(f"{expression!r}: {reason}") from None
         return
-    rate = _RATE.fullmatch(expression)
-    if rate:
+    if _RATE.fullmatch(expression):
         return
-    cron = _CRON.fullmatch(expression)
-    if cron:
+    if cron := _CRON.fullmatch(expression):
         try:
             parse_cron(cron.group(1))
         except ValueError as exc:
@@ -187,26 +291,37 @@ def validate_schedule(expression: str) -> None:
     )
 
 
+def is_rate(expression: str) -> bool:
+    return _RATE.fullmatch(expression) is not None
+
+
+def _rate_interval(match: re.Match[str]) -> timedelta:
+    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")])
+
+
 def last_fired(action: ScheduledAction, now: datetime) -> datetime | None:
-    """When `action` last fired at or before `now` (aware, UTC), within its start/end; None if it has not."""
-    if action.start is not None and now < action.start:
+    """When `action` last ran at or before `now` (aware, UTC), within its start/end; None if it has not (see the
+    module docstring for each kind)."""
+    start = action.start
+    if start is not None and now < start:
         return None
     horizon = now if action.end is None else min(now, action.end)
     zone = parse_timezone(action.timezone)
     expression = action.schedule
     fired: datetime | None
     if at := _AT.fullmatch(expression):
-        local = datetime.strptime(at.group(1), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=zone)
-        fired = local.astimezone(UTC) if local.astimezone(UTC) <= horizon else None
+        moment = _at_time(at.group(1)).replace(tzinfo=zone).astimezone(UTC)
+        fired = moment if moment <= horizon else None
     elif rate := _RATE.fullmatch(expression):
-        every = timedelta(seconds=int(rate.group(1)) * _UNIT_SECONDS[rate.group(2).rstrip("s")])
-        start = action.start
+        every = _rate_interval(rate)
         fired = horizon if start is None else start + every * ((horizon - start) // every)
     elif cron := _CRON.fullmatch(expression):
         fired = _cron_last_fired(parse_cron(cron.group(1)), horizon, zone)
+        if start is not None and start <= horizon and (fired is None or fired < start):
+            fired = start  # "performs the action at this time, and then ... based on the specified recurrence"
     else:
         raise ValueError(f"not a schedule expression: {expression!r}")
-    if fired is None or (action.start is not None and fired < action.start):
+    if fired is None or (start is not None and fired < start):
         return None
     return fired
 
@@ -215,33 +330,33 @@ def _cron_last_fired(cron: Cron, horizon: datetime, zone: ZoneInfo) -> datetime 
     local_now = horizon.astimezone(zone)
     for back in range(LOOKBACK_DAYS):
         day = local_now.date() - timedelta(days=back)
-        if not cron.day_matches(day):
-            continue
-        for hour in sorted(cron.hours, reverse=True):
-            for minute in sorted(cron.minutes, reverse=True):
-                moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone).astimezone(UTC)
-                if moment <= horizon:
-                    return moment
+        if day.year < FIRST_YEAR:
+            return None
+        if cron.day_matches(day):
+            moment = next((m for m in cron.moments(day, zone, latest_first=True) if m <= horizon), None)
+            if moment is not None:
+                return moment
     return None
 
 
 def next_run(action: ScheduledAction, now: datetime) -> datetime | None:
-    """When `action` fires next after `now`, in its own time zone; None if never (ended, past at(), unknown rate)."""
+    """When `action` runs next after `now`, in its own time zone; None if never (ended, past at(), rate without a
+    start, whose anchor AWS does not report)."""
     zone = parse_timezone(action.timezone)
-    after = now if action.start is None else max(now, action.start - timedelta(microseconds=1))
-    expression = action.schedule
-    upcoming: datetime | None = None
-    if at := _AT.fullmatch(expression):
-        local = datetime.strptime(at.group(1), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=zone)
+    start = action.start
+    if start is not None and now < start and not _AT.fullmatch(action.schedule):
+        upcoming: datetime | None = start.astimezone(zone)  # cron and rate run at their start time first
+    elif at := _AT.fullmatch(action.schedule):
+        local = _at_time(at.group(1)).replace(tzinfo=zone)
+        after = now if start is None else max(now, start - timedelta(microseconds=1))
         upcoming = local if local.astimezone(UTC) > after else None
-    elif rate := _RATE.fullmatch(expression):
-        every = timedelta(seconds=int(rate.group(1)) * _UNIT_SECONDS[rate.group(2).rstrip("s")])
-        start = action.start
-        if start is not None:
-            steps = max(0, (after - start) // every + 1) if after >= start else 0
-            upcoming = (start + every * steps).astimezone(zone)
-    elif cron := _CRON.fullmatch(expression):
-        upcoming = _cron_next(parse_cron(cron.group(1)), after, zone)
+    elif rate := _RATE.fullmatch(action.schedule):
+        every = _rate_interval(rate)
+        upcoming = None if start is None else (start + every * ((now - start) // every + 1)).astimezone(zone)
+    elif cron := _CRON.fullmatch(action.schedule):
+        upcoming = _cron_next(parse_cron(cron.group(1)), now, zone)
+    else:
+        upcoming = None
     if upcoming is None or (action.end is not None and upcoming.astimezone(UTC) > action.end):
         return None
     return upcoming
@@ -251,24 +366,36 @@ def _cron_next(cron: Cron, after: datetime, zone: ZoneInfo) -> datetime | None:
     local_after = after.astimezone(zone)
     for ahead in range(LOOKBACK_DAYS):
         day = local_after.date() + timedelta(days=ahead)
-        if not cron.day_matches(day):
-            continue
-        for hour in sorted(cron.hours):
-            for minute in sorted(cron.minutes):
-                moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-                if moment.astimezone(UTC) > after:
-                    return moment
+        if day.year > LAST_YEAR:
+            return None
+        if cron.day_matches(day):
+            moment = next((m for m in cron.moments(day, zone, latest_first=False) if m > after), None)
+            if moment is not None:
+                return moment.astimezone(zone)
     return None
 
 
-def desired_bounds(
-    actions: tuple[ScheduledAction, ...], min_capacity: int, max_capacity: int, now: datetime
-) -> tuple[int, int, ScheduledAction | None]:
-    """The spec's bounds overridden by the scheduled action that fired most recently (DESIGN §5)."""
-    fired = [(when, action.name, action) for action in actions if (when := last_fired(action, now)) is not None]
-    if not fired:
-        return min_capacity, max_capacity, None
-    _, _, latest = max(fired, key=lambda item: (item[0], item[1]))
-    low = latest.min_capacity if latest.min_capacity is not None else min_capacity
-    high = latest.max_capacity if latest.max_capacity is not None else max_capacity
-    return low, high, latest
+@dataclass(frozen=True)
+class Bounds:
+    """The bounds in effect, and the scheduled action that set each (None: the spec's own)."""
+
+    low: int
+    high: int
+    low_from: ScheduledAction | None = None
+    high_from: ScheduledAction | None = None
+
+
+def desired_bounds(actions: tuple[ScheduledAction, ...], min_capacity: int, max_capacity: int, now: datetime) -> Bounds:
+    """The spec's bounds with every action that has run by ``now`` applied in the order they ran (the module
+    docstring): each sets the bounds it names and leaves the other as it was."""
+    ran = sorted(
+        ((when, action.name, action) for action in actions if (when := last_fired(action, now)) is not None),
+        key=lambda item: (item[0], item[1]),
+    )
+    bounds = Bounds(min_capacity, max_capacity)
+    for _, _, action in ran:
+        if action.min_capacity is not None:
+            bounds = Bounds(action.min_capacity, bounds.high, action, bounds.high_from)
+        if action.max_capacity is not None:
+            bounds = Bounds(bounds.low, action.max_capacity, bounds.low_from, action)
+    return bounds

@@ -38,6 +38,7 @@ from autoscaler.constants import (
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.names import alarm_name, policy_name
 from autoscaler.profiles import Profile, ProfileScope, ScheduleEntry, StepEntry, TrackingEntry
+from autoscaler.schedules import is_rate
 from autoscaler.settings import Settings
 from autoscaler.spec import (
     AdoptMode,
@@ -306,10 +307,11 @@ class _VariantBuilder:
             self.error(f"{lo_source} / {hi_source}", f"min {lo} is greater than max {hi}")
 
         policies = self.target_tracking()
+        self.one_policy_per_metric(policies)
         steps = self.step_scaling()
         if lo == 0 and kind in ZERO_WAKERS and not any(p.step_key == SCALE_FROM_ZERO for p, _ in steps):
             steps += (self.scale_from_zero(),)
-        schedules = self.schedules()
+        schedules = self.schedules(lo, hi, limit)
         if not (policies or steps or schedules):
             takes = ", ".join(COMPATIBLE[kind])
             message = f"no scaling policy or schedule applies to {kind} variant {name} (it takes {takes})"
@@ -411,15 +413,69 @@ class _VariantBuilder:
             result.append((policy, alarm))
         return tuple(result)
 
-    def schedules(self) -> tuple[ScheduledAction, ...]:
+    def one_policy_per_metric(self, policies: tuple[TargetTrackingPolicy, ...]) -> None:
+        """AWS allows several target-tracking policies on one target "provided that each of them uses a different
+        metric" (Application Auto Scaling User Guide, "Target tracking scaling policies")."""
+        seen: dict[Metric, str] = {}
+        for policy in policies:
+            first = seen.setdefault(policy.metric, policy.metric_key)
+            if first != policy.metric_key:
+                self.error(
+                    self.profile.source,
+                    f"variant {self.info.name}: target tracking {policy.metric_key!r} tracks the same metric as "
+                    f"{first!r}; AWS allows one target-tracking policy per metric",
+                )
+
+    def schedules(self, lo: int, hi: int, limit: int) -> tuple[ScheduledAction, ...]:
+        """The variant's scheduled actions, refused where AWS would refuse the bounds one leaves in effect.
+
+        "In some cases, however, you must include both sizes to ensure that the new minimum capacity is not greater
+        than the maximum capacity, or the new maximum capacity is not less than the minimum capacity" (Application
+        Auto Scaling User Guide, "Scheduled scaling"). Which bound is in effect when an action runs depends on which
+        ran before it (``schedules.desired_bounds``), so an action that sets only min must fit under every max that
+        could be in effect then (the variant's, and every other action's), and one that sets only max above every
+        min. A rate action without a start time has no anchor AWS documents, so its order against other actions is
+        unknowable: it must have ``start`` when it is not alone.
+        """
         entries: dict[str, tuple[ScheduleEntry, str]] = {}
         for scope, where in reversed(self.profile_scopes):
             for i, entry in enumerate(scope.schedules or ()):
                 entries[entry.name] = (entry, f"{self.profile.source}: {where}schedules[{i}]")
         actions = []
+        what = "the profile's limits.max" if self.profile.limits_max else "MaxCapacityCeiling"
         for entry, source in entries.values():
-            if entry.max_capacity is not None and entry.max_capacity > self.settings.max_capacity_ceiling:
-                self.error(f"{source}.max", f"{entry.max_capacity} is above MaxCapacityCeiling")
+            for bound, value in (("min", entry.min_capacity), ("max", entry.max_capacity)):
+                if value is not None and value > limit:
+                    self.error(f"{source}.{bound}", f"{value} is above {what} {limit}")
+            others = [other for other, _ in entries.values() if other.name != entry.name]
+            if entry.min_capacity is not None and entry.max_capacity is None:
+                ceilings = [(hi, "the variant's max")] + [
+                    (o.max_capacity, f"the max of schedule {o.name!r}") for o in others if o.max_capacity is not None
+                ]
+                low_cap, which = min(ceilings, key=lambda item: item[0])
+                if entry.min_capacity > low_cap:
+                    self.error(
+                        f"{source}.min",
+                        f"{entry.min_capacity} is above {which} {low_cap}, which can be in effect when it runs: "
+                        "set max too",
+                    )
+            if entry.max_capacity is not None and entry.min_capacity is None:
+                floors = [(lo, "the variant's min")] + [
+                    (o.min_capacity, f"the min of schedule {o.name!r}") for o in others if o.min_capacity is not None
+                ]
+                high_floor, which = max(floors, key=lambda item: item[0])
+                if entry.max_capacity < high_floor:
+                    self.error(
+                        f"{source}.max",
+                        f"{entry.max_capacity} is below {which} {high_floor}, which can be in effect when it runs: "
+                        "set min too",
+                    )
+            if is_rate(entry.schedule) and entry.start is None and others:
+                self.error(
+                    f"{source}.start",
+                    "a rate() action beside other scheduled actions needs a start time: AWS does not say when one "
+                    "without it first runs, so which action ran last could not be known",
+                )
             floor = self.info.kind.min_floor
             if entry.min_capacity is not None and entry.min_capacity < floor:
                 self.error(

@@ -37,8 +37,13 @@ class VariantKind(StrEnum):
 
     @property
     def min_floor(self) -> int:
-        """The lowest min AWS allows for this kind (real-time instance variants need at least one instance)."""
-        return 0 if self in (VariantKind.ASYNC, VariantKind.INFERENCE_COMPONENT) else 1
+        """The lowest min AWS allows for this kind. RegisterScalableTarget, MinCapacity: "For the following resources,
+        the minimum value allowed is 0", listing "SageMaker endpoint variants", "SageMaker inference components" and
+        "SageMaker serverless endpoint provisioned concurrency" (Application Auto Scaling API Reference). A real-time
+        variant on instances keeps at least one: at zero instances it cannot serve, and only asynchronous endpoints
+        and endpoints hosting inference components have a documented way back from zero (SageMaker Developer
+        Guide, autoscaling of asynchronous endpoints and "Scale an endpoint to zero instances")."""
+        return 1 if self is VariantKind.INSTANCE else 0
 
 
 class AdoptMode(StrEnum):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from autoscaler.constants import MAX_COOLDOWN_SECONDS
+from autoscaler.constants import MAX_COOLDOWN_SECONDS, MAX_TARGET_VALUE
 from autoscaler.errors import Problem
 from autoscaler.spec import AdoptMode, Hold, SuspendedState
 
@@ -119,6 +119,8 @@ def parse_target(raw: str) -> float:
     value = float(raw)
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{raw!r} must be greater than 0")
+    if value > MAX_TARGET_VALUE:
+        raise ValueError(f"{raw!r} is above 2^360, the largest target value AWS accepts")
     return value
 
 
