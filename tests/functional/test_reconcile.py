@@ -217,3 +217,57 @@ def test_suspend_tag_sets_the_suspended_state(world: World) -> None:
     (target,) = world.aws.autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker")["ScalableTargets"]
     assert target["SuspendedState"]["DynamicScalingInSuspended"] is True
     assert target["SuspendedState"]["ScheduledScalingSuspended"] is False
+
+
+@pytest.mark.parametrize(
+    ("typo", "hint"),
+    [
+        ("autoscaling:enabeld", "did you mean 'enabled'?"),
+        ("Autoscaling:Enabled", "did you mean 'autoscaling:enabled'?"),
+        ("autoscaling:Enabled", "did you mean 'enabled'?"),
+    ],
+)
+def test_a_mistyped_opt_in_on_a_managed_endpoint_is_a_rejection_that_keeps_the_configuration(
+    world: World, typo: str, hint: str
+) -> None:
+    # Given a managed endpoint, when its opt-in key is replaced by a typo of it, then nothing is torn down: the
+    # endpoint is rejected naming the key, and its target and policy stay.
+    arn = world.endpoint("ep", BASE_TAGS)
+    world.reconcile("ep")
+    before = (world.targets("ep"), world.policies("ep"))
+    world.untag("ep", "enabled")
+    world.aws.sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": typo, "Value": "true"}])
+    world.counter.reset()
+    outcome = world.reconcile("ep")
+    assert outcome.status is Status.REJECTED
+    assert [(e.source, hint in e.message) for e in outcome.errors] == [(typo, True)]
+    assert world.writes() == {}
+    assert (world.targets("ep"), world.policies("ep")) == before
+
+
+def test_removing_the_opt_in_without_a_typo_still_releases(world: World) -> None:
+    # The contrast: enabled absent and no key that looks like it means opted out (owned configuration removed).
+    world.endpoint("ep", BASE_TAGS)
+    world.reconcile("ep")
+    world.untag("ep", "enabled")
+    assert world.reconcile("ep").status is Status.DISABLED
+    assert world.targets("ep") == {}
+
+
+def test_an_endpoint_level_hold_is_named_in_a_warning(world: World) -> None:
+    world.endpoint("ep", {**BASE_TAGS, "autoscaling:hold": "3@2026-12-31T00:00:00Z"})
+    outcome = world.reconcile("ep")
+    assert outcome.status is Status.APPLIED
+    assert [(w.source, w.message) for w in outcome.warnings] == [
+        ("autoscaling:hold", "'hold' is per variant: ignored here; use autoscaling:<Variant>:hold")
+    ]
+    assert world.targets("ep") == {"AllTraffic": (1, 4)}
+
+
+def test_a_mistyped_opt_in_on_an_endpoint_never_managed_is_not_managed_with_a_warning(world: World) -> None:
+    world.endpoint("ep", {"Autoscaling:Enabled": "true"})
+    outcome = world.reconcile("ep")
+    assert outcome.status is Status.DISABLED
+    assert [w.source for w in outcome.warnings] == ["Autoscaling:Enabled"]
+    assert "did you mean 'autoscaling:enabled'?" in outcome.warnings[0].message
+    assert world.writes() == {}

@@ -30,7 +30,6 @@ def test_every_endpoint_level_key_parses_into_typed_values() -> None:
             f"{P}:disable-scale-in": "TRUE",
             f"{P}:suspend": "scale-in+scheduled",
             f"{P}:adopt": "replace",
-            f"{P}:hold": "3@2026-12-01T10:00:00Z",
             f"{P}:status": "applied",
             f"{P}:status-reason": "anything",
             "team": "ml",  # outside the prefix: not ours
@@ -52,7 +51,6 @@ def test_every_endpoint_level_key_parses_into_typed_values() -> None:
     }
     assert (top.scale_in_cooldown, top.scale_out_cooldown, top.disable_scale_in) == (600, 60, True)
     assert top.suspend == SuspendedState(scale_in=True, scale_out=False, scheduled=True)
-    assert top.hold == Hold(3, datetime(2026, 12, 1, 10, tzinfo=UTC))
     assert config.profile == ProfileRef("business-hours", "prod")
     assert config.adopt is AdoptMode.REPLACE
     assert top.source("max_capacity") == f"{P}:max"
@@ -92,8 +90,6 @@ def test_per_variant_keys_override_only_their_variant() -> None:
         ("suspend", "scale-in,scale-out", "expected none, all"),
         ("suspend", "sometimes", "expected none, all"),
         ("adopt", "steal", "coexist or replace"),
-        ("hold", "3", "expected <count>@"),
-        ("hold", "3@2026-13-40T10:00:00Z", "not a valid UTC time"),
         ("profile", "a b", "not a parameter name"),
     ],
 )
@@ -106,6 +102,20 @@ def test_bad_value_is_an_error_naming_the_tag_key(key: str, value: str, fragment
 def test_bad_value_at_variant_level_names_the_variant_key() -> None:
     config = parse_tags({f"{P}:enabled": "true", f"{P}:AllTraffic:min": "one"}, P)
     assert [e.source for e in config.errors] == [f"{P}:AllTraffic:min"]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"), [("3", "expected <count>@"), ("3@2026-13-40T10:00:00Z", "not a valid UTC time")]
+)
+def test_bad_hold_names_the_variant_key(value: str, fragment: str) -> None:
+    config = parse_tags({f"{P}:enabled": "true", f"{P}:AllTraffic:hold": value}, P)
+    assert [e.source for e in config.errors] == [f"{P}:AllTraffic:hold"]
+    assert fragment in config.errors[0].message
+
+
+def test_a_variant_hold_parses() -> None:
+    config = parse_tags({f"{P}:enabled": "true", f"{P}:AllTraffic:hold": "3@2026-12-01T10:00:00Z"}, P)
+    assert config.variant("AllTraffic").hold == Hold(3, datetime(2026, 12, 1, 10, tzinfo=UTC))
 
 
 def test_near_miss_of_a_known_key_is_an_error_with_did_you_mean() -> None:
@@ -174,3 +184,41 @@ def test_did_you_mean_is_strict_for_short_words() -> None:
     assert did_you_mean("mx", frozenset({"min", "max"})) == "max"
     assert did_you_mean("enabld", frozenset({"enabled"})) == "enabled"
     assert did_you_mean("owner", frozenset({"min", "max", "enabled"})) is None
+
+
+@pytest.mark.parametrize(
+    "key", ["autoscaling:enabeld", "autoscaling:enable", "autoscaling:Enabled", "AutoScaling:enabled"]
+)
+def test_a_mistyped_opt_in_is_an_enabled_error_not_an_opt_out(key: str) -> None:
+    config = parse_tags({key: "true"}, "autoscaling")
+    assert config.endpoint.enabled is None
+    assert config.opt_in_typos == (key,)
+    assert config.enabled_error
+
+
+def test_a_known_key_under_the_prefix_in_another_case_is_an_error_with_its_right_spelling() -> None:
+    config = parse_tags({"autoscaling:enabled": "true", "AutoScaling:AllTraffic:Max": "3"}, "autoscaling")
+    assert [(p.source, p.message) for p in config.errors] == [
+        ("AutoScaling:AllTraffic:Max", "tag keys are case-sensitive: did you mean 'autoscaling:AllTraffic:max'?")
+    ]
+    assert config.opt_in_typos == ()
+
+
+def test_an_unknown_key_under_the_prefix_in_another_case_is_a_warning() -> None:
+    config = parse_tags({"autoscaling:enabled": "true", "AUTOSCALING:owner": "team-a"}, "autoscaling")
+    assert config.errors == ()
+    assert [(p.source, p.message) for p in config.warnings] == [
+        ("AUTOSCALING:owner", "not under the prefix 'autoscaling:' (tag keys are case-sensitive): ignored")
+    ]
+
+
+def test_a_variant_level_typo_of_enabled_is_an_error_but_not_an_opt_in_typo() -> None:
+    config = parse_tags({"autoscaling:enabled": "true", "autoscaling:AllTraffic:enabeld": "false"}, "autoscaling")
+    assert [p.source for p in config.errors] == ["autoscaling:AllTraffic:enabeld"]
+    assert config.opt_in_typos == ()
+
+
+def test_an_endpoint_level_hold_is_a_warning_and_sets_nothing() -> None:
+    config = parse_tags({"autoscaling:enabled": "true", "autoscaling:hold": "3@2026-12-31T00:00:00Z"}, "autoscaling")
+    assert config.endpoint.hold is None
+    assert [p.source for p in config.warnings] == ["autoscaling:hold"]

@@ -28,6 +28,7 @@ from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
 from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
+from autoscaler.spec import EndpointSpec
 from autoscaler.state import EndpointInfo, ScalingState
 from autoscaler.tags import ProfileRef, expired_holds, parse_tags
 
@@ -124,16 +125,38 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: 
     asks = hosts_components(tags, settings, profiles)
     if components or asks:
         endpoint = aws.with_components(endpoint)
+    actual: ScalingState | None = None
     try:
         desired = desire(
             desirable(endpoint, asks), tags, settings, profiles=profiles.load, hardware=aws.instance_hardware
         )
     except ConfigError as exc:
-        return Evaluation(name, now, endpoint, tags, error=exc)
+        if not mistyped_opt_in_only(tags, settings):
+            return Evaluation(name, now, endpoint, tags, error=exc)
+        # A mistyped opt-in is rejected only where it would tear something down: an endpoint the controller owns
+        # nothing on was never managed, and stays so (the typo is reported as a warning).
+        actual = aws.read_state(endpoint, settings.name_prefix)
+        if owns_anything(actual):
+            return Evaluation(name, now, endpoint, tags, error=exc)
+        desired = Desired(EndpointSpec(name), (*exc.problems, *exc.warnings))
     if not endpoint.in_service:
         return Evaluation(name, now, endpoint, tags, desired)
-    actual = aws.read_state(endpoint, settings.name_prefix)
+    actual = actual or aws.read_state(endpoint, settings.name_prefix)
     return Evaluation(name, now, endpoint, tags, desired, None, actual, plan(desired.spec, actual, now))
+
+
+def mistyped_opt_in_only(tags: Mapping[str, str], settings: Settings) -> bool:
+    """Not opted in, and rejected only because a key looks like a mistyped `enabled` (``TagConfig.opt_in_typos``)."""
+    config = parse_tags(tags, settings.tag_prefix)
+    return (
+        config.endpoint.enabled is None
+        and bool(config.opt_in_typos)
+        and not any(p.source.endswith(":enabled") and p.source not in config.opt_in_typos for p in config.errors)
+    )
+
+
+def owns_anything(state: ScalingState) -> bool:
+    return bool(state.alarms) or any(t.owns_anything for t in state.targets)
 
 
 def desirable(endpoint: EndpointInfo, asks: bool) -> EndpointInfo:

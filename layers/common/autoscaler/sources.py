@@ -448,7 +448,9 @@ class _VariantBuilder:
                 if value is not None and value > limit:
                     self.error(f"{source}.{bound}", f"{value} is above {what} {limit}")
             others = [other for other, _ in entries.values() if other.name != entry.name]
-            if entry.min_capacity is not None and entry.max_capacity is None:
+            if lo > hi:
+                pass  # the variant's own bounds are refused already; what fits under them is not yet known
+            elif entry.min_capacity is not None and entry.max_capacity is None:
                 ceilings = [(hi, "the variant's max")] + [
                     (o.max_capacity, f"the max of schedule {o.name!r}") for o in others if o.max_capacity is not None
                 ]
@@ -459,7 +461,7 @@ class _VariantBuilder:
                         f"{entry.min_capacity} is above {which} {low_cap}, which can be in effect when it runs: "
                         "set max too",
                     )
-            if entry.max_capacity is not None and entry.min_capacity is None:
+            elif entry.max_capacity is not None and entry.min_capacity is None:
                 floors = [(lo, "the variant's min")] + [
                     (o.min_capacity, f"the min of schedule {o.name!r}") for o in others if o.min_capacity is not None
                 ]

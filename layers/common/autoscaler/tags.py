@@ -80,14 +80,16 @@ class TagConfig:
     inference_components: bool = False  # look up the endpoint's inference components (their own tags configure them)
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    opt_in_typos: tuple[str, ...] = ()  # keys that look like a mistyped `enabled` (`enabeld`, `Autoscaling:Enabled`)
 
     def variant(self, name: str) -> ScopeTags:
         return dict(self.variants).get(name, ScopeTags())
 
     @property
     def enabled_error(self) -> bool:
-        """The opt-in tag itself is invalid (e.g. `ture`): nothing can be decided, not even opt-out."""
-        return any(p.source.endswith(":enabled") for p in self.errors)
+        """The opt-in tag itself is invalid (e.g. `ture`), or mistyped: nothing can be decided, not even opt-out, so
+        a typo never tears down a working configuration."""
+        return bool(self.opt_in_typos) or any(p.source.endswith(":enabled") for p in self.errors)
 
 
 def parse_bool(raw: str) -> bool:
@@ -180,6 +182,7 @@ class _Key:
     field: str
     parse: Callable[[str], Any]
     variant_level: bool = True
+    endpoint_level: bool = True
 
 
 _KEYS: dict[str, _Key] = {
@@ -190,7 +193,7 @@ _KEYS: dict[str, _Key] = {
     "scale-out-cooldown": _Key("scale_out_cooldown", parse_cooldown),
     "disable-scale-in": _Key("disable_scale_in", parse_bool),
     "suspend": _Key("suspend", parse_suspend),
-    "hold": _Key("hold", parse_hold),
+    "hold": _Key("hold", parse_hold, endpoint_level=False),
     "profile": _Key("profile", parse_profile_ref, variant_level=False),
     "adopt": _Key("adopt", parse_adopt, variant_level=False),
     "inference-components": _Key("inference_components", parse_bool, variant_level=False),
@@ -212,8 +215,11 @@ def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
     scopes: dict[str | None, dict[str, Any]] = {}
     sources: dict[str | None, list[tuple[str, str]]] = {}
     head = f"{prefix}:"
+    opt_in_typos: list[str] = []
     for tag_key in sorted(tags):
         if not tag_key.startswith(head):
+            if tag_key.lower().startswith(head.lower()):
+                _other_case(tag_key, head, errors, warnings, opt_in_typos)
             continue
         parts = tag_key[len(head) :].split(":")
         if len(parts) > 2 or not all(parts):
@@ -227,11 +233,16 @@ def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
             suggestion = did_you_mean(key, KNOWN_KEYS - STATUS_KEYS)
             if suggestion:
                 errors.append(Problem(tag_key, f"unknown key {key!r}: did you mean {suggestion!r}?"))
+                if suggestion == "enabled" and variant is None:
+                    opt_in_typos.append(tag_key)
             else:
                 warnings.append(Problem(tag_key, f"unknown key {key!r} ignored"))
             continue
         if variant is not None and not spec.variant_level:
             errors.append(Problem(tag_key, f"{key!r} applies to the whole endpoint: use {head}{key}"))
+            continue
+        if variant is None and not spec.endpoint_level:
+            warnings.append(Problem(tag_key, f"{key!r} is per variant: ignored here; use {head}<Variant>:{key}"))
             continue
         try:
             value = spec.parse(tags[tag_key])
@@ -262,7 +273,25 @@ def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
         inference_components=bool(endpoint_values.get("inference_components", False)),
         errors=tuple(errors),
         warnings=tuple(warnings),
+        opt_in_typos=tuple(opt_in_typos),
     )
+
+
+def _other_case(
+    tag_key: str, head: str, errors: list[Problem], warnings: list[Problem], opt_in_typos: list[str]
+) -> None:
+    """A key under the prefix spelt in another case (`Autoscaling:Enabled`). Tag keys are case-sensitive, so it
+    configures nothing: an error with the key as it should be when it names a known key, else a warning."""
+    parts = tag_key[len(head) :].split(":")
+    key = parts[-1]
+    suggestion = key.lower() if key.lower() in _KEYS else did_you_mean(key, KNOWN_KEYS - STATUS_KEYS)
+    if suggestion is None or len(parts) > 2:
+        warnings.append(Problem(tag_key, f"not under the prefix {head!r} (tag keys are case-sensitive): ignored"))
+        return
+    fixed = head + ":".join([*parts[:-1], suggestion])
+    errors.append(Problem(tag_key, f"tag keys are case-sensitive: did you mean {fixed!r}?"))
+    if suggestion == "enabled" and len(parts) == 1:
+        opt_in_typos.append(tag_key)
 
 
 def expired_holds(tags: Mapping[str, str], prefix: str, now: datetime) -> tuple[str, ...]:
