@@ -106,7 +106,7 @@ def test_a_max_only_action_must_stay_above_every_min_another_action_can_leave() 
 
 
 def test_partial_actions_that_fit_every_order_are_accepted() -> None:
-    # The example: A (min 3, max 10), then B (min 1): AWS holds (1, 10).
+    # A (min 3, max 10), then B (min 1): AWS holds (1, 10), so B's min fits under A's max.
     first = at("a", "2026-06-01T08:00:00", min=3, max=10)
     second = at("b", "2026-06-01T19:00:00", min=1)
     (variant,) = desired(base(max=8, schedules=[first, second])).spec.variants
