@@ -427,7 +427,10 @@ def test_a_component_call_naming_no_component_and_no_endpoint_is_dropped(call: s
     routing = route(event, SETTINGS, directory)
 
     assert routing.endpoints == ()
-    assert routing.reason == f"no inference component name in the {call} call"
+    assert routing.reason.startswith(
+        f"no inference component name in the {call} call: requestParameters.inferenceComponentName is the number 7"
+    )
+    assert routing.malformed
     assert directory.calls == []
 
 
@@ -445,7 +448,7 @@ def test_parsing_a_component_call_keeps_the_name_for_the_lookup_and_the_cloudtra
 
     trigger = parse_event(event, SETTINGS)
 
-    assert (trigger.component, trigger.names, trigger.arn_names, trigger.dropped) == ("Llama-Chat", (), (), "")
+    assert (trigger.components, trigger.names, trigger.arn_names, trigger.dropped) == (("Llama-Chat",), (), (), "")
     assert trigger.event_id == event["detail"]["eventID"]
 
 
@@ -468,7 +471,6 @@ def test_failed_component_calls_are_dropped(call: str) -> None:
         ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/", "inference-component"),
         ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/a/b", "inference-component"),
         ("arn:aws:s3:::inference-component/llama-chat", "inference-component"),
-        (None, "a resource without an ARN"),
     ],
 )
 def test_tags_on_anything_but_an_endpoint_or_a_valid_component_arn_are_dropped(arn: object, kind: str) -> None:
@@ -526,7 +528,8 @@ def test_tag_change_whose_resource_type_and_arn_disagree_is_dropped(resource_typ
     routing = route(event, SETTINGS, FakeDirectory())
 
     assert routing.endpoints == ()
-    assert "is not a SageMaker endpoint or inference component" in routing.reason
+    assert f"is not a SageMaker {resource_type} ARN" in routing.reason
+    assert routing.malformed
 
 
 @pytest.mark.parametrize("resources", [None, "arn", {}, [], [7]])
