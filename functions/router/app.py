@@ -26,6 +26,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings, aws, queue_url = deps()
     routing = route(event, settings, aws)  # TemporaryError propagates: Lambda retries, then the failed-events queue
     sent = enqueue(aws, queue_url, routing.event_id, routing.requests())
-    (logger.warning if routing.unknown else logger.info)("routed", extra={**routing.to_dict(), "sent": sent})
+    loud = routing.bad_input or routing.dropped
+    (logger.warning if loud else logger.info)("routed", extra={**routing.to_dict(), "sent": sent})
     metrics.add_metric(name="RoutedEndpoints", unit=MetricUnit.Count, value=sent)
+    metrics.add_metric(name="DroppedEvents", unit=MetricUnit.Count, value=int(routing.bad_input))
+    metrics.add_metric(name="DroppedEndpoints", unit=MetricUnit.Count, value=len(routing.dropped))
     return routing.to_dict()

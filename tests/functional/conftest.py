@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import pytest
 from moto import mock_aws
 
 from autoscaler.aws import Aws
+from autoscaler.observability import logger
 from autoscaler.reconciler import Deps, Outcome, reconcile_endpoint
 from autoscaler.settings import Settings
 from localaws.calls import CallCounter
@@ -181,3 +183,27 @@ def queued(world: World, queue_url: str) -> list[Queued]:
                     attributes["MessageDeduplicationId"],
                 )
             )
+
+
+# --- what the handlers emit --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def logs(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """The Powertools JSON lines (its handler holds the stdout it found at import)."""
+    captured = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", captured)
+    return captured
+
+
+def log_lines(logs: io.StringIO, message: str) -> list[dict[str, Any]]:
+    """The structured log lines with that message."""
+    lines = [json.loads(line) for line in logs.getvalue().splitlines() if line.startswith("{")]
+    return [line for line in lines if line["message"] == message]
+
+
+def emitted(stdout: str, metric: str) -> list[float]:
+    """The values of one EMF metric in what a handler printed (Powertools flushes one JSON line per invocation)."""
+    lines = [json.loads(line) for line in stdout.splitlines() if '"_aws"' in line]
+    values = [line[metric] for line in lines if metric in line]
+    return [float(v) for value in values for v in (value if isinstance(value, list) else [value])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import io
 import json
 from typing import Any
 
@@ -13,7 +14,7 @@ from localaws.faults import inject
 from localaws.pipeline import LambdaContext
 from tests.conftest import load_event
 
-from .conftest import BASE_TAGS, World
+from .conftest import BASE_TAGS, World, emitted, log_lines
 
 EVENT = load_event("sqs-reconcile-batch.json")
 
@@ -59,3 +60,28 @@ def test_invalid_configuration_is_acknowledged(world: World, app: Any) -> None:
     world.endpoint("recommender", BASE_TAGS)
     assert app.handler(EVENT, CONTEXT) == {"batchItemFailures": []}
     assert world.targets("fraud-detector") == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        json.dumps({"endpoint": "a" + "-" * 70 + "b", "trigger": "test"}),  # SageMaker's pattern, but 72 characters
+        json.dumps({"endpoint": "e" * 64}),
+        "[" * 3000 + "]" * 3000,  # a depth bomb (json.loads raises RecursionError on it)
+        '{"endpoint": ' + "[" * 2000 + "]" * 2000 + "}",
+    ],
+)
+def test_a_message_that_is_no_valid_request_is_acknowledged_logged_and_counted_without_any_aws_call(
+    world: World, app: Any, capsys: pytest.CaptureFixture[str], logs: io.StringIO, body: str
+) -> None:
+    app.metrics.clear_metrics()  # library calls of earlier tests ran outside a handler, which would flush them
+    event = copy.deepcopy(EVENT)
+    event["Records"] = [{**event["Records"][0], "body": body}]
+    world.counter.reset()
+
+    assert app.handler(event, CONTEXT) == {"batchItemFailures": []}  # acknowledged: no retry can fix it
+
+    assert world.counter.reads == {}  # never reached DescribeEndpoint
+    (dropped,) = log_lines(logs, "message dropped")
+    assert dropped["reason"].startswith(("'endpoint'", "message body"))
+    assert emitted(capsys.readouterr().out, "DroppedMessages") == [1.0]

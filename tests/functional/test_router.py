@@ -14,7 +14,7 @@ from localaws.fidelity import FidelityConfig, fidelity
 from localaws.pipeline import LambdaContext
 from tests.conftest import load_event
 
-from .conftest import BASE_TAGS, COMPONENT_TAGS, Queued, World, queued
+from .conftest import BASE_TAGS, COMPONENT_TAGS, Queued, World, emitted, queued
 
 CONTEXT = LambdaContext("RouterFunction")
 
@@ -297,6 +297,82 @@ def test_a_throttled_component_lookup_is_temporary_so_lambda_retries_the_event(
 
     with throttled as hit, pytest.raises(TemporaryError, match="DescribeInferenceComponent Llama-Chat: Throttling"):
         router.handler(load_event("cloudtrail-update-inference-component.json"), CONTEXT)
+
+    assert hit
+    assert queued(world, reconcile_queue) == []
+
+
+# --- bad input: dropped with a reason, counted, never raised; one bad endpoint never holds back the others ----------
+
+
+@pytest.fixture
+def fresh_metrics(router: Any) -> None:
+    router.metrics.clear_metrics()  # library calls of earlier tests ran outside a handler, which would flush them
+
+
+@pytest.mark.parametrize(
+    ("file", "member", "value", "reason"),
+    [
+        ("cloudtrail-addtags.json", "tags", 5, "requestParameters.tags is the number 5, not a list"),
+        ("cloudtrail-addtags.json", "tags", True, "requestParameters.tags is true, not a list"),
+        ("cloudtrail-deletetags.json", "tagKeys", 0, "requestParameters.tagKeys is the number 0, not a list"),
+        ("cloudtrail-deletetags.json", "tagKeys", False, "requestParameters.tagKeys is false, not a list"),
+    ],
+)
+@pytest.mark.usefixtures("fresh_metrics")
+def test_a_tag_call_whose_tags_are_a_number_or_a_boolean_is_dropped_naming_the_field_and_counted(
+    world: World,
+    reconcile_queue: str,
+    router: Any,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    member: str,
+    value: object,
+    reason: str,
+) -> None:
+    world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})
+    event = load_event(file)
+    event["detail"]["requestParameters"][member] = value
+
+    answer = router.handler(event, CONTEXT)
+
+    assert (answer["endpoints"], answer["reason"]) == ([], reason)
+    assert queued(world, reconcile_queue) == []
+    assert emitted(capsys.readouterr().out, "DroppedEvents") == [1.0]
+
+
+@pytest.mark.usefixtures("fresh_metrics")
+def test_a_profile_change_queues_every_user_but_the_endpoint_whose_tags_are_malformed(
+    world: World, reconcile_queue: str, router: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("ranker", "Ranker-EU", "ranker-us"):
+        world.endpoint(name, {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"})
+    tagged = world.aws.read_tagged_endpoints
+    broken = ("arn:aws:sagemaker:us-east-1:123456789012:endpoint/ranker-us", {"autoscaling:profile": None})
+    monkeypatch.setattr(
+        world.aws,
+        "read_tagged_endpoints",
+        lambda key: [broken if arn.endswith("/ranker-us") else (arn, tags) for arn, tags in tagged(key)],
+    )
+
+    answer = router.handler(load_event("ssm-parameter-store-change-profile.json"), CONTEXT)
+
+    assert sorted(q.endpoint for q in queued(world, reconcile_queue)) == ["Ranker-EU", "ranker"]
+    assert answer["dropped"] == [
+        {"subject": "tagged endpoint 'ranker-us'", "reason": "tag autoscaling:profile is null, not a string"}
+    ]
+    assert emitted(capsys.readouterr().out, "DroppedEndpoints") == [1.0]
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")  # the handler raised before adding any
+def test_a_throttled_tagging_read_during_a_profile_fan_out_still_fails_the_invocation_so_lambda_retries(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("ranker", {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"})
+    throttled = inject(world.aws.client("resourcegroupstaggingapi"), "GetResources", "ThrottlingException")
+
+    with throttled as hit, pytest.raises(TemporaryError, match="GetResources autoscaling:profile: Throttling"):
+        router.handler(load_event("ssm-parameter-store-change-profile.json"), CONTEXT)
 
     assert hit
     assert queued(world, reconcile_queue) == []

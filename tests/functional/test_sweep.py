@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from autoscaler.sweep import sweep
 from localaws.pipeline import LambdaContext
 from tests.conftest import load_event
 
-from .conftest import BASE_TAGS, NOW, World, queued
+from .conftest import BASE_TAGS, NOW, World, emitted, queued
 
 SCHEDULE = load_event("schedule-sweep.json")
 
@@ -203,5 +202,4 @@ def test_handler_sweeps_with_the_schedule_event_id_and_emits_the_heartbeat(
 
     assert answer["drifted"] == ["fraud-detector"]
     assert [q.deduplication_id for q in queued(world, reconcile_queue)] == [f"{SCHEDULE['id']}:fraud-detector"]
-    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
-    assert [m["SweepHeartbeat"] for m in emf if "SweepHeartbeat" in m] == [[1.0]]
+    assert emitted(capsys.readouterr().out, "SweepHeartbeat") == [1.0]

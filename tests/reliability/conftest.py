@@ -9,10 +9,10 @@ from typing import Any
 
 from autoscaler.aws import Aws
 from autoscaler.reconciler import Deps
-from tests.functional.conftest import World, library_aws, world
+from tests.functional.conftest import World, library_aws, logs, world
 from tests.functional.test_profiles import RICH as FUNCTIONAL_RICH
 
-__all__ = ["library_aws", "world"]  # the fixtures, for the tests of this package
+__all__ = ["library_aws", "logs", "world"]  # the fixtures, for the tests of this package
 
 # Wednesday 25 November 2026, 10:00 in Berlin: the weekday-peak action fired last.
 CLOCK = datetime(2026, 11, 25, 9, tzinfo=UTC)

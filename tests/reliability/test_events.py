@@ -15,17 +15,20 @@ import threading
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autoscaler.aws import Aws
-from autoscaler.observability import logger
+from autoscaler.messages import is_endpoint_name
 from autoscaler.reconciler import Deps, Status, reconcile_endpoint
 from autoscaler.settings import Settings
 from localaws.faults import inject
 from localaws.pipeline import EventSourceMapping, LambdaContext
 from localaws.seed import VariantSeed, create_endpoint
 from localaws.server import LocalAws
-from tests.conftest import load_event
-from tests.functional.conftest import BASE_TAGS, World
+from tests.conftest import EVENTS, load_event
+from tests.functional.conftest import BASE_TAGS, World, emitted, log_lines
+from tests.mutations import ANY_JSON, DEPTH_BOMB, SIZE_BOMB, nested, nested_text, nodes, parent
 
 from .conftest import RICH, RICH_TAGS, VARIANTS, snapshot
 from .test_races import MAX_RECEIVES, depth, fifo_with_dlq, send
@@ -33,18 +36,6 @@ from .test_races import MAX_RECEIVES, depth, fifo_with_dlq, send
 EVENTS_IN_BURST, ENDPOINTS_IN_BURST = 1000, 100
 # A reconcile that raised added no metrics before the handler flushed them: Powertools says so.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
-
-
-@pytest.fixture
-def logs(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
-    """The Powertools JSON lines (its handler holds the stdout it found at import)."""
-    captured = io.StringIO()
-    monkeypatch.setattr(logger.registered_handler, "stream", captured)
-    return captured
-
-
-def _lines(logs: io.StringIO) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in logs.getvalue().splitlines() if line.startswith("{")]
 
 
 @pytest.fixture
@@ -65,6 +56,8 @@ def handlers(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     } | {"queue": queue}
 
 
+ADDTAGS = load_event("cloudtrail-addtags.json")
+ADDTAGS_REQUEST = ADDTAGS["detail"]["requestParameters"]
 BAD_ROUTER_EVENTS = [
     {},
     {"source": "aws.sagemaker"},
@@ -84,6 +77,12 @@ BAD_ROUTER_EVENTS = [
         "id": ["x"],
         "detail": {"EndpointName": "../../etc", "EndpointStatus": "IN_SERVICE"},
     },
+    {**ADDTAGS, "detail": {**ADDTAGS["detail"], "requestParameters": {**ADDTAGS_REQUEST, "tags": 5}}},
+    {**ADDTAGS, "detail": {**ADDTAGS["detail"], "requestParameters": {**ADDTAGS_REQUEST, "tags": [True]}}},
+    {**ADDTAGS, "detail": {**ADDTAGS["detail"], "requestParameters": {**ADDTAGS_REQUEST, "tags": nested(DEPTH_BOMB)}}},
+    {**ADDTAGS, "detail": {**ADDTAGS["detail"], "errorCode": nested(DEPTH_BOMB)}},
+    {**ADDTAGS, "detail": {**ADDTAGS["detail"], "eventName": "x" * SIZE_BOMB}},
+    {**ADDTAGS, "source": nested(DEPTH_BOMB)},
 ]
 
 
@@ -91,22 +90,32 @@ def test_malformed_and_unknown_events_to_every_handler_are_logged_with_a_reason_
     world: World, handlers: dict[str, Any], logs: io.StringIO
 ) -> None:
     world.endpoint("ep", BASE_TAGS)
-    for event in BAD_ROUTER_EVENTS:
-        answer = handlers["router"](copy.deepcopy(event))
-        assert answer["endpoints"] == [], event
-        assert answer["reason"], event
-    routed = [line for line in _lines(logs) if line["message"] == "routed"]
+    for number, event in enumerate(BAD_ROUTER_EVENTS):  # the router changes no event (some are too deep to copy)
+        answer = handlers["router"](event)
+        assert answer["endpoints"] == [], number
+        assert answer["reason"], number
+    routed = log_lines(logs, "routed")
     assert len(routed) == len(BAD_ROUTER_EVENTS)
     assert all(line["reason"] and line["sent"] == 0 for line in routed)
     assert depth(world, handlers["queue"]) == 0  # nothing reached the reconcile queue
 
     batch = load_event("sqs-reconcile-batch.json")
-    bodies = ["not json", "[]", json.dumps({"endpoint": "../etc"}), json.dumps({"endpoint": 7}), "{}", "\u0000"]
+    bodies = [
+        "not json",
+        "[]",
+        json.dumps({"endpoint": "../etc"}),
+        json.dumps({"endpoint": 7}),
+        "{}",
+        "\u0000",
+        json.dumps({"endpoint": "e" + "-" * 70 + "p"}),  # SageMaker's pattern, but longer than its 63 characters
+        nested_text(3_000),
+        json.dumps({"endpoint": "ep", "trigger": "x" * SIZE_BOMB}),
+    ]
     records = [{**batch["Records"][0], "messageId": f"m{n}", "body": body} for n, body in enumerate(bodies)]
     for n, record in enumerate(records):
         record["attributes"] = {**record["attributes"], "MessageGroupId": f"g{n}"}
     assert handlers["reconciler"]({"Records": records}) == {"batchItemFailures": []}  # dropped, not retried
-    dropped = [line for line in _lines(logs) if line["message"] == "message dropped"]
+    dropped = log_lines(logs, "message dropped")
     assert len(dropped) == len(bodies)
     assert all(line["reason"] for line in dropped)
 
@@ -120,7 +129,7 @@ def test_malformed_and_unknown_events_to_every_handler_are_logged_with_a_reason_
         answer = handlers["capacity"](request)
         assert (answer["ok"], answer["status"]) == (False, "refused"), request
         assert answer["message"]
-    refused = [line for line in _lines(logs) if line["message"] == "capacity request refused"]
+    refused = log_lines(logs, "capacity request refused")
     assert len(refused) == 5
 
     for event in ({}, {"id": 7}, {"source": "evil.corp"}):  # the sweeper's input is only a wake-up
@@ -130,6 +139,45 @@ def test_malformed_and_unknown_events_to_every_handler_are_logged_with_a_reason_
         f"\nRELIABILITY bad events: {len(BAD_ROUTER_EVENTS)} to the router, {len(bodies)} bodies to the reconciler, "
         "5 requests to the capacity function, 3 to the sweeper: all logged with a reason and dropped"
     )
+
+
+SAMPLES = {path.name: json.loads(path.read_text()) for path in sorted(EVENTS.glob("*.json"))}
+MUTABLE = [(name, path) for name, sample in SAMPLES.items() for path, _ in nodes(sample)]
+TRIED: dict[str, int] = {}
+
+
+@st.composite
+def mutated_events(draw: st.DrawFn) -> Any:
+    """A sample event of events/ with one field (at any depth) replaced by any JSON value or removed, or the whole
+    event replaced."""
+    name, path = draw(st.sampled_from([*MUTABLE, ("", ())]))
+    if not path:
+        return draw(ANY_JSON)
+    event = json.loads(json.dumps(SAMPLES[name]))  # a copy
+    container = parent(event, path)
+    if draw(st.booleans()) and isinstance(container, dict):
+        del container[path[-1]]
+    else:
+        container[path[-1]] = draw(ANY_JSON)
+    return event
+
+
+@given(event=mutated_events())
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+def test_any_json_value_at_any_field_of_any_sample_event_is_routed_or_dropped_never_raised(
+    world: World, handlers: dict[str, Any], capsys: pytest.CaptureFixture[str], event: Any
+) -> None:
+    """The router returns normally for every mutation: it routes, or drops with a reason; a dropped malformed event
+    is counted. (TemporaryError is the only exception it may raise, and no AWS call fails here.)"""
+    TRIED["events"] = TRIED.get("events", 0) + 1
+    answer = handlers["router"](event)
+
+    assert answer["endpoints"] or answer["reason"]
+    assert all(is_endpoint_name(e) for e in answer["endpoints"])
+    assert len(json.dumps(answer)) < 20_000  # nothing of a bomb is copied into the answer or the log
+    assert sum(emitted(capsys.readouterr().out, "DroppedEvents")) <= 1
 
 
 def test_a_poison_message_ends_in_the_dead_letter_queue_after_the_configured_receives(

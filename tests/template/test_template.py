@@ -381,6 +381,8 @@ def test_the_dashboard_is_valid_json_naming_the_controllers_metrics(template: Te
 
     for metric in ("Reconciles", "Writes", "Rejects", "SweepHeartbeat", "ReconcileDuration", "Errors", "Throttles"):
         assert f'"{metric}"' in text
+    for metric in ("RoutedEndpoints", "DroppedEvents", "DroppedEndpoints", "DroppedMessages"):  # bad input, counted
+        assert f'"{metric}"' in text
 
 
 # --- IAM ------------------------------------------------------------------------------------------------------------

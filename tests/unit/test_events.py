@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from autoscaler.events import AAS_ROLE, COMPONENT_CALLS, deduplication_id, enque
 from autoscaler.messages import ReconcileRequest
 from autoscaler.settings import Settings
 from tests.conftest import EVENTS, load_event
+from tests.mutations import DEPTH_BOMB, SIZE_BOMB, nested
 
 SETTINGS = Settings()
 ACCOUNT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/"
@@ -427,7 +429,10 @@ def test_a_component_call_naming_no_component_and_no_endpoint_is_dropped(call: s
     routing = route(event, SETTINGS, directory)
 
     assert routing.endpoints == ()
-    assert routing.reason == f"no inference component name in the {call} call"
+    assert routing.reason.startswith(
+        f"no inference component name in the {call} call: requestParameters.inferenceComponentName is the number 7"
+    )
+    assert routing.malformed
     assert directory.calls == []
 
 
@@ -445,7 +450,7 @@ def test_parsing_a_component_call_keeps_the_name_for_the_lookup_and_the_cloudtra
 
     trigger = parse_event(event, SETTINGS)
 
-    assert (trigger.component, trigger.names, trigger.arn_names, trigger.dropped) == ("Llama-Chat", (), (), "")
+    assert (trigger.components, trigger.names, trigger.arn_names, trigger.dropped) == (("Llama-Chat",), (), (), "")
     assert trigger.event_id == event["detail"]["eventID"]
 
 
@@ -468,7 +473,6 @@ def test_failed_component_calls_are_dropped(call: str) -> None:
         ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/", "inference-component"),
         ("arn:aws:sagemaker:us-east-1:123456789012:inference-component/a/b", "inference-component"),
         ("arn:aws:s3:::inference-component/llama-chat", "inference-component"),
-        (None, "a resource without an ARN"),
     ],
 )
 def test_tags_on_anything_but_an_endpoint_or_a_valid_component_arn_are_dropped(arn: object, kind: str) -> None:
@@ -526,7 +530,8 @@ def test_tag_change_whose_resource_type_and_arn_disagree_is_dropped(resource_typ
     routing = route(event, SETTINGS, FakeDirectory())
 
     assert routing.endpoints == ()
-    assert "is not a SageMaker endpoint or inference component" in routing.reason
+    assert f"is not a SageMaker {resource_type} ARN" in routing.reason
+    assert routing.malformed
 
 
 @pytest.mark.parametrize("resources", [None, "arn", {}, [], [7]])
@@ -679,3 +684,167 @@ def test_the_routed_log_carries_the_event_time() -> None:
     routing = route(load_event("sagemaker-endpoint-state-change-in-service-tags-list.json"), SETTINGS, FakeDirectory())
 
     assert routing.to_dict()["event_time"] == "2026-11-25T12:00:00+00:00"
+
+
+# --- bad input: each field the router reads, of the wrong shape, drops the event naming the field --------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "path", "value", "reason"),
+    [
+        (
+            "cloudtrail-addtags.json",
+            ("detail", "requestParameters", "tags"),
+            5,
+            "requestParameters.tags is the number 5",
+        ),
+        ("cloudtrail-addtags.json", ("detail", "requestParameters", "tags"), None, "requestParameters.tags is null"),
+        ("cloudtrail-addtags.json", ("detail", "requestParameters", "tags"), {"key": "k"}, "tags is an object"),
+        ("cloudtrail-addtags.json", ("detail", "requestParameters", "tags"), [7], "tags[0] is the number 7"),
+        ("cloudtrail-addtags.json", ("detail", "requestParameters", "tags"), [{"key": []}], "tags[0].key is a list"),
+        ("cloudtrail-deletetags.json", ("detail", "requestParameters", "tagKeys"), True, "tagKeys is true"),
+        (
+            "cloudtrail-deletetags.json",
+            ("detail", "requestParameters", "tagKeys"),
+            ["a", 1],
+            "tagKeys[1] is the number",
+        ),
+        ("cloudtrail-addtags.json", ("detail", "requestParameters", "resourceArn"), 7, "resourceArn is the number 7"),
+        ("cloudtrail-addtags.json", ("detail", "requestParameters"), [], "detail.requestParameters is a list"),
+        ("cloudtrail-addtags.json", ("detail", "eventName"), ["AddTags"], "detail.eventName is a list"),
+        ("sagemaker-endpoint-state-change-in-service.json", ("detail", "EndpointStatus"), 7, "EndpointStatus is the"),
+        ("tag-change-on-resource-endpoint.json", ("resources",), 5, "resources is the number 5"),
+        ("tag-change-on-resource-endpoint.json", ("detail", "changed-tag-keys"), 3, "changed-tag-keys is the number"),
+        ("tag-change-on-resource-endpoint.json", ("detail", "changed-tag-keys"), [None], "changed-tag-keys[0] is null"),
+        ("tag-change-on-resource-endpoint.json", ("detail", "service"), ["sagemaker"], "detail.service is a list"),
+        ("tag-change-on-resource-endpoint.json", ("resources",), {"0": "arn"}, "resources is an object"),
+        ("ssm-parameter-store-change-profile.json", ("detail", "name"), ["/x"], "detail.name is a list"),
+        ("ssm-parameter-store-change-profile.json", ("detail", "operation"), 1, "detail.operation is the number 1"),
+    ],
+)
+def test_a_field_the_router_reads_of_the_wrong_shape_drops_the_event_naming_the_field(
+    file: str, path: tuple[str, ...], value: object, reason: str
+) -> None:
+    event = load_event(file)
+    node = event
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    directory = FakeDirectory()
+
+    routing = route(event, SETTINGS, directory)
+
+    assert (routing.endpoints, routing.malformed) == ((), True)
+    assert reason in routing.reason
+    assert directory.calls == []  # decided from the event alone
+
+
+@pytest.mark.parametrize("path", [("detail", "EndpointStatus"), ("detail", "operation"), ("detail", "eventName")])
+def test_a_missing_field_the_router_reads_drops_the_event_saying_it_is_missing(path: tuple[str, str]) -> None:
+    file = {
+        "EndpointStatus": "sagemaker-endpoint-state-change-in-service.json",
+        "operation": "ssm-parameter-store-change-profile.json",
+        "eventName": "cloudtrail-addtags.json",
+    }[path[1]]
+    event = load_event(file)
+    del event["detail"][path[1]]
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.reason == f"detail.{path[1]} is missing"
+    assert routing.malformed
+
+
+def test_a_value_nested_far_deeper_than_the_recursion_limit_is_dropped_by_its_type_not_stringified() -> None:
+    event = load_event("cloudtrail-addtags.json")
+    event["detail"]["errorCode"] = nested(DEPTH_BOMB)
+    event["detail"]["eventID"] = nested(DEPTH_BOMB)
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.reason == "the call failed (a list): nothing changed"
+
+
+def test_a_huge_string_is_cut_short_in_the_reason_and_the_label() -> None:
+    event = load_event("ssm-parameter-store-change-profile.json")
+    event["detail"]["operation"] = "Update" * 50_000
+    event["detail"]["name"] = "/elsewhere/" + "p" * SIZE_BOMB
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert "is not under /sagemaker-autoscaler/profiles/" in routing.reason
+    assert len(routing.reason) < 300
+    assert len(routing.trigger) < 200
+
+
+def test_a_tag_change_naming_several_resources_routes_each_and_leaves_out_the_bad_ones() -> None:
+    event = load_event("tag-change-on-resource-endpoint.json")
+    event["resources"] = [ACCOUNT_ARN + "myendpoint", "not-an-arn", ACCOUNT_ARN + "ranker", 7, COMPONENT_ARN + "x"]
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.endpoints == ("MyEndpoint", "ranker")
+    assert [(d.subject, d.reason) for d in routing.dropped] == [
+        ("resources[1]", "'not-an-arn' is not a SageMaker endpoint ARN"),
+        ("resources[3]", "the number 7 is not a SageMaker endpoint ARN"),
+        ("resources[4]", f"'{COMPONENT_ARN}x' is not a SageMaker endpoint ARN"),
+    ]
+    assert not routing.malformed  # the event itself was routed
+
+
+def test_a_tag_change_naming_several_components_routes_each_hosting_endpoint_once() -> None:
+    event = load_event("tag-change-on-resource-inference-component.json")
+    event["resources"] = [COMPONENT_ARN + "llama-chat", COMPONENT_ARN + "coder"]
+    directory = FakeDirectory(components={"Llama-Chat": ("llm-host", "InService"), "Coder": ("llm-host", "InService")})
+
+    routing = route(event, SETTINGS, directory)
+
+    assert routing.endpoints == ("llm-host",)
+    assert routing.reason == (
+        "inference component llama-chat is hosted on endpoint llm-host; "
+        "inference component coder is hosted on endpoint llm-host"
+    )
+
+
+def test_a_profile_change_routes_every_user_but_the_endpoints_whose_own_data_is_malformed() -> None:
+    class Broken(FakeDirectory):
+        def read_tagged_endpoints(self, tag_key: str) -> Sequence[tuple[str, dict[str, str]]]:
+            good = list(super().read_tagged_endpoints(tag_key))
+            bad: list[Any] = [
+                (ACCOUNT_ARN + "legacy", {"autoscaling:profile": ["business-hours"], "autoscaling:enabled": "true"}),
+                (ACCOUNT_ARN + "recommender", None),
+                ("arn:aws:sagemaker:us-east-1:123456789012:model/m", {"autoscaling:profile": "business-hours"}),
+            ]
+            return good + bad
+
+    directory = Broken(
+        tags={
+            "MyEndpoint": {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"},
+            "fraud-detector": {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours:prod"},
+        }
+    )
+
+    routing = route(load_event("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
+
+    assert routing.endpoints == ("MyEndpoint", "fraud-detector")
+    assert [(d.subject, d.reason) for d in routing.dropped] == [
+        ("tagged endpoint 'legacy'", "tag autoscaling:profile is a list, not a string"),
+        ("tagged endpoint 'recommender'", "its tags are null, not a map"),
+        (
+            "tagged endpoint 'arn:aws:sagemaker:us-east-1:123456789012:model/m'",
+            "is not a SageMaker endpoint ARN",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("event_id", ["e" * 65, "has spaces", "caf\u00e9", "", 7, ["x"]])
+def test_an_event_id_sqs_would_refuse_in_a_deduplication_id_is_replaced_by_a_fresh_one(event_id: object) -> None:
+    event = load_event("ssm-parameter-store-change-default-profile.json")
+    event["id"] = event_id
+
+    routing = route(event, SETTINGS, FakeDirectory())
+
+    assert routing.event_id != event_id
+    assert re.fullmatch(r"[!-~]{1,64}", routing.event_id)
+    dedup = {deduplication_id(routing.event_id, e) for e in routing.endpoints}
+    assert len(dedup) == len(routing.endpoints) == 2  # one per endpoint: none deduplicated away

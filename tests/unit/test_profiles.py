@@ -27,6 +27,7 @@ from autoscaler.profiles import (
 )
 from autoscaler.spec import CustomMetric, MetricMath, MetricQuery, StepAdjustment, SuspendedState
 from autoscaler.tags import ProfileRef
+from tests.mutations import nodes, parent
 
 SOURCE = "profile p"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "profiles" / "business-hours.yaml"
@@ -1548,18 +1549,7 @@ KNOWN_FIELDS = frozenset(
 )
 
 
-def _nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
-    found = [(path, value)] if path else []
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _nodes(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _nodes(child, (*path, index))
-    return found
-
-
-NODES = _nodes(BASE)
+NODES = nodes(BASE)
 MAPPINGS = [path for path, value in [((), BASE), *NODES] if isinstance(value, dict) and path not in FREE_KEYS]
 
 
@@ -1577,23 +1567,16 @@ def _replacements(path: tuple[Any, ...], value: Any) -> list[Any]:
     return [5, "x", [1], True]
 
 
-def _parent(document: dict[str, Any], path: tuple[Any, ...]) -> Any:
-    node: Any = document
-    for part in path[:-1]:
-        node = node[part]
-    return node
-
-
 @st.composite
 def invalid_profiles(draw: st.DrawFn) -> str:
     document = copy.deepcopy(BASE)
     kind = draw(st.sampled_from(["drop", "retype", "unknown"]))
     if kind == "drop":
         path = draw(st.sampled_from(REQUIRED))
-        del _parent(document, path)[path[-1]]
+        del parent(document, path)[path[-1]]
     elif kind == "retype":
         path, value = draw(st.sampled_from(NODES))
-        _parent(document, path)[path[-1]] = draw(st.sampled_from(_replacements(path, value)))
+        parent(document, path)[path[-1]] = draw(st.sampled_from(_replacements(path, value)))
     else:
         path = draw(st.sampled_from(MAPPINGS))
         key = draw(
@@ -1629,12 +1612,12 @@ def _every_mutation() -> list[tuple[str, dict[str, Any]]]:
     mutations = []
     for path in REQUIRED:
         document = copy.deepcopy(BASE)
-        del _parent(document, path)[path[-1]]
+        del parent(document, path)[path[-1]]
         mutations.append((f"drop {path}", document))
     for path, value in NODES:
         for replacement in _replacements(path, value):
             document = copy.deepcopy(BASE)
-            _parent(document, path)[path[-1]] = replacement
+            parent(document, path)[path[-1]] = replacement
             mutations.append((f"set {path} to {replacement!r}", document))
     for path in MAPPINGS:
         document = copy.deepcopy(BASE)

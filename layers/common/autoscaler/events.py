@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import uuid4
 
-from autoscaler.messages import ENDPOINT_NAME, ReconcileRequest
+from autoscaler.messages import ReconcileRequest, is_endpoint_name
 from autoscaler.names import parse_alarm_name
 from autoscaler.settings import Settings
 from autoscaler.tags import STATUS_KEYS
+from autoscaler.untrusted import BadInputError, cut, kind, shown, text
 
 STATE_CHANGE = "SageMaker Endpoint State Change"
 CLOUDTRAIL_CALL = "AWS API Call via CloudTrail"
@@ -59,13 +60,29 @@ INFERENCE_COMPONENT = "inference-component"
 COMPONENT_NAME = re.compile(r"(?=.{1,63}$)[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?")
 _ARN = re.compile(r"arn:[a-z-]+:sagemaker:[a-z0-9-]*:[0-9]*:(?P<type>[a-z-]+)/(?P<name>.+)")
 _NEITHER = "is not a SageMaker endpoint or inference component"
+MAX_ARN = 256  # SageMaker ResourceArn: "Maximum length of 256" (SageMaker API Reference, AddTags)
+# An event id goes into the SQS deduplication id with the endpoint name (at most 63). Amazon SQS API Reference,
+# SendMessageBatchRequestEntry: "The length of MessageDeduplicationId is 128 characters. MessageDeduplicationId can
+# contain alphanumeric characters (a-z, A-Z, 0-9) and punctuation".
+_EVENT_ID = re.compile(r"[!-~]{1,64}")
 _EPOCH_MS_FROM = 10**11  # numbers above this are milliseconds (10**11 seconds is the year 5138)
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """One endpoint or resource of an event left out for its own bad data, while the others are routed."""
+
+    subject: str  # what was left out: ``resources[1]``, ``endpoint myendpoint``
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"subject": self.subject, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class Trigger:
-    """What an event asks for, before any AWS lookup. Exactly one of names / arn_names / component / profile /
-    sweep is set, or ``dropped`` says why nothing is."""
+    """What an event asks for, before any AWS lookup. names / arn_names and components, profile or sweep say what to
+    look at, or ``dropped`` says why nothing is."""
 
     label: str
     event_id: str
@@ -73,11 +90,13 @@ class Trigger:
     names: tuple[str, ...] = ()  # real endpoint names, as state-change events spell them
     arn_names: tuple[str, ...] = ()  # names from ARNs (lower-cased by AWS) or requests (as typed): to resolve
     via: str = "endpoint ARN in the event"  # where arn_names come from, for the reason
-    component: str | None = None  # an inference component (its name, or lower-cased from its ARN): find its endpoint
+    components: tuple[str, ...] = ()  # inference components (names, or lower-cased from ARNs): find their endpoints
     profile: str | None = None  # full name of a changed parameter under the profile prefix
     sweep: bool = False
     dropped: str = ""
     unknown: bool = False  # no rule sends this kind of event: a mistake somewhere, logged louder
+    malformed: bool = False  # a field the router reads is not of the shape AWS documents (named in ``dropped``)
+    skipped: tuple[Dropped, ...] = ()  # resources of the event left out, each for its own reason
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,14 @@ class Routing:
     endpoints: tuple[str, ...] = ()
     reason: str = ""
     unknown: bool = False
+    malformed: bool = False
+    dropped: tuple[Dropped, ...] = ()  # endpoints left out for their own bad data; the others are routed
     event_time: datetime | None = None  # when AWS says it happened: the routed log shows how late an event came
+
+    @property
+    def bad_input(self) -> bool:
+        """The whole event was dropped as malformed or as no event any rule sends (counted: DroppedEvents)."""
+        return self.malformed or self.unknown
 
     def requests(self) -> tuple[ReconcileRequest, ...]:
         return tuple(ReconcileRequest(endpoint, self.trigger) for endpoint in self.endpoints)
@@ -100,6 +126,7 @@ class Routing:
             "event_id": self.event_id,
             "endpoints": list(self.endpoints),
             "reason": self.reason,
+            "dropped": [d.to_dict() for d in self.dropped],
             "event_time": self.event_time.isoformat() if self.event_time else None,
         }
 
@@ -123,37 +150,73 @@ class Queue(Protocol):
 
 
 # ---------------------------------------------------------------------------------------------------- parsing
+#
+# Every field the router reads is checked for the shape AWS documents before it is used; one that is not is a
+# BadInputError naming the field (``detail.EndpointStatus is a list, not a string``), and the event is dropped with
+# that reason and counted. Values reach reasons only through ``shown``/``cut`` (autoscaler.untrusted), never through
+# str() or repr() of an arbitrary value. Fields the router does not read (an endpoint event's Tags, a tag event's
+# tags) may hold anything: they are never trusted (DESIGN §2: events are wake-ups).
 
 
 def parse_event(event: object, settings: Settings) -> Trigger:
     """Classify one event; never raises for a malformed one (it is dropped with the reason)."""
     if not isinstance(event, Mapping):
-        return Trigger("unknown", "", dropped="the event is not a JSON object", unknown=True)
+        return Trigger("unknown", "", dropped=f"the event is {kind(event)}, not a JSON object", unknown=True)
     return replace(_classify(event, settings), time=parse_time(event.get("time")))
 
 
 def _classify(event: Mapping[str, Any], settings: Settings) -> Trigger:
-    source, detail_type = str(event.get("source", "")), str(event.get("detail-type", ""))
-    detail = event.get("detail")
-    event_id = str(event.get("id") or uuid4())  # an event without an id (a hand-made one) is never deduplicated
-    if not source or not isinstance(detail, Mapping):
+    source, detail_type, detail = event.get("source"), event.get("detail-type"), event.get("detail")
+    event_id = _event_id(event.get("id"))  # an event without an id (a hand-made one) is never deduplicated
+    if not isinstance(source, str) or not source or not isinstance(detail, Mapping):
         return Trigger("unknown", event_id, dropped=_not_an_eventbridge_event(event), unknown=True)
-    if source == "aws.sagemaker" and detail_type == STATE_CHANGE:
-        return _state_change(event, detail, event_id)
-    if source == "aws.sagemaker" and detail_type == CLOUDTRAIL_CALL:
-        return _cloudtrail_call(detail, event_id, settings)
-    if source == "aws.tag" and detail_type == TAG_CHANGE:
-        return _tag_change(event, detail, event_id, settings)
-    if source == "aws.ssm" and detail_type == PARAMETER_CHANGE:
-        return _parameter_change(detail, event_id, settings)
+    label = _label(source, detail_type, detail)
+    try:
+        if source == "aws.sagemaker" and detail_type == STATE_CHANGE:
+            return _state_change(event, detail, label, event_id)
+        if source == "aws.sagemaker" and detail_type == CLOUDTRAIL_CALL:
+            return _cloudtrail_call(detail, label, event_id, settings)
+        if source == "aws.tag" and detail_type == TAG_CHANGE:
+            return _tag_change(event, detail, label, event_id, settings)
+        if source == "aws.ssm" and detail_type == PARAMETER_CHANGE:
+            return _parameter_change(detail, label, event_id, settings)
+    except BadInputError as exc:
+        return Trigger(label, event_id, dropped=str(exc), malformed=True)
     if source == "aws.events" and detail_type == SCHEDULED:
-        return Trigger("schedule", event_id, sweep=True)
+        return Trigger(label, event_id, sweep=True)
     return Trigger(
-        f"{source}:{detail_type}",
+        label,
         event_id,
-        dropped=f"no trigger for source {source!r} and detail-type {detail_type!r}",
+        dropped=f"no trigger for source {shown(source)} and detail-type {shown(detail_type)}",
         unknown=True,
     )
+
+
+def _label(source: str, detail_type: object, detail: Mapping[str, Any]) -> str:
+    """The trigger label (logs, the request's ``trigger``), from text fields only and cut short: a wrong-typed or
+    huge field cannot make it raise or grow."""
+    if source == "aws.sagemaker" and detail_type == STATE_CHANGE:
+        status = detail.get("EndpointStatus")
+        return f"aws.sagemaker:{cut(status.upper()) if isinstance(status, str) and status else 'unknown-status'}"
+    if source == "aws.sagemaker" and detail_type == CLOUDTRAIL_CALL:
+        name = detail.get("eventName")
+        return f"cloudtrail:{cut(name) if isinstance(name, str) and name else 'unknown'}"
+    if source == "aws.tag" and detail_type == TAG_CHANGE:
+        return "aws.tag"
+    if source == "aws.ssm" and detail_type == PARAMETER_CHANGE:
+        operation = detail.get("operation")
+        return f"aws.ssm:{cut(operation) if isinstance(operation, str) and operation else 'unknown'}"
+    if source == "aws.events" and detail_type == SCHEDULED:
+        return "schedule"
+    return f"{cut(source)}:{cut(detail_type) if isinstance(detail_type, str) else '?'}"
+
+
+def _event_id(value: object, fallback: str | None = None) -> str:
+    """The event's id when it can be part of an SQS deduplication id, else ``fallback`` or a fresh one (never
+    deduplicated)."""
+    if isinstance(value, str) and _EVENT_ID.fullmatch(value):
+        return value
+    return fallback or str(uuid4())
 
 
 def _not_an_eventbridge_event(event: Mapping[str, Any]) -> str:
@@ -161,57 +224,92 @@ def _not_an_eventbridge_event(event: Mapping[str, Any]) -> str:
         return "an SQS batch: it is for the reconciler"
     if "endpoint" in event and "count" in event:
         return "an on-demand capacity request: invoke the capacity function"
-    return "not an EventBridge event (no source or detail)"
+    return (
+        f"not an EventBridge event (source is {shown(event.get('source'))}, detail is {kind(event.get('detail'))}; "
+        "an event has a source string and a detail object)"
+    )
 
 
-def _state_change(event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str) -> Trigger:
-    status = str(detail.get("EndpointStatus", "")).upper()
-    label = f"aws.sagemaker:{status or 'unknown-status'}"
+def _state_change(event: Mapping[str, Any], detail: Mapping[str, Any], label: str, event_id: str) -> Trigger:
+    status = _text_member(detail, "EndpointStatus", "detail").upper()
     if status in TRANSIENT_STATUSES:
         return Trigger(label, event_id, dropped=f"endpoint is {status}: an IN_SERVICE event follows")
     if status not in RECONCILE_STATUSES:
-        return Trigger(label, event_id, dropped=f"endpoint status {status or 'missing'}: nothing to reconcile")
+        return Trigger(label, event_id, dropped=f"endpoint status {shown(status)}: nothing to reconcile")
     # The event's Tags (a map in AWS's sample, a list of {Key, Value} in the schema registry) are never trusted:
     # the reconciler re-reads them. Only the name matters here.
     name = detail.get("EndpointName")
-    if isinstance(name, str) and ENDPOINT_NAME.fullmatch(name):
+    if is_endpoint_name(name):
         return Trigger(label, event_id, names=(name,))
-    arns = [detail.get("EndpointArn"), *(event.get("resources") or ())]
-    lowered = [n for n in (_endpoint_in_arn(a) for a in arns) if n]
+    lowered = [n for n in (_endpoint_in_arn(a) for a in (detail.get("EndpointArn"), *_resources(event))) if n]
     if lowered:
         return Trigger(label, event_id, arn_names=(lowered[0],))
-    return Trigger(label, event_id, dropped="no endpoint name or ARN in the event")
+    raise BadInputError(
+        f"detail.EndpointName is {shown(name)}, not a SageMaker endpoint name, and neither detail.EndpointArn nor "
+        "resources holds an endpoint ARN"
+    )
 
 
-def _cloudtrail_call(detail: Mapping[str, Any], event_id: str, settings: Settings) -> Trigger:
-    name = str(detail.get("eventName", ""))
-    label = f"cloudtrail:{name or 'unknown'}"
-    event_id = str(detail.get("eventID") or event_id)
+def _cloudtrail_call(detail: Mapping[str, Any], label: str, event_id: str, settings: Settings) -> Trigger:
+    """ "AWS API Call via CloudTrail" (EventBridge User Guide, "AWS service events delivered via AWS CloudTrail":
+    "All events that are delivered by CloudTrail have `AWS API Call via CloudTrail` as the value for
+    `detail-type`"): the detail is the CloudTrail record ("CloudTrail record contents for management, data, and
+    network activity events": eventName, eventID, errorCode when the call failed, requestParameters,
+    responseElements)."""
+    name = _text_member(detail, "eventName", "detail")
+    event_id = _event_id(detail.get("eventID"), event_id)
     if name not in TAG_CALLS | COMPONENT_CALLS:
         return Trigger(
-            label,
-            event_id,
-            dropped=f"CloudTrail call {name or '?'} is neither a tag nor an inference-component change",
+            label, event_id, dropped=f"CloudTrail call {shown(name)} is neither a tag nor an inference-component change"
         )
-    if detail.get("errorCode"):
-        return Trigger(label, event_id, dropped=f"the call failed ({detail['errorCode']}): nothing changed")
+    error = detail.get("errorCode")
+    if error:
+        return Trigger(label, event_id, dropped=f"the call failed ({shown(error, quote=False)}): nothing changed")
     # requestParameters are lowerCamelCase, as in the SageMaker Developer Guide's CloudTrail samples
     # (understanding-sagemaker-entries: CreateEndpoint has requestParameters endpointName, endpointConfigName and
     # responseElements endpointArn, the name lower-cased): resourceArn, tags[].key, tagKeys; inferenceComponentName,
     # endpointName; inferenceComponentArn. The inference-component calls are not documented there: every member is
     # read case-insensitively.
-    request = _lower_keys(detail.get("requestParameters"))
+    raw = detail.get("requestParameters")
+    if not isinstance(raw, Mapping):
+        raise BadInputError(f"detail.requestParameters is {kind(raw)}, not an object")
+    request = _lower_keys(raw)
     if name in COMPONENT_CALLS:
         return _component_call(name, label, detail, request, event_id)
     arn = request.get("resourcearn")
+    if not isinstance(arn, str):
+        raise BadInputError(f"requestParameters.resourceArn is {kind(arn)}, not a string")
     endpoint, component = _name_in_arn(arn, ENDPOINT), _name_in_arn(arn, INFERENCE_COMPONENT)
     if endpoint is None and component is None:
         return Trigger(label, event_id, dropped=f"{_resource_kind(arn)} {_NEITHER}")
     if name == "AddTags":
-        keys = [_lower_keys(t).get("key") for t in request.get("tags") or ()]
+        keys = _tag_keys(request.get("tags"), "requestParameters.tags", member="key")
     else:
-        keys = list(request.get("tagkeys") or ())
-    return _tagged(label, event_id, endpoint, component, keys, settings)
+        keys = _tag_keys(request.get("tagkeys"), "requestParameters.tagKeys")
+    return _tagged(label, event_id, (endpoint,) if endpoint else (), (component,) if component else (), keys, settings)
+
+
+def _tag_keys(value: object, field: str, member: str | None = None) -> list[str] | None:
+    """The tag keys a call changed, or None when CloudTrail withheld them. SageMaker API Reference (botocore's
+    SageMaker service model): AddTags takes ``Tags``, "An array of key-value pairs" (Tag: Key, Value), DeleteTags
+    ``TagKeys``, "An array or one or more tag keys to delete"; CloudTrail records them lowerCamelCase (``tags[].key``,
+    ``tagKeys``). A string in their place is taken as CloudTrail withholding the value (it writes a placeholder
+    string such as HIDDEN_DUE_TO_SECURITY_REASONS where it does): the keys are unknown. Any other shape is
+    malformed."""
+    if isinstance(value, str):
+        return None
+    if not isinstance(value, list):
+        raise BadInputError(f"{field} is {kind(value)}, not a list")
+    keys = []
+    for number, item in enumerate(value):
+        where = f"{field}[{number}]"
+        key = item
+        if member is not None:
+            if not isinstance(item, Mapping):
+                raise BadInputError(f"{where} is {kind(item)}, not a tag object")
+            key, where = _lower_keys(item).get(member), f"{where}.{member}"
+        keys.append(text(key, where))
+    return keys
 
 
 def _component_call(
@@ -223,8 +321,9 @@ def _component_call(
 ) -> Trigger:
     """Create/Update/UpdateRuntimeConfig/DeleteInferenceComponent: the endpoint hosting the component. Create names
     it in the request; the others only name the component (the response of Create and Update carries its ARN)."""
-    component = request.get("inferencecomponentname")
-    if not _is_component_name(component):
+    named = request.get("inferencecomponentname")
+    component = named if _is_component_name(named) else None
+    if component is None:
         component = _name_in_arn(
             _lower_keys(detail.get("responseElements")).get("inferencecomponentarn"), INFERENCE_COMPONENT
         )
@@ -236,11 +335,14 @@ def _component_call(
             "not a configuration change",
         )
     endpoint = request.get("endpointname")
-    if name == CREATE_COMPONENT and isinstance(endpoint, str) and ENDPOINT_NAME.fullmatch(endpoint):
+    if name == CREATE_COMPONENT and is_endpoint_name(endpoint):
         return Trigger(label, event_id, arn_names=(endpoint,), via=f"endpoint named in the {name} request")
-    if not isinstance(component, str):
-        return Trigger(label, event_id, dropped=f"no inference component name in the {name} call")
-    return Trigger(label, event_id, component=component)
+    if component is None:
+        raise BadInputError(
+            f"no inference component name in the {name} call: requestParameters.inferenceComponentName is "
+            f"{shown(named)} and responseElements holds no inference-component ARN"
+        )
+    return Trigger(label, event_id, components=(component,))
 
 
 def _by_application_autoscaling(detail: Mapping[str, Any]) -> bool:
@@ -255,53 +357,89 @@ def _by_application_autoscaling(detail: Mapping[str, Any]) -> bool:
     )
 
 
-def _tag_change(event: Mapping[str, Any], detail: Mapping[str, Any], event_id: str, settings: Settings) -> Trigger:
-    label = "aws.tag"
-    resources = event.get("resources")
-    arn = resources[0] if isinstance(resources, list) and resources else None
-    kind = detail.get("resource-type")
+def _tag_change(
+    event: Mapping[str, Any], detail: Mapping[str, Any], label: str, event_id: str, settings: Settings
+) -> Trigger:
+    """ "Tag Change on Resource" (Tagging AWS Resources, "Monitor tag changes with serverless workflows and Amazon
+    EventBridge": the event "shows the new, updated, or deleted tag keys, and their associated values"; its sample
+    has resources [ARN], detail changed-tag-keys [..], tags {..}, service, resource-type). Every resource it names is
+    routed; one whose ARN is not of ``resource-type`` is left out with its reason, and the others still are."""
+    resources = _resources(event)
+    service = _text_member(detail, "service", "detail")
+    kind_ = _text_member(detail, "resource-type", "detail")
+    first = resources[0] if resources else None
     # Whether SageMaker emits this event at all is undocumented (aws-facts.md); if it does, resource-type is taken to
     # be the ARN's resource type, as for other services.
-    endpoint = _name_in_arn(arn, ENDPOINT) if kind == ENDPOINT else None
-    component = _name_in_arn(arn, INFERENCE_COMPONENT) if kind == INFERENCE_COMPONENT else None
-    if detail.get("service") != "sagemaker" or (endpoint is None and component is None):
-        return Trigger(label, event_id, dropped=f"{_resource_kind(arn)} {_NEITHER}")
-    keys = detail.get("changed-tag-keys")
-    return _tagged(label, event_id, endpoint, component, list(keys) if isinstance(keys, list) else [], settings)
+    if service != "sagemaker" or kind_ not in (ENDPOINT, INFERENCE_COMPONENT):
+        return Trigger(label, event_id, dropped=f"{_resource_kind(first)} {_NEITHER}")
+    if not resources:
+        raise BadInputError("resources is empty: no resource to route")
+    names, skipped = [], []
+    for number, arn in enumerate(resources):
+        name = _name_in_arn(arn, kind_)
+        if name is None:
+            skipped.append(Dropped(f"resources[{number}]", f"{shown(arn)} is not a SageMaker {kind_} ARN"))
+        else:
+            names.append(name)
+    if not names:
+        raise BadInputError("; ".join(f"{d.subject} {d.reason}" for d in skipped))
+    keys = _tag_keys(detail.get("changed-tag-keys"), "detail.changed-tag-keys")
+    if keys is None:
+        raise BadInputError("detail.changed-tag-keys is a string, not a list")
+    endpoints, components = (tuple(names), ()) if kind_ == ENDPOINT else ((), tuple(names))
+    return replace(_tagged(label, event_id, endpoints, components, keys, settings), skipped=tuple(skipped))
 
 
 def _tagged(
     label: str,
     event_id: str,
-    endpoint: str | None,
-    component: str | None,
-    keys: list[Any],
+    endpoints: tuple[str, ...],
+    components: tuple[str, ...],
+    keys: list[str] | None,
     settings: Settings,
 ) -> Trigger:
-    """A tag change on an endpoint or an inference component (their tags share the grammar): only keys under the
-    prefix matter, and not the controller's own status keys."""
+    """A tag change on endpoints or inference components (their tags share the grammar): only keys under the prefix
+    matter, and not the controller's own status keys. ``keys`` None: withheld, so reconcile (it costs reads only;
+    missing a change costs correctness)."""
     prefix = f"{settings.tag_prefix}:"
-    if keys and all(isinstance(k, str) for k in keys):
+    if keys is not None:
         ours = [k for k in keys if k.startswith(prefix)]
         if not ours:
             return Trigger(label, event_id, dropped=f"no tag under {prefix} changed")
         # The tags the controller writes itself: a change of only these must not wake it (it would trigger itself).
         if all(k.removeprefix(prefix) in STATUS_KEYS for k in ours):
             return Trigger(label, event_id, dropped="only the controller's status tags changed")
-    # Keys unknown (redacted or malformed): reconciling costs reads only, missing a change costs correctness.
-    if endpoint is not None:
-        return Trigger(label, event_id, arn_names=(endpoint,))
-    return Trigger(label, event_id, component=component)
+    return Trigger(label, event_id, arn_names=endpoints, components=components)
 
 
-def _parameter_change(detail: Mapping[str, Any], event_id: str, settings: Settings) -> Trigger:
-    label = f"aws.ssm:{detail.get('operation', 'unknown')}"
+def _parameter_change(detail: Mapping[str, Any], label: str, event_id: str, settings: Settings) -> Trigger:
+    """ "Parameter Store Change": detail operation, name, type, description (aws-facts.md); a failed change carries
+    ``exception``."""
+    _text_member(detail, "operation", "detail")
     if "exception" in detail:
-        return Trigger(label, event_id, dropped=f"the change failed ({detail['exception']}): nothing changed")
-    name = detail.get("name")
-    if not isinstance(name, str) or not name.startswith(f"{settings.profile_prefix}/"):
-        return Trigger(label, event_id, dropped=f"parameter {name!r} is not under {settings.profile_prefix}/")
+        return Trigger(
+            label, event_id, dropped=f"the change failed ({shown(detail['exception'], quote=False)}): nothing changed"
+        )
+    name = _text_member(detail, "name", "detail")
+    if not name.startswith(f"{settings.profile_prefix}/"):
+        return Trigger(label, event_id, dropped=f"parameter {shown(name)} is not under {settings.profile_prefix}/")
     return Trigger(label, event_id, profile=name)
+
+
+def _text_member(mapping: Mapping[str, Any], key: str, where: str) -> str:
+    if key not in mapping:
+        raise BadInputError(f"{where}.{key} is missing")
+    return text(mapping[key], f"{where}.{key}")
+
+
+def _resources(event: Mapping[str, Any]) -> list[Any]:
+    """The event's ``resources`` (ARNs): a list, or absent."""
+    resources = event.get("resources")
+    if resources is None:
+        return []
+    if not isinstance(resources, list):
+        raise BadInputError(f"resources is {kind(resources)}, not a list of ARNs")
+    return resources
 
 
 def _endpoint_in_arn(arn: object) -> str | None:
@@ -309,13 +447,13 @@ def _endpoint_in_arn(arn: object) -> str | None:
     return _name_in_arn(arn, ENDPOINT)
 
 
-def _name_in_arn(arn: object, kind: str) -> str | None:
+def _name_in_arn(arn: object, kind_: str) -> str | None:
     """The name in a SageMaker ARN of that resource type (``endpoint``, ``inference-component``), as written (AWS
     lower-cases it), else None."""
-    match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
-    if match is None or match["type"] != kind:
+    match = _ARN.fullmatch(arn) if isinstance(arn, str) and len(arn) <= MAX_ARN else None
+    if match is None or match["type"] != kind_:
         return None
-    valid = ENDPOINT_NAME.fullmatch(match["name"]) if kind == ENDPOINT else _is_component_name(match["name"])
+    valid = is_endpoint_name(match["name"]) if kind_ == ENDPOINT else _is_component_name(match["name"])
     return match["name"] if valid else None
 
 
@@ -326,7 +464,7 @@ def _is_component_name(value: object) -> bool:
 def _resource_kind(arn: object) -> str:
     if not isinstance(arn, str) or not arn.startswith("arn:"):
         return "a resource without an ARN"
-    return arn.split(":", 5)[-1].split("/", 1)[0] or "the resource"
+    return cut(arn.split(":", 5)[-1].split("/", 1)[0]) or "the resource"
 
 
 def _lower_keys(value: object) -> dict[str, Any]:
@@ -353,22 +491,46 @@ def parse_time(value: object) -> datetime | None:
 
 
 def route(event: object, settings: Settings, directory: Directory) -> Routing:
-    """The endpoints an event concerns, with real names. Raises TemporaryError when a lookup failed (retry)."""
+    """The endpoints an event concerns, with real names. Raises TemporaryError when a lookup failed (retry): the
+    whole event is retried, and FIFO deduplication drops what a first try already sent. An endpoint whose own data
+    is bad is left out (``Routing.dropped``), never the others."""
     trigger = parse_event(event, settings)
-    return replace(_route(trigger, settings, directory), event_time=trigger.time)
+    routing = _route(trigger, settings, directory)
+    valid = tuple(e for e in routing.endpoints if is_endpoint_name(e))
+    invalid = tuple(
+        Dropped(f"endpoint {shown(e)}", "is not a SageMaker endpoint name") for e in routing.endpoints if e not in valid
+    )
+    return replace(
+        routing, endpoints=valid, dropped=trigger.skipped + routing.dropped + invalid, event_time=trigger.time
+    )
 
 
 def _route(trigger: Trigger, settings: Settings, directory: Directory) -> Routing:
     if trigger.dropped:
-        return Routing(trigger.label, trigger.event_id, reason=trigger.dropped, unknown=trigger.unknown)
+        return Routing(
+            trigger.label,
+            trigger.event_id,
+            reason=trigger.dropped,
+            unknown=trigger.unknown,
+            malformed=trigger.malformed,
+        )
     if trigger.sweep:
         return Routing(trigger.label, trigger.event_id, reason="the schedule triggers the sweeper, not the router")
     if trigger.names:
         return Routing(trigger.label, trigger.event_id, trigger.names, reason="endpoint named in the event")
     if trigger.profile is not None:
         return _profile_users(trigger.profile, trigger, settings, directory)
-    if trigger.component is not None:
-        return _component_host(trigger.component, trigger, settings, directory)
+    parts = [_component_host(c, trigger, settings, directory) for c in trigger.components]
+    if trigger.arn_names:
+        parts.insert(0, _resolved(trigger, directory))
+    if len(parts) == 1:
+        return parts[0]
+    endpoints = tuple(sorted({e for part in parts for e in part.endpoints}))
+    return Routing(trigger.label, trigger.event_id, endpoints, reason="; ".join(p.reason for p in parts))
+
+
+def _resolved(trigger: Trigger, directory: Directory) -> Routing:
+    """Names from ARNs or requests, resolved to real names (ListEndpoints)."""
     names = _real_names(directory)
     found = tuple(sorted({names[n.lower()] for n in trigger.arn_names if n.lower() in names}))
     missing = [n for n in trigger.arn_names if n.lower() not in names]
@@ -420,7 +582,9 @@ def _component_alarm_holders(component: str, trigger: Trigger, settings: Setting
 
 def _profile_users(full: str, trigger: Trigger, settings: Settings, directory: Directory) -> Routing:
     """Opted-in endpoints whose profile tag names the parameter (bare name under the prefix, or the full name,
-    with any :label or :version); for the default profile, also every opted-in endpoint without a profile tag."""
+    with any :label or :version); for the default profile, also every opted-in endpoint without a profile tag. An
+    endpoint whose ARN or tags are not what the Tagging API documents is left out with its reason; the others are
+    routed."""
     bare = full.removeprefix(f"{settings.profile_prefix}/")
     profile_key, enabled_key = f"{settings.tag_prefix}:profile", f"{settings.tag_prefix}:enabled"
     is_default = bare == settings.default_profile
@@ -433,18 +597,31 @@ def _profile_users(full: str, trigger: Trigger, settings: Settings, directory: D
     # One Tagging API read: the endpoints with a profile tag, or for the default profile every opted-in endpoint
     # (its users are those naming it and those with no profile tag; every user is opted in).
     found_by = enabled_key if is_default else profile_key
-    arns = [
-        arn for arn, tags in directory.read_tagged_endpoints(found_by) if _opted_in(tags, enabled_key) and uses_it(tags)
-    ]
-    names = _real_names(directory) if arns else {}
-    lowered = {n for n in (_endpoint_in_arn(a) for a in arns) if n}
+    lowered: set[str] = set()
+    dropped: list[Dropped] = []
+    for arn, tags in directory.read_tagged_endpoints(found_by):
+        name = _endpoint_in_arn(arn)
+        problem = _tags_problem(tags, (profile_key, enabled_key))
+        if name is None or problem:
+            dropped.append(
+                Dropped(f"tagged endpoint {shown(name or arn)}", problem or "is not a SageMaker endpoint ARN")
+            )
+        elif tags.get(enabled_key, "").lower() == "true" and uses_it(tags):
+            lowered.add(name)
+    names = _real_names(directory) if lowered else {}
     found = tuple(sorted({names[n.lower()] for n in lowered if n.lower() in names}))
     users = "endpoints using it or no profile tag" if is_default else "endpoints whose profile tag names it"
-    return Routing(trigger.label, trigger.event_id, found, reason=f"profile {bare} changed: {users}")
+    return Routing(
+        trigger.label, trigger.event_id, found, reason=f"profile {bare} changed: {users}", dropped=tuple(dropped)
+    )
 
 
-def _opted_in(tags: Mapping[str, str], enabled_key: str) -> bool:
-    return tags.get(enabled_key, "").lower() == "true"
+def _tags_problem(tags: object, keys: tuple[str, ...]) -> str:
+    """What is wrong with an endpoint's tags as far as routing reads them (the keys given), or ''."""
+    if not isinstance(tags, Mapping):
+        return f"its tags are {kind(tags)}, not a map"
+    wrong = [k for k in keys if k in tags and not isinstance(tags[k], str)]
+    return f"tag {wrong[0]} is {kind(tags[wrong[0]])}, not a string" if wrong else ""
 
 
 # ---------------------------------------------------------------------------------------------------- queue
