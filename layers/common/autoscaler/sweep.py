@@ -43,7 +43,6 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from autoscaler.actions import DeregisterTarget
 from autoscaler.aws import EndpointSummary
 from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
@@ -352,7 +351,7 @@ def _release_orphan_components(deps: Deps, namespace: Namespace, look: _Pass) ->
             extra={"action": "DeregisterTarget", "subject": target.resource_id, "reason": "component no longer exists"},
         )
         if not deps.settings.dry_run:
-            deps.aws.apply(DeregisterTarget("inference component no longer exists", target))
+            deps.aws.deregister_target(target)
     return gone
 
 
