@@ -3,6 +3,7 @@ parameters and IAM. `sam validate --lint` and `sam build` run from the Makefile 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from autoscaler.constants import DIMENSION_COPY_COUNT, DIMENSION_INSTANCE_COUNT, DIMENSION_PROVISIONED_CONCURRENCY
 from autoscaler.settings import Settings
+from autoscaler.spec import VariantKind
 from localaws.pipeline import TEMPLATE, Template
+
+from .aws_calls import actions_called, adapter_operations, reachable_operations
 
 ROOT = Path(__file__).parents[2]
 RAW = TEMPLATE.read_text()
@@ -25,30 +30,69 @@ ROLES = {
 }
 ACCOUNT_ARN = "arn:aws:{service}:us-east-1:123456789012:"
 
-# Actions for which IAM supports no resource-level permission (Service Authorization Reference), with why.
+# Actions granted on "*", each with why: IAM supports no resource-level permission for them (Service Authorization
+# Reference), or AWS checks them with a call that names no resource.
 UNSCOPABLE = {
     "sagemaker:ListEndpoints",  # list action
     "sagemaker:ListInferenceComponents",  # list action
     "sagemaker:Search",  # no resource type
     "tag:GetResources",  # the Tagging API has no resource types
     "cloudwatch:DescribeAlarms",  # lists every alarm (AAS user guide example policy)
+    # AAS user guide, Permissions validation for API calls on target resources: "We call the PutMetricAlarm API without
+    # any parameters"; "we provide no parameters to DeleteAlarms request".
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
     "ec2:DescribeInstanceTypes",  # describe action
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
-} | {
-    f"application-autoscaling:{verb}"  # scalable-target ARNs are opaque (AAS user guide)
+    # Service Authorization Reference, "Actions, resources, and condition keys for AWS Application Auto Scaling": the
+    # Describe* actions have no resource type.
+    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
+    "application-autoscaling:DescribeScheduledActions",
+}
+# The same reference: the actions that support application-autoscaling:service-namespace and :scalable-dimension (a
+# condition on any other action would deny it), all on the scalable-target resource type.
+AAS_WRITES = {
+    f"application-autoscaling:{verb}"
     for verb in (
         "RegisterScalableTarget",
         "DeregisterScalableTarget",
-        "DescribeScalableTargets",
         "PutScalingPolicy",
         "DeleteScalingPolicy",
-        "DescribeScalingPolicies",
         "PutScheduledAction",
         "DeleteScheduledAction",
-        "DescribeScheduledActions",
     )
 }
+SCALABLE_TARGETS = "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/*"
+# What Application Auto Scaling checks of its callers before it acts (AAS user guide, Permissions validation for API
+# calls on target resources): for SageMaker variants, what its identity-based policy example for SageMaker endpoints
+# grants (AAS user guide, Application Auto Scaling identity-based policy examples); for inference components, what AWS
+# added to the service-linked role's policy (AWS Managed Policy Reference,
+# AWSApplicationAutoscalingSageMakerEndpointPolicy); CloudWatch's for every target.
+AAS_CHECKS_VARIANTS = {
+    "sagemaker:DescribeEndpoint",
+    "sagemaker:DescribeEndpointConfig",
+    "sagemaker:UpdateEndpointWeightsAndCapacities",
+}
+AAS_CHECKS_COMPONENTS = {"sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"}
+AAS_CHECKS_CLOUDWATCH = {"cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"}
+# What Lambda itself needs of an execution role: the log group (AWS Lambda Developer Guide, execution role), the SQS
+# event source mapping's three ("Using AWS Lambda with Amazon SQS": "Lambda needs the following permissions to manage
+# messages in your Amazon SQS queue"), the failure destination of asynchronous invocations, and X-Ray when tracing.
+LAMBDA_NEEDS = {
+    "RouterFunction": {"sqs:SendMessage"},
+    "ReconcilerFunction": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+    "SweeperFunction": {"sqs:SendMessage"},
+    "CapacityFunction": set(),
+}
+LAMBDA_NEEDS_EVERYWHERE = {
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+}
+HANDLERS = {f: ROOT / "functions" / f.removesuffix("Function").lower() / "app.py" for f in FUNCTIONS}
 
 
 @pytest.fixture(scope="module")
@@ -443,29 +487,280 @@ def test_tag_writes_are_limited_to_the_keys_the_controller_writes(template: Temp
         assert condition["Null"] == {"aws:TagKeys": "false"}
 
 
+SAGEMAKER = "arn:aws:sagemaker:us-east-1:123456789012:"
+ENDPOINTS, CONFIGS, COMPONENTS = (
+    f"{SAGEMAKER}endpoint/*",
+    f"{SAGEMAKER}endpoint-config/*",
+    f"{SAGEMAKER}inference-component/*",
+)
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:"
+PROFILES = "arn:aws:ssm:us-east-1:123456789012:parameter/sagemaker-autoscaler/profiles/*"
+ONLY_SAGEMAKER = {"application-autoscaling:service-namespace": "sagemaker"}
+STATUS_KEYS = {
+    "ForAllValues:StringEquals": {"aws:TagKeys": ["autoscaling:status", "autoscaling:status-reason"]},
+    "Null": {"aws:TagKeys": "false"},
+}
+HOLD_KEYS = {"ForAllValues:StringLike": {"aws:TagKeys": ["autoscaling:*:hold"]}, "Null": {"aws:TagKeys": "false"}}
+SERVICE_LINKED_ROLE = (
+    "arn:aws:iam::123456789012:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
+    "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
+)
+NO_CONDITION: dict[str, Any] = {}
+
+
+def logs(function: str) -> set[tuple[str, str, str]]:
+    log_group = f"arn:aws:logs:us-east-1:123456789012:log-group:{function.removesuffix('Function')}LogGroup:*"
+    return grants(["logs:CreateLogStream", "logs:PutLogEvents"], [log_group])
+
+
+def grants(
+    actions: list[str], resources: list[str], condition: dict[str, Any] = NO_CONDITION
+) -> set[tuple[str, str, str]]:
+    return {(a, r, json.dumps(condition, sort_keys=True)) for a in actions for r in resources}
+
+
+DESCRIBE_SCALING = [
+    "application-autoscaling:DescribeScalableTargets",
+    "application-autoscaling:DescribeScalingPolicies",
+    "application-autoscaling:DescribeScheduledActions",
+]
+ALARMS = ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"]
+# The documented set of each role: action, resource, condition (the reason for each sits beside it in template.yaml).
+DOCUMENTED = {
+    "RouterFunction": logs("RouterFunction")
+    | grants(["sqs:SendMessage"], [f"{QUEUE}FailedEventsQueue", f"{QUEUE}ReconcileQueue"])
+    | grants(["sagemaker:ListEndpoints", "sagemaker:ListInferenceComponents", "tag:GetResources"], ["*"])
+    | grants(["sagemaker:DescribeInferenceComponent"], [COMPONENTS])
+    | grants(["cloudwatch:DescribeAlarms"], ["*"]),
+    "ReconcilerFunction": logs("ReconcilerFunction")
+    | grants(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [f"{QUEUE}ReconcileQueue"])
+    | grants(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], [ENDPOINTS])
+    | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])
+    | grants(["sagemaker:ListTags"], [ENDPOINTS, COMPONENTS])
+    | grants(["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"], [COMPONENTS])
+    | grants(["sagemaker:ListInferenceComponents", "ec2:DescribeInstanceTypes", *DESCRIBE_SCALING, *ALARMS], ["*"])
+    | grants(["sagemaker:AddTags"], [ENDPOINTS], STATUS_KEYS)
+    | grants(["sagemaker:DeleteTags"], [ENDPOINTS], HOLD_KEYS)
+    | grants(
+        sorted(AAS_WRITES),
+        [SCALABLE_TARGETS],
+        {
+            "StringEquals": {
+                **ONLY_SAGEMAKER,
+                "application-autoscaling:scalable-dimension": [
+                    "sagemaker:variant:DesiredInstanceCount",
+                    "sagemaker:variant:DesiredProvisionedConcurrency",
+                    "sagemaker:inference-component:DesiredCopyCount",
+                ],
+            }
+        },
+    )
+    | grants(
+        ["iam:CreateServiceLinkedRole"],
+        [SERVICE_LINKED_ROLE],
+        {"StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}},
+    )
+    | grants(["ssm:GetParameter"], [PROFILES])
+    | grants(["events:PutEvents"], ["arn:aws:events:us-east-1:123456789012:event-bus/default"]),
+    "SweeperFunction": logs("SweeperFunction")
+    | grants(["sqs:SendMessage"], [f"{QUEUE}FailedEventsQueue", f"{QUEUE}ReconcileQueue"])
+    | grants(["sagemaker:DescribeEndpoint"], [ENDPOINTS])
+    | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])
+    | grants(["sagemaker:ListTags"], [ENDPOINTS, COMPONENTS])
+    | grants(["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"], [COMPONENTS])
+    | grants(
+        [
+            "sagemaker:ListEndpoints",
+            "sagemaker:Search",
+            "sagemaker:ListInferenceComponents",
+            "tag:GetResources",
+            "ec2:DescribeInstanceTypes",
+            *DESCRIBE_SCALING,
+            *ALARMS,
+        ],
+        ["*"],
+    )
+    | grants(
+        ["application-autoscaling:DeregisterScalableTarget"],
+        [SCALABLE_TARGETS],
+        {
+            "StringEquals": {
+                **ONLY_SAGEMAKER,
+                "application-autoscaling:scalable-dimension": "sagemaker:inference-component:DesiredCopyCount",
+            }
+        },
+    )
+    | grants(["ssm:GetParameter"], [PROFILES]),
+    "CapacityFunction": logs("CapacityFunction")
+    | grants(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], [ENDPOINTS])
+    | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])
+    | grants(["sagemaker:AddTags"], [ENDPOINTS], HOLD_KEYS)
+    | grants(["application-autoscaling:DescribeScalableTargets"], ["*"]),
+}
+
+
+def granted_set(template: Template, function: str) -> set[tuple[str, str, str]]:
+    return {(a, r, json.dumps(c, sort_keys=True)) for a, r, c in granted(template, function)}
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_alarm_writes_only_on_owned_and_target_tracking_alarms(template: Template, function: str) -> None:
-    alarms = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
-    for action, resource, _ in granted(template, function):
-        if action in ("cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"):
-            assert resource in (f"{alarms}TargetTracking-*", f"{alarms}autoscaler/*"), resource
+def test_each_role_grants_exactly_its_documented_actions_resources_and_conditions(
+    template: Template, function: str
+) -> None:
+    assert granted_set(template, function) == DOCUMENTED[function]
 
 
-def test_reconciler_has_what_aas_documents_for_sagemaker(template: Template) -> None:
-    actions = {a for a, _, _ in granted(template, "ReconcilerFunction")}
+def _matches(pattern: str, value: str) -> bool:
+    """IAM's wildcard matching of strings: ``*`` any run of characters, ``?`` one character."""
+    return (
+        re.fullmatch(".*".join(".".join(map(re.escape, p.split("?"))) for p in pattern.split("*")), value) is not None
+    )
 
-    assert {
-        "cloudwatch:PutMetricAlarm",
-        "cloudwatch:DescribeAlarms",
-        "cloudwatch:DeleteAlarms",
-        "sagemaker:DescribeEndpoint",
-        "sagemaker:DescribeEndpointConfig",
-        "sagemaker:UpdateEndpointWeightsAndCapacities",
-        "iam:CreateServiceLinkedRole",
-        "application-autoscaling:RegisterScalableTarget",
-        "application-autoscaling:PutScalingPolicy",
-        "application-autoscaling:PutScheduledAction",
-    } <= actions
+
+def allows(template: Template, function: str, action: str, resource: str, context: dict[str, str]) -> bool:
+    """Whether the function's role allows ``action`` on ``resource`` with the request's condition ``context``: IAM's
+    evaluation of Allow statements, for the operators the roles use on the calls asked about (any other raises)."""
+    for statement in statements(template, function):
+        if action not in statement["Action"] or not any(_matches(r, resource) for r in statement["Resource"]):
+            continue
+        holds = True
+        for operator, keys in statement.get("Condition", {}).items():
+            if operator not in ("StringEquals", "StringLike"):
+                raise NotImplementedError(operator)
+            for key, wanted in keys.items():
+                values = wanted if isinstance(wanted, list) else [wanted]
+                given = context.get(key)
+                match = (lambda v, g: v == g) if operator == "StringEquals" else _matches
+                holds = holds and given is not None and any(match(v, given) for v in values)
+        if holds:
+            return True
+    return False
+
+
+ONE_TARGET = "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0ec91e8b5ab6f4b14d5b0bd6e1a0"
+OTHER_NAMESPACES = [
+    ("ecs", "ecs:service:DesiredCount"),
+    ("dynamodb", "dynamodb:table:ReadCapacityUnits"),
+    ("lambda", "lambda:function:ProvisionedConcurrency"),
+    ("sagemaker", "sagemaker:variant:SomethingElse"),
+]
+
+
+def aas_context(namespace: str, dimension: str) -> dict[str, str]:
+    return {
+        "application-autoscaling:service-namespace": namespace,
+        "application-autoscaling:scalable-dimension": dimension,
+    }
+
+
+def test_the_reconciler_changes_the_targets_of_every_sagemaker_kind_it_manages(template: Template) -> None:
+    dimensions = {kind.dimension for kind in VariantKind}
+
+    assert len(dimensions) == 3
+    for action in AAS_WRITES:
+        for dimension in dimensions:
+            assert allows(template, "ReconcilerFunction", action, ONE_TARGET, aas_context("sagemaker", dimension))
+
+
+@pytest.mark.parametrize(("namespace", "dimension"), OTHER_NAMESPACES)
+def test_the_reconciler_cannot_change_another_namespaces_targets(
+    template: Template, namespace: str, dimension: str
+) -> None:
+    writes = [s for s in statements(template, "ReconcilerFunction") if set(s["Action"]) & AAS_WRITES]
+
+    assert writes
+    for statement in writes:  # the condition is there, and names sagemaker
+        assert statement["Condition"]["StringEquals"]["application-autoscaling:service-namespace"] == "sagemaker"
+    for action in AAS_WRITES:
+        assert not allows(template, "ReconcilerFunction", action, ONE_TARGET, aas_context(namespace, dimension))
+
+
+@pytest.mark.parametrize(("namespace", "dimension"), [*OTHER_NAMESPACES, ("sagemaker", DIMENSION_INSTANCE_COUNT)])
+def test_the_sweeper_may_only_deregister_inference_component_targets(
+    template: Template, namespace: str, dimension: str
+) -> None:
+    copies = aas_context("sagemaker", "sagemaker:inference-component:DesiredCopyCount")
+
+    assert allows(template, "SweeperFunction", "application-autoscaling:DeregisterScalableTarget", ONE_TARGET, copies)
+    for action in AAS_WRITES:
+        assert not allows(template, "SweeperFunction", action, ONE_TARGET, aas_context(namespace, dimension))
+    for action in AAS_WRITES - {"application-autoscaling:DeregisterScalableTarget"}:
+        assert not allows(template, "SweeperFunction", action, ONE_TARGET, copies)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_aas_condition_keys_sit_only_on_the_actions_that_support_them(template: Template, function: str) -> None:
+    for statement in statements(template, function):
+        keys = {k for keys in statement.get("Condition", {}).values() for k in keys}
+        aas_keys = {k for k in keys if k.startswith("application-autoscaling:")}
+        if aas_keys:
+            assert set(statement["Action"]) <= AAS_WRITES, statement["Sid"]
+        if set(statement["Action"]) & AAS_WRITES:
+            assert aas_keys == {
+                "application-autoscaling:service-namespace",
+                "application-autoscaling:scalable-dimension",
+            }, statement["Sid"]
+            assert statement["Resource"] == [SCALABLE_TARGETS], statement["Sid"]
+
+
+def _dimensions_written(template: Template, function: str) -> set[str]:
+    found: set[str] = set()
+    for statement in statements(template, function):
+        if set(statement["Action"]) & AAS_WRITES:
+            wanted = statement["Condition"]["StringEquals"]["application-autoscaling:scalable-dimension"]
+            found |= set(wanted if isinstance(wanted, list) else [wanted])
+    return found
+
+
+def aas_checks(template: Template, function: str) -> set[str]:
+    """What Application Auto Scaling checks of this function as its caller, for the dimensions it may write."""
+    dimensions = _dimensions_written(template, function)
+    checks = set(AAS_CHECKS_CLOUDWATCH) if dimensions else set()
+    if dimensions & {DIMENSION_INSTANCE_COUNT, DIMENSION_PROVISIONED_CONCURRENCY}:
+        checks |= AAS_CHECKS_VARIANTS
+    if DIMENSION_COPY_COUNT in dimensions:
+        checks |= AAS_CHECKS_COMPONENTS
+    return checks
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_caller_of_aas_writes_holds_what_aas_checks(template: Template, function: str) -> None:
+    actions = {a for a, _, _ in granted(template, function)}
+    unscoped = {a for a, r, _ in granted(template, function) if r == "*"}
+
+    assert aas_checks(template, function) <= actions
+    assert AAS_CHECKS_CLOUDWATCH & aas_checks(template, function) <= unscoped  # the checks name no alarm
+    if "application-autoscaling:RegisterScalableTarget" in actions:
+        assert "iam:CreateServiceLinkedRole" in actions  # AAS creates its service-linked role at the first one
+    assert {f for f in FUNCTIONS if aas_checks(template, f)} == {"ReconcilerFunction", "SweeperFunction"}
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_aws_call_the_functions_code_makes_is_granted(template: Template, function: str) -> None:
+    called = actions_called(HANDLERS[function])
+
+    assert called
+    assert called - {a for a, _, _ in granted(template, function)} == set()
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_grant_is_a_call_of_the_functions_code_or_what_aws_requires(template: Template, function: str) -> None:
+    required = LAMBDA_NEEDS[function] | LAMBDA_NEEDS_EVERYWHERE | aas_checks(template, function)
+    if "application-autoscaling:RegisterScalableTarget" in actions_called(HANDLERS[function]):
+        required.add("iam:CreateServiceLinkedRole")
+    actions = {a for a, _, _ in granted(template, function)}
+
+    assert actions - actions_called(HANDLERS[function]) - required == set()
+
+
+def test_the_call_analysis_reaches_every_call_the_adapter_has_code_for() -> None:
+    """A blind spot of tests/template/aws_calls.py would show as an adapter call that no function and no command of the
+    CLI reaches."""
+    cli = sorted((ROOT / "src/autoscaler_cli").glob("*.py")) + sorted((ROOT / "src/autoscaler_sim").glob("*.py"))
+    reached = reachable_operations(*cli).union(*(reachable_operations(HANDLERS[f]) for f in FUNCTIONS))
+
+    assert adapter_operations()
+    assert adapter_operations() - reached == set()
 
 
 def test_service_linked_role_creation_is_limited_to_the_sagemaker_aas_role(template: Template) -> None:
