@@ -501,6 +501,61 @@ def test_update_endpoint_retaining_variant_properties_takes_the_rest_from_the_ne
     assert (seen["CurrentWeight"], seen["DesiredWeight"]) == (1.0, 1.0)
 
 
+# --- rule: an endpoint's variant summaries carry ManagedInstanceScaling ----------------------------------------------
+
+SCALES_TO_ZERO = {"Status": "ENABLED", "MinInstanceCount": 0, "MaxInstanceCount": 2}
+
+
+@with_and_without_layer(with_layer=SCALES_TO_ZERO, plain_moto=None)
+def test_describe_endpoint_shows_the_variants_managed_instance_scaling(aws: Aws, expected: object) -> None:
+    # Given an endpoint whose config turns managed instance scaling on, down to zero instances
+    in_service_endpoint(aws, variants=(VariantSeed("AllTraffic", managed_instance_scaling=(0, 2)),))
+
+    # When its variants are described, by DescribeEndpoint and by a Search record
+    described = variant(aws).get("ManagedInstanceScaling")
+    (record,) = aws.sagemaker.search(Resource="Endpoint")["Results"]
+
+    # Then both show it as the config has it (plain moto keeps it in the config only)
+    config = aws.sagemaker.describe_endpoint_config(EndpointConfigName="ep")["ProductionVariants"][0]
+    assert config["ManagedInstanceScaling"] == SCALES_TO_ZERO
+    assert (described, record["Endpoint"]["ProductionVariants"][0].get("ManagedInstanceScaling")) == (
+        expected,
+        expected,
+    )
+
+
+def test_a_variant_without_managed_instance_scaling_shows_none() -> None:
+    with mock_aws(), fidelity.fidelity():
+        sagemaker = boto3.client("sagemaker", region_name="us-east-1")
+        create_endpoint(sagemaker, "ep")
+        assert "ManagedInstanceScaling" not in sagemaker.describe_endpoint(EndpointName="ep")["ProductionVariants"][0]
+
+
+def test_update_endpoint_shows_the_new_configs_managed_instance_scaling_once_in_service(aws: Aws) -> None:
+    # Given an endpoint without managed instance scaling, updated to a config that has it
+    in_service_endpoint(aws)
+    aws.sagemaker.create_endpoint_config(
+        EndpointConfigName="ep-v2",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "ep-AllTraffic",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+                "ManagedInstanceScaling": SCALES_TO_ZERO,
+            }
+        ],
+    )
+
+    # When the update runs, then completes
+    aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2", RetainAllVariantProperties=True)
+    during = variant(aws).get("ManagedInstanceScaling")
+    aws.wait_transition()
+
+    # Then the old variants show while Updating, the new config's setting once InService
+    assert (during, variant(aws).get("ManagedInstanceScaling")) == (None, SCALES_TO_ZERO)
+
+
 @pytest.mark.parametrize("aws", [False], indirect=True, ids=["plain-moto"])
 def test_plain_moto_does_not_implement_update_endpoint(aws: Aws) -> None:
     in_service_endpoint(aws)
