@@ -435,19 +435,17 @@ def test_update_of_an_endpoint_that_is_updating_is_rejected(aws: Aws, expected: 
     assert outcome(lambda: update_weights(aws)) == expected
 
 
-def test_update_endpoint_switches_the_config_through_updating(aws: Aws) -> None:
-    in_service_endpoint(aws)
+def create_config_v2(aws: Aws, **variant: Any) -> None:
+    """The endpoint config ep-v2: ep's variant AllTraffic (its model), with ``variant``'s fields."""
     aws.sagemaker.create_endpoint_config(
         EndpointConfigName="ep-v2",
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": "ep-AllTraffic",
-                "InstanceType": "ml.m5.xlarge",
-                "InitialInstanceCount": 2,
-            }
-        ],
+        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": "ep-AllTraffic", **variant}],
     )
+
+
+def test_update_endpoint_switches_the_config_through_updating(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    create_config_v2(aws, InstanceType="ml.m5.xlarge", InitialInstanceCount=2)
 
     aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2")
     during = aws.sagemaker.describe_endpoint(EndpointName="ep")
@@ -524,28 +522,15 @@ def test_describe_endpoint_shows_the_variants_managed_instance_scaling(aws: Aws,
     )
 
 
-def test_a_variant_without_managed_instance_scaling_shows_none() -> None:
-    with mock_aws(), fidelity.fidelity():
-        sagemaker = boto3.client("sagemaker", region_name="us-east-1")
-        create_endpoint(sagemaker, "ep")
-        assert "ManagedInstanceScaling" not in sagemaker.describe_endpoint(EndpointName="ep")["ProductionVariants"][0]
+def test_a_variant_without_managed_instance_scaling_shows_none(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    assert "ManagedInstanceScaling" not in variant(aws)
 
 
 def test_update_endpoint_shows_the_new_configs_managed_instance_scaling_once_in_service(aws: Aws) -> None:
     # Given an endpoint without managed instance scaling, updated to a config that has it
     in_service_endpoint(aws)
-    aws.sagemaker.create_endpoint_config(
-        EndpointConfigName="ep-v2",
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": "ep-AllTraffic",
-                "InstanceType": "ml.m5.large",
-                "InitialInstanceCount": 1,
-                "ManagedInstanceScaling": SCALES_TO_ZERO,
-            }
-        ],
-    )
+    create_config_v2(aws, InstanceType="ml.m5.large", InitialInstanceCount=1, ManagedInstanceScaling=SCALES_TO_ZERO)
 
     # When the update runs, then completes
     aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2", RetainAllVariantProperties=True)
