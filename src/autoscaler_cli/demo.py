@@ -56,15 +56,16 @@ BUSINESS_HOURS: dict[str, Any] = {
         {"name": "weekday-evening", "schedule": "cron(0 19 ? * MON-FRI *)", "timezone": "Europe/Berlin", "min": 1},
     ],
 }
-# The host's instances track invocations; its inference component `llm` scales its copies on concurrent requests per
-# copy, down to zero (the controller adds the documented scale-from-zero step policy and its alarm).
+# The inference component `llm` scales its copies on concurrent requests per copy, down to zero (the controller adds
+# the documented scale-from-zero step policy and its alarm). Its host is set up as the SageMaker Developer Guide's
+# "Scale an endpoint to zero instances" has it: the variant's ManagedInstanceScaling is ENABLED with MinInstanceCount
+# 0, so SageMaker releases the instances once the copies are gone, and only the component is registered with
+# Application Auto Scaling (the tag `autoscaling:AllTraffic:enabled=false` leaves the variant to SageMaker).
 LLM_SERVING: dict[str, Any] = {
     "version": 1,
-    "min": 1,
-    "max": 2,
-    "target_tracking": [{"metric": "invocations", "target": 70}],
     "inference_components": {"llm": {"min": 0, "max": 4, "target_tracking": [{"metric": "concurrency", "target": 3}]}},
 }
+LLM_HOST_INSTANCES = (0, 2)  # managed instance scaling: MinInstanceCount, MaxInstanceCount
 
 
 def run(out: Output, verbose: bool = False) -> None:
@@ -158,11 +159,12 @@ def _opt_in(story: _Story) -> None:
             },
         ),
         "llm-host": (  # hosts the inference component llm, configured by the profile's inference_components.llm
-            (VariantSeed("AllTraffic", "ml.g4dn.12xlarge"),),
+            (VariantSeed("AllTraffic", "ml.g4dn.12xlarge", managed_instance_scaling=LLM_HOST_INSTANCES),),
             {
                 "autoscaling:enabled": "true",
                 "autoscaling:inference-components": "true",
                 "autoscaling:profile": "llm-serving",
+                "autoscaling:AllTraffic:enabled": "false",
             },
         ),
     }
@@ -171,9 +173,10 @@ def _opt_in(story: _Story) -> None:
         out.line(f"{name}: tags {', '.join(f'{k}={v}' for k, v in tags.items())}")
         if name == "llm-host":
             create_inference_component(story.sagemaker, "llm", name)
+            low, high = LLM_HOST_INSTANCES
             out.line(
                 "  hosts inference component llm; profile llm-serving: inference_components.llm min 0, max 4, "
-                "concurrency 3 per copy"
+                f"concurrency 3 per copy; variant AllTraffic: managed instance scaling {low}..{high} instances"
             )
         story.deliver(_state_change(name))
     story.status(*samples)

@@ -27,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from autoscaler.actions import Action
 from autoscaler.aws import Aws, error_code
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
-from autoscaler.errors import AutoscalerError, SettingsError
+from autoscaler.errors import AutoscalerError, Problem, SettingsError
 from autoscaler.names import parse_alarm_name
 from autoscaler.observability import logger as controller_logger
 from autoscaler.planner import plan
@@ -36,7 +36,7 @@ from autoscaler.reconciler import Deps, Evaluation, evaluate, reconcile_endpoint
 from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric, TargetKey, VariantKind
-from autoscaler.state import AlarmState, EndpointInfo, Hardware, PolicyState, TargetState
+from autoscaler.state import AlarmState, EndpointInfo, Hardware, ManagedInstanceScaling, PolicyState, TargetState
 from autoscaler.tags import parse_bool
 from autoscaler.update import UpdatePlan, plan_update
 from autoscaler_cli import checks
@@ -254,6 +254,11 @@ def apply(app: App, endpoints: tuple[str, ...], dry_run: bool) -> None:
         _fail(EXIT_REJECTED)
 
 
+def _warnings(found: Evaluation) -> tuple[Problem, ...]:
+    """The configuration's warnings, also when it is rejected."""
+    return found.error.warnings if found.error else found.desired.warnings if found.desired else ()
+
+
 def _evaluation_json(found: Evaluation) -> dict[str, Any]:
     return {
         "endpoint": found.name,
@@ -261,9 +266,7 @@ def _evaluation_json(found: Evaluation) -> dict[str, Any]:
         "status": found.endpoint.status if found.endpoint else None,
         "valid": found.error is None,
         "errors": problems_json(found.error.problems) if found.error else [],
-        "warnings": problems_json(
-            found.error.warnings if found.error else found.desired.warnings if found.desired else ()
-        ),
+        "warnings": problems_json(_warnings(found)),
         "actions": actions_json(found.plan.actions),
         "notes": list(found.plan.notes),
     }
@@ -342,6 +345,7 @@ def status_entry(name: str, deps: Deps) -> dict[str, Any]:
         "last_outcome": found.tags.get(f"{prefix}:status"),
         "last_reason": found.tags.get(f"{prefix}:status-reason"),
         "errors": problems_json(found.error.problems) if found.error else [],
+        "warnings": problems_json(_warnings(found)),
         "pending": actions_json(found.plan.actions),
         "variants": [],
         "components": [],
@@ -360,6 +364,7 @@ def status_entry(name: str, deps: Deps) -> dict[str, Any]:
                 "kind": str(variant.kind),
                 "instance_type": variant.instance_type,
                 "instances": variant.current_count,
+                "managed_instance_scaling": _managed_instance_scaling_json(variant.managed_instance_scaling),
                 **_target_json(target, found.now),
             }
         )
@@ -384,6 +389,17 @@ def status_entry(name: str, deps: Deps) -> dict[str, Any]:
     policies = {p.arn: p.name for t in actual.targets for p in t.policies}
     entry["alarms"] = [_alarm_json(a, deps.settings.name_prefix, policies) for a in actual.alarms]
     return entry
+
+
+def _managed_instance_scaling_json(scaling: ManagedInstanceScaling | None) -> dict[str, Any] | None:
+    if scaling is None:
+        return None
+    return {
+        "status": scaling.status,
+        "min_instances": scaling.min_instances,
+        "max_instances": scaling.max_instances,
+        "summary": scaling.describe(),
+    }
 
 
 def _state_word(found: Evaluation) -> str:

@@ -55,9 +55,17 @@ class Output:
             return
         self.table(
             "Variants",
-            ("variant", "kind", "instance type", "instances", "bounds", "suspended"),
+            ("variant", "kind", "instance type", "instances", "managed instance scaling", "bounds", "suspended"),
             (
-                (v["variant"], v["kind"], v["instance_type"], v["instances"], _bounds(v["bounds"]), v["suspended"])
+                (
+                    v["variant"],
+                    v["kind"],
+                    v["instance_type"],
+                    v["instances"],
+                    _instance_scaling(v),
+                    _bounds(v["bounds"]),
+                    v["suspended"],
+                )
                 for v in entry["variants"]
             ),
         )
@@ -95,6 +103,8 @@ class Output:
             )
         if entry["errors"]:
             self.table("Errors", ("source", "problem"), ((e["source"], e["message"]) for e in entry["errors"]))
+        if entry["warnings"]:
+            self.table("Warnings", ("source", "problem"), ((w["source"], w["message"]) for w in entry["warnings"]))
         if entry["pending"]:
             self.table(
                 "Pending",
@@ -154,6 +164,14 @@ def _alarm_row(alarm: Mapping[str, Any]) -> tuple[Any, ...]:
         f"{alarm['evaluation_periods']} periods of {alarm['period']}s",
         ", ".join(alarm["policies"]),
     )
+
+
+def _instance_scaling(variant: Mapping[str, Any]) -> str | None:
+    """A variant's managed instance scaling; none for a serverless variant, which has no instances."""
+    if variant["kind"] == "serverless":
+        return None
+    scaling = variant["managed_instance_scaling"]
+    return str(scaling["summary"]) if scaling else "off"
 
 
 def _managed(component: Mapping[str, Any]) -> str:

@@ -109,6 +109,7 @@ _moto_list_endpoints = SageMakerModelBackend.list_endpoints
 _moto_delete_endpoint = SageMakerModelBackend.delete_endpoint
 _moto_update_endpoint_weights_and_capacities = SageMakerModelBackend.update_endpoint_weights_and_capacities
 _moto_search_response = SageMakerResponse.search
+_moto_process_production_variants = FakeEndpoint._process_production_variants
 
 
 # --- endpoint lifecycle ---------------------------------------------------------------------------------------------
@@ -196,6 +197,25 @@ def _describe_endpoint_advances_lifecycle(self: SageMakerModelBackend, endpoint_
         if asynchronous:
             described = {**described, "AsyncInferenceConfig": asynchronous}
     return described
+
+
+def _variant_summaries_keep_managed_instance_scaling(
+    self: FakeEndpoint, production_variants: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """An endpoint's variant summaries (DescribeEndpoint, a Search record's Endpoint) carry the ManagedInstanceScaling
+    of the endpoint config's variant.
+
+    AWS fact (SageMaker API Reference, ProductionVariantSummary, which DescribeEndpoint and the Endpoint record of
+    Search return as ProductionVariants: member ManagedInstanceScaling, "Settings that control the range in the number
+    of instances that the endpoint provisions as it scales up or down to accommodate traffic"): moto keeps the setting
+    in the endpoint config (DescribeEndpointConfig shows it) but drops it from the endpoint's variants. The summaries
+    are made on CreateEndpoint and when an UpdateEndpoint completes (``_update_endpoint``), from the config in force.
+    """
+    summaries: list[dict[str, Any]] = _moto_process_production_variants(self, production_variants)
+    for summary, variant in zip(summaries, production_variants, strict=True):
+        if variant.get("ManagedInstanceScaling"):
+            summary["ManagedInstanceScaling"] = copy.deepcopy(variant["ManagedInstanceScaling"])
+    return summaries
 
 
 def _list_endpoints_advances_lifecycle(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
@@ -997,6 +1017,7 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
     (SageMakerModelBackend, "create_endpoint", _create_endpoint_starts_creating),
     (SageMakerModelBackend, "describe_endpoint", _describe_endpoint_advances_lifecycle),
     (SageMakerModelBackend, "list_endpoints", _list_endpoints_advances_lifecycle),
+    (FakeEndpoint, "_process_production_variants", _variant_summaries_keep_managed_instance_scaling),
     (
         SageMakerModelBackend,
         "update_endpoint_weights_and_capacities",

@@ -19,12 +19,14 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/sagemaker"
 
 @dataclass(frozen=True)
 class VariantSeed:
-    """A production variant: on instances, or serverless when ``serverless`` is (memory MB, max concurrency)."""
+    """A production variant: on instances, or serverless when ``serverless`` is (memory MB, max concurrency);
+    ``managed_instance_scaling`` (min, max instances) turns SageMaker's managed instance scaling on for it."""
 
     name: str
     instance_type: str = "ml.m5.large"
     initial_instance_count: int = 1
     serverless: tuple[int, int] | None = None
+    managed_instance_scaling: tuple[int, int] | None = None
 
 
 def create_endpoint(
@@ -51,6 +53,13 @@ def create_endpoint(
         else:
             memory_mb, max_concurrency = variant.serverless
             production_variant["ServerlessConfig"] = {"MemorySizeInMB": memory_mb, "MaxConcurrency": max_concurrency}
+        if variant.managed_instance_scaling is not None:
+            lowest, highest = variant.managed_instance_scaling
+            production_variant["ManagedInstanceScaling"] = {
+                "Status": "ENABLED",
+                "MinInstanceCount": lowest,
+                "MaxInstanceCount": highest,
+            }
         production_variants.append(production_variant)
     sagemaker_client.create_endpoint_config(EndpointConfigName=name, ProductionVariants=production_variants)
     response = sagemaker_client.create_endpoint(

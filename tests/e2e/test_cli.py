@@ -455,6 +455,12 @@ def test_demo_configures_an_inference_component_down_to_zero_copies_and_then_rem
     demo: tuple[subprocess.Popen[str], str],
 ) -> None:
     configured, _, dropped = demo[1].partition("4. llm-serving drops inference_components.llm")
+    # The host is set up as AWS documents scale to zero: its variant's instances are left to SageMaker's managed
+    # instance scaling (MinInstanceCount 0), only the component is registered, so nothing warns about idle instances.
+    assert re.search(
+        r"AllTraffic +│ instance +│ ml\.g4dn\.12xlarge +│ 1 +│ on, 0\.\.2 instances +│ not registered", configured
+    )
+    assert "can scale to 0 copies" not in demo[1]
     assert re.search(
         r"llm +│ AllTraffic +│ InService +│ inference-component/llm +│ "
         r"sagemaker:inference-component:DesiredCopyCount +│ 0\.\.4 +│ none +│ yes",

@@ -138,7 +138,7 @@ def test_reconcile_during_a_scaling_activity_keeps_the_components_autoscaling(
     # Then nothing is written, the target, both policies and the alarm stay, and the outcome says why
     assert (outcome.status, outcome.actions, host.world.writes()) == (Status.UNCHANGED, (), {})
     assert host.configuration() == configured
-    (warning,) = [w for w in outcome.warnings if w.source == "inference component llm"]
+    (warning,) = [w for w in outcome.warnings if w.source == "inference component llm" and "InService" in w.message]
     assert warning.message.startswith("is Updating, not InService: left as it is")
     assert outcome.notes == (
         "inference-component/llm is Updating, not InService: left as it is, nothing written (target kept with 2 "

@@ -435,19 +435,17 @@ def test_update_of_an_endpoint_that_is_updating_is_rejected(aws: Aws, expected: 
     assert outcome(lambda: update_weights(aws)) == expected
 
 
-def test_update_endpoint_switches_the_config_through_updating(aws: Aws) -> None:
-    in_service_endpoint(aws)
+def create_config_v2(aws: Aws, **variant: Any) -> None:
+    """The endpoint config ep-v2: ep's variant AllTraffic (its model), with ``variant``'s fields."""
     aws.sagemaker.create_endpoint_config(
         EndpointConfigName="ep-v2",
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": "ep-AllTraffic",
-                "InstanceType": "ml.m5.xlarge",
-                "InitialInstanceCount": 2,
-            }
-        ],
+        ProductionVariants=[{"VariantName": "AllTraffic", "ModelName": "ep-AllTraffic", **variant}],
     )
+
+
+def test_update_endpoint_switches_the_config_through_updating(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    create_config_v2(aws, InstanceType="ml.m5.xlarge", InitialInstanceCount=2)
 
     aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2")
     during = aws.sagemaker.describe_endpoint(EndpointName="ep")
@@ -499,6 +497,48 @@ def test_update_endpoint_retaining_variant_properties_takes_the_rest_from_the_ne
         20,
     )
     assert (seen["CurrentWeight"], seen["DesiredWeight"]) == (1.0, 1.0)
+
+
+# --- rule: an endpoint's variant summaries carry ManagedInstanceScaling ----------------------------------------------
+
+SCALES_TO_ZERO = {"Status": "ENABLED", "MinInstanceCount": 0, "MaxInstanceCount": 2}
+
+
+@with_and_without_layer(with_layer=SCALES_TO_ZERO, plain_moto=None)
+def test_describe_endpoint_shows_the_variants_managed_instance_scaling(aws: Aws, expected: object) -> None:
+    # Given an endpoint whose config turns managed instance scaling on, down to zero instances
+    in_service_endpoint(aws, variants=(VariantSeed("AllTraffic", managed_instance_scaling=(0, 2)),))
+
+    # When its variants are described, by DescribeEndpoint and by a Search record
+    described = variant(aws).get("ManagedInstanceScaling")
+    (record,) = aws.sagemaker.search(Resource="Endpoint")["Results"]
+
+    # Then both show it as the config has it (plain moto keeps it in the config only)
+    config = aws.sagemaker.describe_endpoint_config(EndpointConfigName="ep")["ProductionVariants"][0]
+    assert config["ManagedInstanceScaling"] == SCALES_TO_ZERO
+    assert (described, record["Endpoint"]["ProductionVariants"][0].get("ManagedInstanceScaling")) == (
+        expected,
+        expected,
+    )
+
+
+def test_a_variant_without_managed_instance_scaling_shows_none(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    assert "ManagedInstanceScaling" not in variant(aws)
+
+
+def test_update_endpoint_shows_the_new_configs_managed_instance_scaling_once_in_service(aws: Aws) -> None:
+    # Given an endpoint without managed instance scaling, updated to a config that has it
+    in_service_endpoint(aws)
+    create_config_v2(aws, InstanceType="ml.m5.large", InitialInstanceCount=1, ManagedInstanceScaling=SCALES_TO_ZERO)
+
+    # When the update runs, then completes
+    aws.sagemaker.update_endpoint(EndpointName="ep", EndpointConfigName="ep-v2", RetainAllVariantProperties=True)
+    during = variant(aws).get("ManagedInstanceScaling")
+    aws.wait_transition()
+
+    # Then the old variants show while Updating, the new config's setting once InService
+    assert (during, variant(aws).get("ManagedInstanceScaling")) == (None, SCALES_TO_ZERO)
 
 
 @pytest.mark.parametrize("aws", [False], indirect=True, ids=["plain-moto"])

@@ -21,7 +21,7 @@ from autoscaler.spec import (
     SuspendedState,
     VariantKind,
 )
-from autoscaler.state import ComponentInfo, EndpointInfo, Hardware, VariantInfo
+from autoscaler.state import ComponentInfo, EndpointInfo, Hardware, ManagedInstanceScaling, VariantInfo
 from autoscaler.tags import ProfileRef
 
 SETTINGS = Settings(max_capacity_ceiling=20)
@@ -468,7 +468,7 @@ def test_inference_component_in_transition_is_held_with_a_warning_naming_its_sta
     (held,) = desired.spec.held
     assert (held.target.resource_id, held.alarm_prefix) == ("inference-component/llm", "autoscaler/ep/llm/")
     assert [v.variant for v in desired.spec.variants] == ["AllTraffic", "other"]
-    (warning,) = [w for w in desired.warnings if w.source == "inference component llm"]
+    (warning,) = [w for w in desired.warnings if w.source == "inference component llm" and "InService" in w.message]
     assert warning.message.startswith(f"is {status or 'of unknown status'}, not InService: left as it is")
 
 
@@ -499,3 +499,79 @@ def test_inference_component_deleting_or_failed_is_no_longer_managed(status: str
 def test_inference_component_opted_out_while_updating_is_not_held() -> None:
     ep = with_components(component("llm", "Updating", **{**LLM_TAGS, "autoscaling:enabled": "false"}))
     assert spec_for(HOSTS, ep).spec.held == ()
+
+
+# --- scale to zero: copies at 0 need instances that can reach 0 ----------------------------------------------------
+
+
+def hosted_on(scaling: ManagedInstanceScaling | None, *components: ComponentInfo) -> EndpointInfo:
+    host = VariantInfo("AllTraffic", VariantKind.INSTANCE, "ml.m5.xlarge", 1, managed_instance_scaling=scaling)
+    return replace(endpoint(host), components=components)
+
+
+def zero_warnings(desired: Desired) -> list[str]:
+    return [f"{w.source}: {w.message}" for w in desired.warnings if "0 copies" in w.message]
+
+
+OFF_HOST = {**HOSTS, "autoscaling:AllTraffic:enabled": "false"}
+
+
+@pytest.mark.parametrize(
+    ("scaling", "why"),
+    [
+        (None, "managed instance scaling is off"),
+        (ManagedInstanceScaling("DISABLED", 0, 2), "managed instance scaling is off"),
+        (ManagedInstanceScaling("ENABLED", 1, 2), "managed instance scaling keeps MinInstanceCount 1"),
+        (ManagedInstanceScaling("ENABLED", None, 2), "managed instance scaling sets no MinInstanceCount"),
+    ],
+    ids=["absent", "disabled", "min-1", "min-unset"],
+)
+def test_component_that_reaches_zero_copies_on_instances_that_cannot_reach_zero_is_warned(
+    scaling: ManagedInstanceScaling | None, why: str
+) -> None:
+    # Given a component with min 0 on a variant whose instances cannot scale in to zero
+    ep = hosted_on(scaling, component("llm", **LLM_TAGS))
+
+    # When its endpoint's desired state is built
+    desired = spec_for(OFF_HOST, ep)
+
+    # Then it is still configured, with one warning naming the component, the variant and what to change
+    assert [v.variant for v in desired.spec.variants] == ["llm"]
+    assert zero_warnings(desired) == [
+        f"inference component llm: can scale to 0 copies, but the instances of variant AllTraffic cannot ({why}): at "
+        "0 copies they keep running and cost money; set ManagedInstanceScaling Status ENABLED and MinInstanceCount 0 "
+        "on variant AllTraffic in the endpoint config of ep, or a min of at least 1 for the component"
+    ]
+
+
+def test_component_that_reaches_zero_copies_on_instances_that_reach_zero_is_not_warned() -> None:
+    ep = hosted_on(ManagedInstanceScaling("ENABLED", 0, 2), component("llm", **LLM_TAGS))
+    assert zero_warnings(spec_for(OFF_HOST, ep)) == []
+
+
+def test_component_that_keeps_a_copy_is_not_warned_whatever_its_instances_do() -> None:
+    ep = hosted_on(None, component("llm", **{**LLM_TAGS, "autoscaling:min": "1"}))
+    assert zero_warnings(spec_for(OFF_HOST, ep)) == []
+
+
+def test_component_whose_schedule_takes_its_min_to_zero_is_warned() -> None:
+    # Given a component at min 1 whose profile schedule sets min 0 at night, on a variant without managed scaling
+    section = {
+        "min": 1,
+        "max": 4,
+        "target_tracking": [{"metric": "concurrency", "target": 3}],
+        "schedules": [{"name": "night", "schedule": "cron(0 22 * * ? *)", "min": 0}],
+    }
+    profile = {"version": 1, "inference_components": {"llm": section}}
+    tags = {**OFF_HOST, "autoscaling:profile": "serving"}
+
+    # When
+    desired = spec_for(tags, hosted_on(None, component("llm")), serving=profile)
+
+    # Then the copies can reach 0, and the warning says so
+    assert [w.split(":")[0] for w in zero_warnings(desired)] == ["inference component llm"]
+
+
+def test_component_on_a_variant_the_endpoint_does_not_list_is_not_warned() -> None:
+    stray = replace(component("llm", **LLM_TAGS), variant="Elsewhere")
+    assert zero_warnings(spec_for(OFF_HOST, hosted_on(None, stray))) == []

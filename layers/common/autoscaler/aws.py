@@ -40,6 +40,7 @@ from autoscaler.state import (
     ComponentInfo,
     EndpointInfo,
     Hardware,
+    ManagedInstanceScaling,
     ScalingState,
     TargetState,
     VariantInfo,
@@ -748,6 +749,7 @@ def _variant_info(live: Mapping[str, Any], static: Mapping[str, Any], asynchrono
         static.get("InstanceType"),
         live.get("CurrentInstanceCount"),
         _max_concurrency(live, static),
+        _managed_instance_scaling(live, static),
     )
 
 
@@ -791,7 +793,23 @@ def _hardware(raw: Mapping[str, Any]) -> Hardware:
 def _max_concurrency(live: Mapping[str, Any], static: Mapping[str, Any]) -> int | None:
     """A serverless variant's MaxConcurrency: the live value (DescribeEndpoint), else the configured one."""
     config = live.get("CurrentServerlessConfig") or static.get("ServerlessConfig") or {}
-    value = config.get("MaxConcurrency")
+    return _int_or_none(config.get("MaxConcurrency"))
+
+
+def _managed_instance_scaling(live: Mapping[str, Any], static: Mapping[str, Any]) -> ManagedInstanceScaling | None:
+    """A variant's ManagedInstanceScaling: DescribeEndpoint's (and a Search record's) variant summary carries it
+    (SageMaker API Reference, ProductionVariantSummary, member ManagedInstanceScaling), so it costs no call; the
+    endpoint config's ProductionVariants entry (ProductionVariant, same member) when the summary has none and the config
+    was read anyway."""
+    raw = live.get("ManagedInstanceScaling") or static.get("ManagedInstanceScaling")
+    if not raw:
+        return None
+    return ManagedInstanceScaling(
+        str(raw.get("Status", "")), _int_or_none(raw.get("MinInstanceCount")), _int_or_none(raw.get("MaxInstanceCount"))
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 
 

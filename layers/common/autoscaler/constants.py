@@ -51,6 +51,8 @@ DIMENSION_VARIANT_NAME: Final = "VariantName"
 
 # API status values (DescribeEndpoint); events spell them UPPER_SNAKE.
 ENDPOINT_IN_SERVICE: Final = "InService"
+# ProductionVariantManagedInstanceScaling Status (SageMaker API Reference): ENABLED | DISABLED.
+MANAGED_INSTANCE_SCALING_ENABLED: Final = "ENABLED"
 
 # Default cooldowns AAS applies to SageMaker target tracking when none is given (AAS user guide,
 # target-tracking-scaling-policy-overview: 300 s scale-out and scale-in for SageMaker variants). The

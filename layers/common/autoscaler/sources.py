@@ -645,9 +645,48 @@ def _component_spec(
     spec = builder.build(limit)
     errors += builder.problems
     warnings += builder.warnings
+    if spec is not None:
+        warnings += _instances_outlast_copies(endpoint, component, spec)
     if spec is None or component.in_service:
         return spec
     reason = f"is {component.status or 'of unknown status'}, not InService"
     warnings.append(Problem(where, f"{reason}: left as it is until it is (nothing registered, put or deleted for it)"))
     # Every alarm name of the component starts with its alarm name for an empty policy name.
     return Held(spec.target, alarm_name(settings.name_prefix, endpoint.name, component.name, ""), reason)
+
+
+def _instances_outlast_copies(endpoint: EndpointInfo, component: ComponentInfo, spec: VariantSpec) -> list[Problem]:
+    """A warning when the component's copies can reach 0 (its min, or a scheduled action's) but the instances of the
+    variant hosting it cannot: copies at 0 on running instances still cost money.
+
+    SageMaker Developer Guide, Scale an endpoint to zero instances: "Before your endpoint can scale in to, and out
+    from, zero instances, it must meet the following requirements: ... It hosts one or more inference components. An
+    endpoint can scale to and from zero instances only if it hosts inference components." and, in the endpoint
+    configuration, the production variant's ManagedInstanceScaling has MinInstanceCount 0
+    (``ManagedInstanceScaling.reaches_zero``).
+
+    The hosting variant stays whatever its own configuration makes it: AWS documents no rule against registering it on
+    sagemaker:variant:DesiredInstanceCount while managed instance scaling is on (the procedure above registers only
+    the inference components, and RegisterScalableTarget is not documented to refuse the variant), so a variant that
+    tags or the profile configure is still managed."""
+    reaches_zero = spec.min_capacity == 0 or any(s.min_capacity == 0 for s in spec.schedules)
+    host = endpoint.variant(component.variant)
+    if not reaches_zero or host is None:
+        return []
+    scaling = host.managed_instance_scaling
+    if scaling is not None and scaling.reaches_zero:
+        return []
+    if scaling is None or not scaling.enabled:
+        why = "managed instance scaling is off"
+    elif scaling.min_instances is None:
+        why = "managed instance scaling sets no MinInstanceCount"
+    else:
+        why = f"managed instance scaling keeps MinInstanceCount {scaling.min_instances}"
+    return [
+        Problem(
+            f"inference component {component.name}",
+            f"can scale to 0 copies, but the instances of variant {host.name} cannot ({why}): at 0 copies they keep "
+            f"running and cost money; set ManagedInstanceScaling Status ENABLED and MinInstanceCount 0 on variant "
+            f"{host.name} in the endpoint config of {endpoint.name}, or a min of at least 1 for the component",
+        )
+    ]

@@ -12,6 +12,7 @@ from typing import Any
 from autoscaler.constants import (
     DEFAULT_COOLDOWN_SECONDS,
     ENDPOINT_IN_SERVICE,
+    MANAGED_INSTANCE_SCALING_ENABLED,
     POLICY_STEP,
     POLICY_TARGET_TRACKING,
 )
@@ -41,12 +42,47 @@ class Hardware:
 
 
 @dataclass(frozen=True)
+class ManagedInstanceScaling:
+    """A variant's ManagedInstanceScaling (SageMaker API Reference, ProductionVariantManagedInstanceScaling: "Settings
+    that control the range in the number of instances that the endpoint provisions as it scales up or down to
+    accommodate traffic"; Status "ENABLED | DISABLED", MinInstanceCount "Minimum value of 0", MaxInstanceCount
+    "Minimum value of 1", all optional)."""
+
+    status: str = ""
+    min_instances: int | None = None
+    max_instances: int | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.status == MANAGED_INSTANCE_SCALING_ENABLED
+
+    @property
+    def reaches_zero(self) -> bool:
+        """Whether the endpoint may scale the variant in to zero instances: managed instance scaling on, with
+        MinInstanceCount 0 (SageMaker Developer Guide, Scale an endpoint to zero instances). A MinInstanceCount left
+        out is not taken to be 0: AWS documents no default."""
+        return self.enabled and self.min_instances == 0
+
+    def describe(self) -> str:
+        if not self.enabled:
+            return "off"
+        bounds = f"{_or_unset(self.min_instances)}..{_or_unset(self.max_instances)}"
+        return f"on, {bounds} instances"
+
+
+def _or_unset(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+@dataclass(frozen=True)
 class VariantInfo:
     name: str
     kind: VariantKind
     instance_type: str | None = None
     current_count: int | None = None
     max_concurrency: int | None = None  # serverless variants: the ceiling of provisioned concurrency
+    # None: the variant has none (an instance variant without it, or a serverless one); see ``ManagedInstanceScaling``
+    managed_instance_scaling: ManagedInstanceScaling | None = None
 
 
 @dataclass(frozen=True)
