@@ -309,7 +309,7 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
     for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
         properties = template.resolve(resource["Properties"])
         name = f"{template.stack_name}-{logical_id}"
-        arn = _create_table(client("dynamodb"), name, properties)
+        arn = create_table(client("dynamodb"), name, properties)
         template.physical[logical_id] = name
         template.attributes[(logical_id, "Arn")] = arn
 
@@ -337,7 +337,7 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
     return deployed
 
 
-def _create_table(dynamodb: Any, name: str, properties: Mapping[str, Any]) -> str:
+def create_table(dynamodb: Any, name: str, properties: Mapping[str, Any]) -> str:
     """Creates the table as the template declares it (key, billing, time to live), or keeps it; returns its ARN."""
     try:
         dynamodb.create_table(

@@ -24,12 +24,13 @@ from autoscaler.reconciler import Status
 from autoscaler.sweep import sweep
 from localaws.faults import inject
 from localaws.fidelity import FidelityConfig, install, settle
-from localaws.pipeline import LambdaContext
+from localaws.pipeline import LambdaContext, Template, create_table
 from tests.conftest import load_event
 
 from .conftest import BASE_TAGS, NOW, World, log_lines, queued
 
 TABLE = "refusals"
+TABLE_PROPERTIES = Template.load().resources["RefusalsTable"]["Properties"]
 # AWS documents no text for these refusals: each message below is the test's own, and is checked to come back whole.
 BOUNDS_REFUSED = "injected: maximum capacity must not be below minimum capacity"
 POLICY_REFUSED = "injected: the target value of the policy is out of range"
@@ -54,13 +55,7 @@ STEP_PROFILE = {
 @pytest.fixture
 def remembering(world: World) -> World:
     """The world with the stack's refusals table (as template.yaml declares it) configured."""
-    dynamodb = world.aws.client("dynamodb")
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=[{"AttributeName": refusals.KEY, "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": refusals.KEY, "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(world.aws.client("dynamodb"), TABLE, TABLE_PROPERTIES)
     world.settings = replace(world.settings, refusals_table=TABLE)
     return world
 
