@@ -26,9 +26,10 @@ pay-per-request, keyed by endpoint name, with DynamoDB time to live on ``expires
 - IAM can scope every call to the one table (the reconciler: PutItem and DeleteItem; the sweeper: Scan);
 - moto implements it, in-process and in moto_server.
 
-A record is honoured for REFUSAL_TTL after the refusal, then ignored (and deleted by DynamoDB's time to live, which
-AWS documents as eventual: "typically within a few days of their expiration", DynamoDB Developer Guide, "Using time to
-live (TTL) in DynamoDB"): a refusal caused by something outside the plan is tried again at least that often, and the
+A record is honoured for REFUSAL_TTL after the refusal, then ignored by the sweep itself, since DynamoDB's time to
+live deletes it only later (Amazon DynamoDB API Reference, UpdateTimeToLive: "DynamoDB typically deletes expired items
+within two days of expiration. [...] Items that have expired and not been deleted will still show up in reads,
+queries, and scans."): a refusal caused by something outside the plan is tried again at least that often, and the
 records of deleted endpoints go away by themselves. Without a table configured nothing is remembered: the sweep then
 enqueues a refused plan every pass, as before.
 """
