@@ -102,12 +102,14 @@ def measure_size(server: BenchServer, size: int, log: Any) -> list[Measured]:
         outcomes, measured = run("c-reconcile", "controller", size, counter, lambda: apply_all(reconciler, enqueued))
         managed = {k: n for k, n in measured.calls.items() if not is_read(k.split(":")[1])}
         managed.pop("events:PutEvents", None)  # the outcome event: reporting, not configuration
+        cleared = managed.pop("dynamodb:DeleteItem", 0)  # a written plan clears its refusal record (bookkeeping)
         measured.detail = {
             "enqueued": len(enqueued),
             "writes_to_scaling_configuration": managed,
             "expected_writes": expected_writes,
             "exact": managed == expected_writes,
             "outcome_events": measured.calls.get("events:PutEvents", 0),
+            "refusal_records_cleared": cleared,
         }
         keep(measured)
 

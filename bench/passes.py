@@ -32,13 +32,13 @@ from autoscaler.settings import Settings
 from autoscaler.sources import desire
 from autoscaler.state import ScalingState
 from autoscaler.sweep import SweepResult, sweep
-from bench.world import REGION, SeededEndpoint
+from bench.world import REFUSALS_TABLE, REGION, SeededEndpoint
 from localaws.calls import CallCounter, is_read
 
 T = TypeVar("T")
 # A fixed clock: the schedules' last-fired action (and so the planned bounds) does not depend on when this runs.
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
-SETTINGS = Settings(max_capacity_ceiling=20)
+SETTINGS = Settings(max_capacity_ceiling=20, refusals_table=REFUSALS_TABLE)  # as the stack configures it
 
 
 @dataclass
@@ -95,8 +95,8 @@ class Environment:
             counter.attach(client)
 
     def clients(self) -> list[Any]:
-        # The extra clients (Tagging API, SQS) come from Aws.client(); make them now and count them too.
-        extras = [self.aws.client(service) for service in ("resourcegroupstaggingapi", "sqs")]
+        # The extra clients (Tagging API, SQS, DynamoDB) come from Aws.client(); make them now and count them too.
+        extras = [self.aws.client(service) for service in ("resourcegroupstaggingapi", "sqs", "dynamodb")]
         return [*self.aws.clients, *extras]
 
     def deps(self) -> Deps:

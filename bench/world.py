@@ -20,10 +20,12 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from localaws.pipeline import Template, create_table
 from localaws.seed import VariantSeed, create_endpoint
 
 REGION = "us-east-1"
 PROFILE_PREFIX = "/sagemaker-autoscaler/profiles"
+REFUSALS_TABLE = "refusals"  # template.yaml RefusalsTable
 CHANGED_PROFILE = "business-hours"
 # The one field the drift pass changes: the invocations target of business-hours.
 CHANGED_FIELD = "target_tracking[0].target"
@@ -132,12 +134,14 @@ def put_profiles(endpoint_url: str, business_hours_target: float = CHANGED_FROM)
 
 
 def seed(endpoint_url: str, count: int) -> tuple[list[SeededEndpoint], str]:
-    """Profiles, the FIFO queue and ``count`` endpoints; returns them and the queue URL."""
+    """Profiles, the FIFO queue, the refusals table and ``count`` endpoints; returns them and the queue URL."""
     put_profiles(endpoint_url)
     sqs = client(endpoint_url, "sqs")
     queue_url = sqs.create_queue(
         QueueName="reconcile.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"}
     )["QueueUrl"]
+    table = Template.load().resources["RefusalsTable"]["Properties"]
+    create_table(client(endpoint_url, "dynamodb"), REFUSALS_TABLE, table)
     sagemaker = client(endpoint_url, "sagemaker")
     seeded = endpoint_mix(count)
     for endpoint in seeded:

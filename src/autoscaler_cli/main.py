@@ -27,7 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from autoscaler.actions import Action
 from autoscaler.aws import Aws, error_code
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
-from autoscaler.errors import AutoscalerError, Problem, SettingsError
+from autoscaler.errors import AutoscalerError, Problem, RefusedError, SettingsError
 from autoscaler.names import parse_alarm_name
 from autoscaler.observability import logger as controller_logger
 from autoscaler.planner import plan
@@ -128,6 +128,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except RefusedError as exc:  # AWS refused a write for what it asked: retrying cannot help
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_REJECTED)
     except (ClientError, BotoCoreError, AutoscalerError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_AWS)

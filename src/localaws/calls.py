@@ -7,7 +7,7 @@ import weakref
 from collections import Counter
 from typing import Any
 
-READ_VERBS = ("Describe", "List", "Get", "Search")
+READ_VERBS = ("Describe", "List", "Get", "Search", "Scan")  # Scan: DynamoDB (the refusals table)
 _SERIAL = itertools.count(1)
 
 

@@ -7,8 +7,9 @@ source mapping (``shared/reference/moto-gaps.md``). So:
 - ``Template`` resolves the intrinsic functions the template uses (Ref, Fn::Sub, Fn::GetAtt, Fn::If, ...) against
   parameter values and the physical ids of what was created;
 - ``deploy()`` creates in a ``LocalAws`` (or any endpoint) what the chain needs: the SQS queues with their real
-  attributes and redrive policy, the SSM parameters (the default profile), and the EventBridge rules with the
-  template's real patterns, each targeting an SQS capture queue (a stand-in for the Lambda function);
+  attributes and redrive policy, the DynamoDB tables (the refused plans), the SSM parameters (the default profile),
+  and the EventBridge rules with the template's real patterns, each targeting an SQS capture queue (a stand-in for
+  the Lambda function);
 - ``Function`` runs a handler in-process with the environment the template gives that function;
 - ``EventSourceMapping`` receives from the FIFO queue and delivers batches to the reconciler as Lambda's SQS event
   source mapping does: at most BatchSize records, ReportBatchItemFailures honoured (succeeded messages deleted, failed
@@ -36,6 +37,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 __all__ = [
     "Deployed",
@@ -267,7 +269,7 @@ def clients(endpoint_url: str | None, region: str) -> Callable[[str], Any]:
 
 
 def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True) -> Deployed:
-    """Creates the queues, SSM parameters and rules of the template (idempotent; SQS and SSM create-or-keep).
+    """Creates the queues, tables, SSM parameters and rules of the template (idempotent: create-or-keep).
 
     ``capture``: every pattern rule gets an SQS capture queue as its target (the tests read what it matched).
     """
@@ -304,6 +306,13 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
             policy = json.dumps(template.resolve(redrive))
             sqs.set_queue_attributes(QueueUrl=deployed.queues[logical_id], Attributes={"RedrivePolicy": policy})
 
+    for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
+        properties = template.resolve(resource["Properties"])
+        name = f"{template.stack_name}-{logical_id}"
+        arn = create_table(client("dynamodb"), name, properties)
+        template.physical[logical_id] = name
+        template.attributes[(logical_id, "Arn")] = arn
+
     for logical_id, resource in template.of_type("AWS::SSM::Parameter").items():
         properties = template.resolve(resource["Properties"])
         ssm.put_parameter(Name=properties["Name"], Value=properties["Value"], Type=properties["Type"], Overwrite=True)
@@ -326,6 +335,24 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
             events.put_targets(Rule=name, Targets=[{"Id": "capture", "Arn": arn}])
             deployed.captures[logical_id] = url
     return deployed
+
+
+def create_table(dynamodb: Any, name: str, properties: Mapping[str, Any]) -> str:
+    """Creates the table as the template declares it (key, billing, time to live), or keeps it; returns its ARN."""
+    try:
+        dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=properties["AttributeDefinitions"],
+            KeySchema=properties["KeySchema"],
+            BillingMode=properties.get("BillingMode", "PAY_PER_REQUEST"),
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
+            raise
+    else:
+        if "TimeToLiveSpecification" in properties:
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"])
+    return str(dynamodb.describe_table(TableName=name)["Table"]["TableArn"])
 
 
 def _attribute(value: Any) -> str:

@@ -36,6 +36,7 @@ CLIENT_ATTRIBUTES = {
     "cloudwatch": "cloudwatch",
     "events": "events",
     "ssm": "ssm",
+    "dynamodb": "dynamodb",
     "ec2": "ec2",
 }
 # The IAM service prefix of each boto3 service (Service Authorization Reference: "Actions, resources, and condition
@@ -43,6 +44,7 @@ CLIENT_ATTRIBUTES = {
 IAM_PREFIX = {
     "application-autoscaling": "application-autoscaling",
     "cloudwatch": "cloudwatch",
+    "dynamodb": "dynamodb",
     "ec2": "ec2",
     "events": "events",
     "resourcegroupstaggingapi": "tag",

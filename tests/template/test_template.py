@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from autoscaler import refusals
 from autoscaler.constants import DIMENSION_COPY_COUNT, DIMENSION_INSTANCE_COUNT, DIMENSION_PROVISIONED_CONCURRENCY
 from autoscaler.settings import Settings
 from autoscaler.spec import VariantKind
@@ -108,14 +109,22 @@ def template() -> Template:
             deployed.attributes[(logical_id, "Arn")] = f"{ACCOUNT_ARN.format(service='logs')}log-group:{logical_id}:*"
         if resource["Type"] in ("AWS::Lambda::Function", "AWS::IAM::Role"):
             deployed.attributes[(logical_id, "Arn")] = f"arn:aws:lambda:us-east-1:123456789012:function:{logical_id}"
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            deployed.attributes[(logical_id, "Arn")] = f"{ACCOUNT_ARN.format(service='dynamodb')}table/{logical_id}"
     return deployed
 
 
 def statements(template: Template, function: str) -> list[dict[str, Any]]:
     role = template.resolve(template.resources[ROLES[function]]["Properties"])
     assert "ManagedPolicyArns" not in role, "managed policies are not scoped to this stack"
+    # The role's inline policies, and the policies of their own attached to it (AWS::IAM::Policy).
+    attached = [
+        {"PolicyDocument": template.resolve(r["Properties"]["PolicyDocument"])}
+        for r in template.of_type("AWS::IAM::Policy").values()
+        if {"Ref": ROLES[function]} in r["Properties"]["Roles"]
+    ]
     found = []
-    for policy in role["Policies"]:
+    for policy in [*role["Policies"], *attached]:
         for statement in policy["PolicyDocument"]["Statement"]:
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
@@ -231,6 +240,7 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
     template = Template.load(overrides=overrides)
     queue = "https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo"
     template.physical["ReconcileQueue"] = queue
+    template.physical["RefusalsTable"] = "refusals"
 
     settings = Settings.from_env(template.environment(function))
 
@@ -242,6 +252,7 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
         dry_run=True,
         write_status_tags=True,
         queue_url=queue if function in ("RouterFunction", "SweeperFunction") else "",  # the functions that enqueue
+        refusals_table="refusals" if function in ("ReconcilerFunction", "SweeperFunction") else "",
     )
 
 
@@ -519,6 +530,7 @@ def grants(
     return {(a, r, json.dumps(condition, sort_keys=True)) for a in actions for r in resources}
 
 
+REFUSALS = "arn:aws:dynamodb:us-east-1:123456789012:table/RefusalsTable"  # the sweep reads, the reconciler writes
 DESCRIBE_SCALING = [
     "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
@@ -561,6 +573,7 @@ DOCUMENTED = {
         {"StringLike": {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"}},
     )
     | grants(["ssm:GetParameter"], [PROFILES])
+    | grants(["dynamodb:PutItem", "dynamodb:DeleteItem"], [REFUSALS])
     | grants(["events:PutEvents"], ["arn:aws:events:us-east-1:123456789012:event-bus/default"]),
     "SweeperFunction": logs("SweeperFunction")
     | grants(["sqs:SendMessage"], [f"{QUEUE}FailedEventsQueue", f"{QUEUE}ReconcileQueue"])
@@ -590,7 +603,8 @@ DOCUMENTED = {
             }
         },
     )
-    | grants(["ssm:GetParameter"], [PROFILES]),
+    | grants(["ssm:GetParameter"], [PROFILES])
+    | grants(["dynamodb:Scan"], [REFUSALS]),
     "CapacityFunction": logs("CapacityFunction")
     | grants(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], [ENDPOINTS])
     | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])
@@ -798,7 +812,7 @@ def test_xray_only_when_tracing_is_active(function: str) -> None:
         template = Template.load(overrides={"Tracing": tracing})
         for logical_id in template.of_type("AWS::Logs::LogGroup"):
             template.attributes[(logical_id, "Arn")] = "log-group"
-        for logical_id in ("ReconcileQueue", "FailedEventsQueue"):
+        for logical_id in ("ReconcileQueue", "FailedEventsQueue", "RefusalsTable"):
             template.attributes[(logical_id, "Arn")] = logical_id
         return any(a.startswith("xray:") for a, _, _ in granted(template, function))
 
@@ -820,3 +834,38 @@ def test_every_scanner_suppression_says_why() -> None:
     for name, skip in skips:
         assert str(skip.get("id", "")).startswith("CKV_"), name
         assert len(str(skip.get("comment", ""))) > 20, f"{name} {skip.get('id')}: say why"
+
+
+# --- refused plans (autoscaler.refusals) ------------------------------------------------------------------------------
+
+
+def test_refusals_table_has_the_key_and_time_to_live_the_code_uses(template: Template) -> None:
+    table = template.resources["RefusalsTable"]["Properties"]
+
+    assert table["KeySchema"] == [{"AttributeName": refusals.KEY, "KeyType": "HASH"}]
+    assert table["AttributeDefinitions"] == [{"AttributeName": refusals.KEY, "AttributeType": "S"}]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["TimeToLiveSpecification"] == {"AttributeName": refusals.TTL_ATTRIBUTE, "Enabled": True}
+
+
+def test_only_the_reconciler_writes_refusals_and_only_the_sweeper_reads_them(template: Template) -> None:
+    table = f"{ACCOUNT_ARN.format(service='dynamodb')}table/RefusalsTable"
+    grants = {
+        function: sorted((a, r) for a, r, _ in granted(template, function) if a.startswith("dynamodb:"))
+        for function in FUNCTIONS
+    }
+
+    assert grants == {
+        "RouterFunction": [],
+        "ReconcilerFunction": [("dynamodb:DeleteItem", table), ("dynamodb:PutItem", table)],
+        "SweeperFunction": [("dynamodb:Scan", table)],
+        "CapacityFunction": [],
+    }
+    # Their policies are attached before the functions run.
+    for function in ("ReconcilerFunction", "SweeperFunction"):
+        assert template.resources[function]["DependsOn"] in (
+            "ReconcilerRefusalsPolicy",
+            "SweeperRefusalsPolicy",
+            ["ReconcilerRefusalsPolicy"],
+            ["SweeperRefusalsPolicy"],
+        )

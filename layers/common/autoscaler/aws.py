@@ -2,7 +2,8 @@
 
 Clients are created once per execution environment (``Aws.create``) with botocore's standard retry mode (exponential
 backoff with jitter for throttling, 5xx and timeouts), configured here and nowhere else. AWS errors leave this module
-classified: TemporaryError (retry later), EndpointNotReadyError (skip until IN_SERVICE), anything else re-raised.
+classified: TemporaryError (retry later), EndpointNotReadyError (skip until IN_SERVICE), RefusedError (a write of a
+plan that AWS refused for what it asked: permanent, see REFUSED_CODES), anything else re-raised.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from autoscaler.actions import (
     RegisterTarget,
 )
 from autoscaler.constants import AAS_NAMESPACE, ENDPOINT_IN_SERVICE, POLICY_STEP, POLICY_TARGET_TRACKING
-from autoscaler.errors import EndpointNotReadyError, TemporaryError
+from autoscaler.errors import EndpointNotReadyError, RefusedError, TemporaryError
 from autoscaler.names import alarm_prefix, owned_prefix
+from autoscaler.refusals import Refusal
+from autoscaler.refusals import key as refusal_key
 from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
     ComponentInfo,
@@ -65,6 +68,36 @@ TEMPORARY_CODES = frozenset(
         "ObjectNotFoundException",
     }
 )
+# AWS refused the request for what it asks: the same request is refused again, however often it is retried, so a
+# write of a plan refused with one of these is a permanent configuration error (RefusedError), not a temporary one.
+# - Application Auto Scaling (API Reference; botocore's application-autoscaling service model), ValidationException:
+#   "An exception was thrown for a validation issue. Review the available parameters for the API request." Every
+#   write the controller makes to it models it (RegisterScalableTarget, PutScalingPolicy, PutScheduledAction and the
+#   deletes). The texts of NOT_READY_TEXTS are ValidationExceptions too, and are classified before this set.
+# - CloudWatch (botocore's cloudwatch service model), the errors of a request whose values are wrong:
+#   InvalidParameterValue ("The value of an input parameter is bad or out-of-range."), InvalidParameterCombination
+#   ("Parameters were used together that cannot be used together."), MissingParameter ("An input parameter that is
+#   required is missing."),
+#   and ValidationError / ValidationException ("The request failed validation. One or more input parameters do not
+#   satisfy the constraints that the operation requires.", CloudWatch / Client / exceptions / ValidationException).
+# Deliberately not here:
+# - LimitExceededException (AAS: "A per-account resource limit is exceeded"; its quotas count scalable targets per
+#   account and policies or scheduled actions per target, hand-made ones included) and LimitExceeded (CloudWatch
+#   PutMetricAlarm: "The quota for alarms for this customer has already been reached."): the request is not wrong, the
+#   account is full. It clears without this endpoint's configuration changing (a quota increase, another endpoint's
+#   resources released), so it must not be remembered as a refusal of this configuration: re-raised unclassified, the
+#   message is retried and dead-lettered (the DLQ alarm calls the operator) and the next sweep enqueues it again.
+# - ObjectNotFoundException, ConcurrentUpdateException, FailedResourceAccessException: the state of the moment
+#   (TEMPORARY_CODES).
+REFUSED_CODES = frozenset(
+    {
+        "ValidationException",
+        "ValidationError",
+        "InvalidParameterValue",
+        "InvalidParameterCombination",
+        "MissingParameter",
+    }
+)
 # ValidationException texts AWS uses for an endpoint that is not InService (aws-facts.md).
 NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
@@ -87,8 +120,13 @@ def error_code(exc: ClientError) -> str:
 
 
 @contextmanager
-def classified(what: str) -> Iterator[None]:
-    """Translate AWS failures into the controller's error types."""
+def classified(what: str, *, refusable: bool = False) -> Iterator[None]:
+    """Translate AWS failures into the controller's error types: the one place that tells a refused request
+    (permanent) from throttling, 5xx and concurrent updates (temporary).
+
+    ``refusable``: the call is a write of a plan, so a refusal of its values (REFUSED_CODES) is a RefusedError. Reads
+    leave them as ClientError: their callers tell "not found" from a fault by AWS's text ("Could not find endpoint").
+    """
     try:
         yield
     except ClientError as exc:
@@ -99,6 +137,8 @@ def classified(what: str) -> Iterator[None]:
             raise TemporaryError(f"{what}: {code or status}: {message}") from exc
         if any(text in message for text in NOT_READY_TEXTS):
             raise EndpointNotReadyError(f"{what}: {message}") from exc
+        if refusable and code in REFUSED_CODES:
+            raise RefusedError(what, exc.operation_name, code, message) from exc
         raise
     except (ConnectionError, HTTPClientError) as exc:
         raise TemporaryError(f"{what}: {exc}") from exc
@@ -475,7 +515,7 @@ class Aws:
 
         ``policy_arns`` maps policy names put earlier in the same plan to their ARNs, for alarms of new step policies.
         """
-        with classified(action.describe()):
+        with classified(action.describe(), refusable=True):
             match action:
                 case PutStepScalingPolicy():
                     response = self.autoscaling.put_scaling_policy(
@@ -563,6 +603,23 @@ class Aws:
                 EndpointName=endpoint,
                 DesiredWeightsAndCapacities=[{"VariantName": variant, "DesiredInstanceCount": count}],
             )
+
+    # ---------------------------------------------------------------- refusals (autoscaler.refusals)
+
+    def record_refusal(self, table: str, refusal: Refusal) -> None:
+        """PutItem: the refusal replaces any earlier one of the endpoint."""
+        with classified(f"PutItem {table} {refusal.endpoint}"):
+            self.client("dynamodb").put_item(TableName=table, Item=refusal.item())
+
+    def clear_refusal(self, table: str, endpoint: str) -> None:
+        """DeleteItem (of nothing, when there is no record: DynamoDB answers it the same)."""
+        with classified(f"DeleteItem {table} {endpoint}"):
+            self.client("dynamodb").delete_item(TableName=table, Key=refusal_key(endpoint))
+
+    def read_refusals(self, table: str) -> tuple[dict[str, Any], ...]:
+        """Scan, every page (1 MB each, consistent reads): the table's items, as DynamoDB gives them."""
+        with classified(f"Scan {table}"):
+            return tuple(self._pages(self.client("dynamodb"), "scan", "Items", TableName=table, ConsistentRead=True))
 
     # ---------------------------------------------------------------- router and sweep
 

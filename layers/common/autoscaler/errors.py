@@ -40,3 +40,19 @@ class TemporaryError(AutoscalerError):
 
 class EndpointNotReadyError(AutoscalerError):
     """The endpoint is not InService (creating, updating, ...): skipped, the IN_SERVICE event brings it back."""
+
+
+class EvaluationError(ConfigError):
+    """Evaluating an endpoint's configuration crashed in pure code (a parser, a date out of range): a defect met on
+    that endpoint's own data. Deterministic, so permanent for that input like an invalid configuration: rejected,
+    nothing written, never retried."""
+
+
+class RefusedError(AutoscalerError):
+    """AWS refused a write for what it asked (ValidationException and the like): permanent for that request.
+
+    ``operation`` is the AWS API operation (``PutScalingPolicy``), ``what`` the action it was carrying out."""
+
+    def __init__(self, what: str, operation: str, code: str, message: str) -> None:
+        self.what, self.operation, self.code, self.message = what, operation, code, message
+        super().__init__(f"{what}: AWS refused {operation}: {code}: {message}")

@@ -1,31 +1,58 @@
 """reconcile_endpoint(name): observe -> desire -> plan -> act -> report, for one endpoint.
 
 Outcomes: ``applied`` (writes made), ``unchanged`` (nothing to write), ``dry-run`` (planned, not written), ``rejected``
-(invalid configuration: nothing written, the applied state kept), ``skipped`` (endpoint not InService: the IN_SERVICE
-event or the sweep brings it back), ``disabled`` (not opted in; what it owned removed), ``deleted`` (endpoint gone;
-its owned alarms removed). Temporary AWS failures raise TemporaryError so the queue retries the message.
+(invalid configuration: nothing written, the applied state kept; or AWS refused a write of the plan: see below),
+``skipped`` (endpoint not InService: the IN_SERVICE event or the sweep brings it back), ``disabled`` (not opted in;
+what it owned removed), ``deleted`` (endpoint gone; its owned alarms removed). Temporary AWS failures raise
+TemporaryError so the queue retries the message.
+
+AWS refusing a write (``RefusedError``: a ValidationException and the like, ``autoscaler.aws.REFUSED_CODES``) is a
+permanent configuration error: the plan is an ordered list, so the writes before the refused one were made and stand
+(``writes`` counts them, ``actions`` lists them), the refused one is the outcome's error (its action, target and AWS's
+operation, code and message), the ones after it are not attempted (``not_attempted``). The outcome is ``rejected``,
+the message is acknowledged, and the refusal is recorded for the sweep (``autoscaler.refusals``). Two races keep
+their meaning: refused because the endpoint was deleted meanwhile is a TemporaryError (the next pass reconciles it
+as deleted), and refused because it stopped being InService is ``skipped``.
+
+Where an endpoint's own data ends (``rejecting_crashes``): an exception raised while evaluating its configuration
+(``desire``, ``plan``, deciding whether to look up its components) that is not an AWS failure is a deterministic crash
+of pure code on that endpoint's data (a parser's KeyError, an OverflowError from a date out of range): that endpoint's
+``rejected`` (EvaluationError, logged with the exception), never a retried message and never another endpoint's
+problem. AWS failures (botocore's ClientError and BotoCoreError, and the controller's own classified errors) pass
+through the boundary unchanged, including those of the reads ``desire`` makes (profiles, instance types), so
+retries, the dead-letter queue and alarms work.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from autoscaler.actions import Action, PutStepScalingPolicy
 from autoscaler.aws import Aws
 from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE, TAG_VALUE_MAX_LENGTH
-from autoscaler.errors import ConfigError, EndpointNotReadyError, Problem, TemporaryError
+from autoscaler.errors import (
+    AutoscalerError,
+    ConfigError,
+    EndpointNotReadyError,
+    EvaluationError,
+    Problem,
+    RefusedError,
+    TemporaryError,
+)
 from autoscaler.observability import logger, metrics
 from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
+from autoscaler.refusals import Refusal
 from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.spec import EndpointSpec
@@ -73,18 +100,53 @@ class Outcome:
     warnings: tuple[Problem, ...] = ()
     errors: tuple[Problem, ...] = ()
     writes: int = 0
+    refusal: Refusal | None = None  # AWS refused a write of the plan (``actions`` were written before it)
+    not_attempted: tuple[Action, ...] = ()  # planned after the refused write
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "endpoint": self.endpoint,
             "status": str(self.status),
             "reason": self.reason,
-            "actions": [{"action": a.verb, "subject": a.subject, "reason": a.reason} for a in self.actions],
+            "actions": _actions(self.actions),
             "notes": list(self.notes),
             "warnings": [str(w) for w in self.warnings],
             "errors": [str(e) for e in self.errors],
             "writes": self.writes,
         }
+        if self.refusal is not None:
+            found["refused"] = {**self.refusal.to_dict(), "not_attempted": _actions(self.not_attempted)}
+        return found
+
+
+def _actions(actions: Sequence[Action]) -> list[dict[str, str]]:
+    return [{"action": a.verb, "subject": a.subject, "reason": a.reason} for a in actions]
+
+
+class PlanRefusedError(AutoscalerError):
+    """AWS refused ``action`` of a plan (``error``); ``written`` were carried out before it and stand, ``rest``
+    were not attempted."""
+
+    def __init__(self, error: RefusedError, action: Action, written: Sequence[Action], rest: Sequence[Action]) -> None:
+        self.error, self.action, self.written, self.rest = error, action, tuple(written), tuple(rest)
+        super().__init__(str(error))
+
+
+@contextmanager
+def rejecting_crashes(endpoint: str) -> Iterator[None]:
+    """The boundary of an endpoint's own data (see the module docstring): AWS failures and the controller's own
+    errors pass; any other exception becomes that endpoint's EvaluationError, logged with its traceback."""
+    try:
+        yield
+    except (AutoscalerError, ClientError, BotoCoreError, MemoryError):
+        raise
+    except Exception as exc:
+        kind = type(exc).__name__
+        logger.exception(
+            "evaluating the configuration crashed", extra={"endpoint": endpoint, "exception": kind, "reason": str(exc)}
+        )
+        problem = Problem(f"endpoint {endpoint}", f"evaluating its configuration failed: {kind}: {exc}")
+        raise EvaluationError([problem]) from exc
 
 
 def reconcile_endpoint(name: str, deps: Deps, *, components: bool = False) -> Outcome:
@@ -122,14 +184,18 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: 
         return Evaluation(name, now)
     tags = aws.read_tags(endpoint.arn)
     profiles = ProfileStore(aws.read_parameter, settings.profile_prefix)
-    asks = hosts_components(tags, settings, profiles)
-    if components or asks:
-        endpoint = aws.with_components(endpoint)
     actual: ScalingState | None = None
     try:
-        desired = desire(
-            desirable(endpoint, asks), tags, settings, profiles=profiles.load, hardware=aws.instance_hardware
-        )
+        with rejecting_crashes(name):
+            asks = hosts_components(tags, settings, profiles)
+        if components or asks:
+            endpoint = aws.with_components(endpoint)
+        with rejecting_crashes(name):
+            desired = desire(
+                desirable(endpoint, asks), tags, settings, profiles=profiles.load, hardware=aws.instance_hardware
+            )
+    except EvaluationError as exc:
+        return Evaluation(name, now, endpoint, tags, error=exc)
     except ConfigError as exc:
         if not mistyped_opt_in_only(tags, settings):
             return Evaluation(name, now, endpoint, tags, error=exc)
@@ -142,7 +208,12 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: 
     if not endpoint.in_service:
         return Evaluation(name, now, endpoint, tags, desired)
     actual = actual or aws.read_state(endpoint, settings.name_prefix)
-    return Evaluation(name, now, endpoint, tags, desired, None, actual, plan(desired.spec, actual, now))
+    try:
+        with rejecting_crashes(name):
+            planned = plan(desired.spec, actual, now)
+    except ConfigError as exc:
+        return Evaluation(name, now, endpoint, tags, desired, exc, actual)
+    return Evaluation(name, now, endpoint, tags, desired, None, actual, planned)
 
 
 def mistyped_opt_in_only(tags: Mapping[str, str], settings: Settings) -> bool:
@@ -186,10 +257,11 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
     if endpoint is None:
         return _forget(name, deps)
     if found.error is not None:
+        failed = isinstance(found.error, EvaluationError)
         outcome = Outcome(
             name,
             Status.REJECTED,
-            "invalid configuration: nothing written",
+            f"{'evaluating the configuration failed' if failed else 'invalid configuration'}: nothing written",
             errors=found.error.problems,
             warnings=found.error.warnings,
         )
@@ -215,6 +287,8 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
                 planned.notes,
                 desired.warnings,
             )
+        except PlanRefusedError as exc:
+            return _refused(name, exc, planned.notes, desired.warnings, tags, deps)
         except ClientError as exc:
             # AWS refused a write. If the endpoint was deleted meanwhile (AWS does not document its wording for
             # that), it is a race, not a fault: the message returns and the next pass deletes the owned alarms.
@@ -222,6 +296,8 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
                 raise TemporaryError(f"endpoint {name} was deleted mid-apply: {exc}") from exc
             raise
         status, reason = done_status, f"{writes} change(s) written"
+        if settings.refusals_table:  # the plan was written: a refusal recorded for this endpoint is over
+            aws.clear_refusal(settings.refusals_table, name)
     expired = expired_holds(tags, settings.tag_prefix, now)
     if expired and not settings.dry_run:
         aws.delete_tags(endpoint.arn, expired)
@@ -232,7 +308,8 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
 
 
 def apply_actions(actions: Sequence[Action], aws: Aws) -> int:
-    """Carries out planned actions in order (a new step policy's ARN goes to its alarm); returns how many."""
+    """Carries out planned actions in order (a new step policy's ARN goes to its alarm); returns how many. Raises
+    PlanRefusedError when AWS refuses one: the actions before it stay written, the rest are not attempted."""
     arns: dict[str, str] = {}
     for number, action in enumerate(actions, 1):
         try:
@@ -240,9 +317,58 @@ def apply_actions(actions: Sequence[Action], aws: Aws) -> int:
         except TemporaryError:
             logger.warning("action failed, will retry", extra={"action": action.verb, "applied_before": number - 1})
             raise
+        except RefusedError as exc:
+            raise PlanRefusedError(exc, action, actions[: number - 1], actions[number:]) from exc
         if arn is not None and isinstance(action, PutStepScalingPolicy):
             arns[action.policy.name] = arn
     return len(actions)
+
+
+def _refused(
+    name: str,
+    exc: PlanRefusedError,
+    notes: tuple[str, ...],
+    warnings: tuple[Problem, ...],
+    tags: dict[str, str],
+    deps: Deps,
+) -> Outcome:
+    """AWS refused a write of the plan: a race with the endpoint's deletion or update, or else a permanent
+    configuration error (``rejected``, recorded for the sweep)."""
+    after = deps.aws.read_endpoint(name, instance_types=False)
+    if after is None:
+        # Refused because the endpoint was deleted meanwhile (AWS does not document its wording for that): a race,
+        # not a fault. The message returns and the next pass deletes the owned alarms.
+        raise TemporaryError(f"endpoint {name} was deleted mid-apply: {exc}") from exc
+    if not after.in_service:
+        return Outcome(
+            name,
+            Status.SKIPPED,
+            f"endpoint stopped being InService mid-apply ({after.status}): {exc}",
+            exc.written,
+            notes,
+            warnings,
+            writes=len(exc.written),
+        )
+    refusal = Refusal.of(name, exc.error, exc.action, exc.rest, len(exc.written), deps.clock())
+    if deps.settings.refusals_table:
+        deps.aws.record_refusal(deps.settings.refusals_table, refusal)
+    reason = (
+        f"{refusal.describe()}; {len(exc.written)} earlier write(s) of the plan kept, "
+        f"{len(exc.rest)} later action(s) not attempted"
+    )
+    outcome = Outcome(
+        name,
+        Status.REJECTED,
+        reason,
+        exc.written,
+        notes,
+        warnings,
+        errors=(Problem(refusal.action, f"AWS refused {refusal.operation}: {refusal.code}: {refusal.message}"),),
+        writes=len(exc.written),
+        refusal=refusal,
+        not_attempted=exc.rest,
+    )
+    return _with_status_tags(outcome, tags, after.arn, deps)
 
 
 def _forget(name: str, deps: Deps) -> Outcome:

@@ -26,6 +26,7 @@ class Settings:
     default_profile: str = "default"
     max_attempts: int = 5
     queue_url: str = ""  # the reconcile queue, for the router and the sweeper (see reconcile_queue)
+    refusals_table: str = ""  # the DynamoDB table of refused plans (autoscaler.refusals); empty: none remembered
 
     def __post_init__(self) -> None:
         if not _NAME_PREFIX.match(self.name_prefix):
@@ -55,6 +56,7 @@ class Settings:
             default_profile=env.get("DEFAULT_PROFILE", defaults.default_profile),
             max_attempts=_int(env, "AWS_MAX_ATTEMPTS", defaults.max_attempts),
             queue_url=env.get("QUEUE_URL", defaults.queue_url),
+            refusals_table=env.get("REFUSALS_TABLE", defaults.refusals_table),
         )
 
     def reconcile_queue(self) -> str:

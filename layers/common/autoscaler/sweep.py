@@ -26,6 +26,15 @@ Decisions:
   keep the reject-rate alarm up on one old typo). The sweep logs each with its errors and counts them
   (``SweepRejected``). The exception: with WriteStatusTags on, an endpoint whose status tag does not say ``rejected``
   yet is enqueued once, so the reconciler (the only writer of status tags) records it.
+- A plan AWS refused is not enqueued either (``autoscaler.refusals``): when the reconciler recorded that AWS refused
+  a write for what it asked, and this sweep plans exactly the requests that were still to make then, the endpoint is
+  counted in ``SweepRejected`` and logged with AWS's message, like an invalid configuration. A new desired state (a
+  tag or profile change) or a hand-made change plans other requests: enqueued. A reconcile that writes its plan
+  deletes the record. The records are read in one Scan per sweep (per 1 MB).
+- One endpoint's bad data never stops another's work: an exception other than an AWS failure while evaluating one
+  endpoint (``autoscaler.reconciler.rejecting_crashes``: desire, plan, whether to look up its components) makes that
+  endpoint rejected, logged with the exception's type and message and counted; the others are planned and enqueued
+  as usual. AWS failures still fail the sweep (the next one comes soon).
 - Endpoints not InService are skipped (the IN_SERVICE event, or the next sweep, brings them back).
 - An expired capacity hold tag is drift too, even when the bounds already match: the reconciler removes it.
 - Owned alarms whose endpoint no longer exists are deleted here (AAS leaves step-scaling alarms behind, and no
@@ -43,6 +52,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from autoscaler.actions import Action
 from autoscaler.aws import EndpointSummary
 from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
@@ -51,7 +61,8 @@ from autoscaler.names import owned_prefix, parse_alarm_name
 from autoscaler.observability import logger, metrics
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
-from autoscaler.reconciler import Deps, desirable, hosts_components
+from autoscaler.reconciler import Deps, desirable, hosts_components, rejecting_crashes
+from autoscaler.refusals import Refusal
 from autoscaler.sources import desire
 from autoscaler.spec import TargetKey, VariantKind
 from autoscaler.state import (
@@ -177,6 +188,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     deleted = _delete_orphan_alarms(deps, namespace, existing)
 
     look = _Pass(deps, namespace, tagged, ProfileStore(aws.read_parameter, settings.profile_prefix), deps.clock())
+    refusals = _read_refusals(deps)
     released = _release_orphan_components(deps, namespace, look)
     candidates = sorted(set(tagged) | ((namespace.owners() | look.component_owners()) & existing))
     descriptions = aws.describe_all_listed([listed[name] for name in candidates], among=len(listed))
@@ -199,7 +211,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
         if endpoint is None:
             skipped.append((name, "endpoint does not exist"))
             continue
-        verdict = look.judge(endpoint, tags)
+        verdict = _unless_refused(look.judge(endpoint, tags), refusals.get(name), look.now)
         request = ReconcileRequest(name, SWEEP_TRIGGER, components=look.hinted(endpoint))
         if verdict.rejected:
             rejected.append(name)
@@ -241,7 +253,7 @@ class _Pass:
         now: datetime,
     ) -> None:
         self.deps, self.namespace, self.profiles, self.now = deps, namespace, profiles, now
-        self.asking = {name for name, tags in tagged.items() if hosts_components(tags, deps.settings, profiles)}
+        self.asking = {name for name, tags in tagged.items() if _asks(name, tags, deps, profiles)}
         self.owned = namespace.owned_components()
         self.hosted: dict[str, list[ComponentInfo]] = defaultdict(list)
         for component in deps.aws.list_components() if self.asking or self.owned else ():
@@ -290,6 +302,38 @@ class _Verdict:
     skipped: bool = False
     drift: bool = False
     reason: str = ""
+    actions: tuple[Action, ...] = ()  # the plan, when drifted
+
+
+def _asks(name: str, tags: Mapping[str, str], deps: Deps, profiles: ProfileStore) -> bool:
+    """``hosts_components``, False when it crashes on the endpoint's data (its ``judge`` then reports it)."""
+    try:
+        with rejecting_crashes(name):
+            return hosts_components(tags, deps.settings, profiles)
+    except ConfigError:
+        return False
+
+
+def _read_refusals(deps: Deps) -> dict[str, Refusal]:
+    """The refusals recorded by reconciles (``autoscaler.refusals``), by endpoint; none without a table."""
+    table = deps.settings.refusals_table
+    found: dict[str, Refusal] = {}
+    for item in deps.aws.read_refusals(table) if table else ():
+        try:
+            refusal = Refusal.from_item(item)
+        except (KeyError, TypeError, ValueError) as exc:  # written by hand: not the reconciler's
+            logger.warning("sweep: unreadable refusal record ignored", extra={"reason": f"{type(exc).__name__}: {exc}"})
+            continue
+        found[refusal.endpoint] = refusal
+    return found
+
+
+def _unless_refused(verdict: _Verdict, refusal: Refusal | None, now: datetime) -> _Verdict:
+    """A drift whose plan AWS refused, request for request, is that refusal: rejected, not enqueued again."""
+    if not verdict.drift or refusal is None or not refusal.holds_for(verdict.actions, now):
+        return verdict
+    when = refusal.refused_at.isoformat()
+    return _Verdict(rejected=True, reason=f"{refusal.describe()} (at {when}; not enqueued until the plan changes)")
 
 
 def _judge(
@@ -305,16 +349,18 @@ def _judge(
     (``autoscaler.reconciler``), against the namespace's state of ``endpoint``."""
     settings = deps.settings
     try:
-        desired = desire(wanted, tags, settings, profiles=profiles.load, hardware=deps.aws.instance_hardware)
+        with rejecting_crashes(endpoint.name):
+            desired = desire(wanted, tags, settings, profiles=profiles.load, hardware=deps.aws.instance_hardware)
+        if not endpoint.in_service:
+            return _Verdict(skipped=True, reason=f"endpoint is {endpoint.status}, not InService")
+        with rejecting_crashes(endpoint.name):
+            planned = plan(desired.spec, namespace.state(endpoint), now)
+            expired = () if settings.dry_run else expired_holds(tags, settings.tag_prefix, now)
     except ConfigError as exc:
         return _Verdict(rejected=True, reason="; ".join(str(p) for p in exc.problems))
-    if not endpoint.in_service:
-        return _Verdict(skipped=True, reason=f"endpoint is {endpoint.status}, not InService")
-    planned = plan(desired.spec, namespace.state(endpoint), now)
-    expired = () if settings.dry_run else expired_holds(tags, settings.tag_prefix, now)
     reasons = [a.describe() for a in planned.actions]
     reasons += [f"expired capacity hold {key} to remove" for key in expired]
-    return _Verdict(drift=bool(reasons), reason="; ".join(reasons))
+    return _Verdict(drift=bool(reasons), reason="; ".join(reasons), actions=planned.actions)
 
 
 def _delete_orphan_alarms(deps: Deps, namespace: Namespace, existing: set[str]) -> tuple[str, ...]:
