@@ -1102,7 +1102,8 @@ def _metric_of(configuration: dict[str, Any]) -> str:
 def _policy_refusal(backend: ApplicationAutoscalingBackend, params: dict[str, Any]) -> str | None:
     """PutScalingPolicy: the step rules (``_steps_refusal``), the range of TargetValue, and one target-tracking policy
     per metric on a target: several are allowed "provided that each of them uses a different metric" (Application
-    Auto Scaling User Guide, "Target tracking scaling policies for Application Auto Scaling")."""
+    Auto Scaling User Guide, "Target tracking scaling policies for Application Auto Scaling"). The message is the one
+    AWS answers (seen in public reports of the error; not in AWS's documentation)."""
     step = params.get("StepScalingPolicyConfiguration")
     if step is not None:
         return _steps_refusal(step.get("StepAdjustments") or [])
@@ -1120,10 +1121,7 @@ def _policy_refusal(backend: ApplicationAutoscalingBackend, params: dict[str, An
         )
         other = policy.target_tracking_scaling_policy_configuration
         if same_target and policy.policy_name != params.get("PolicyName") and other and _metric_of(other) == metric:
-            return (
-                f"Policy {policy.policy_name} already tracks this metric on the target: each target tracking policy "
-                "must use a different metric"
-            )
+            return "Only one TargetTrackingScaling policy for a given metric specification is allowed."
     return None
 
 
