@@ -161,20 +161,14 @@ def request(action: Action, policy_arn: str | None = None) -> Request:
             return Request(AUTOSCALING, "RegisterScalableTarget", params)
         case DeregisterTarget():
             return Request(AUTOSCALING, "DeregisterScalableTarget", action.target.api())
-        case PutTargetTrackingPolicy():
+        case PutTargetTrackingPolicy() | PutStepScalingPolicy():
+            tracking = isinstance(action, PutTargetTrackingPolicy)
+            configuration = "TargetTrackingScalingPolicyConfiguration" if tracking else "StepScalingPolicyConfiguration"
             params = {
                 **action.target.api(),
                 "PolicyName": action.policy.name,
-                "PolicyType": POLICY_TARGET_TRACKING,
-                "TargetTrackingScalingPolicyConfiguration": action.policy.configuration(),
-            }
-            return Request(AUTOSCALING, "PutScalingPolicy", params)
-        case PutStepScalingPolicy():
-            params = {
-                **action.target.api(),
-                "PolicyName": action.policy.name,
-                "PolicyType": POLICY_STEP,
-                "StepScalingPolicyConfiguration": action.policy.configuration(),
+                "PolicyType": POLICY_TARGET_TRACKING if tracking else POLICY_STEP,
+                configuration: action.policy.configuration(),
             }
             return Request(AUTOSCALING, "PutScalingPolicy", params)
         case DeletePolicy():
