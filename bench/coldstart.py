@@ -77,6 +77,42 @@ print(json.dumps({{"seconds": seconds, "modules": len(sys.modules)}}))
 """
 
 
+# Runs in a fresh interpreter: the first constraints check of an execution environment (it loads botocore's
+# Application Auto Scaling and CloudWatch models) and a second one, on a variant with one policy of each kind.
+CHECK_CHILD = """
+import json, time
+import boto3  # a handler has imported it already
+from autoscaler.spec import (AlarmSpec, CustomMetric, EndpointSpec, PredefinedMetric, ScheduledAction,
+    StepAdjustment, StepScalingPolicy, TargetTrackingPolicy, VariantKind, VariantSpec)
+started = time.perf_counter()
+from autoscaler.constraints import check_requests
+imported = time.perf_counter()
+metric = CustomMetric("AWS/SageMaker", "ModelLatency", "Average", (("EndpointName", "e"), ("VariantName", "v")))
+step = StepScalingPolicy("autoscaler-v-step-latency", "ChangeInCapacity", (StepAdjustment(1, 0.0),), step_key="latency")
+alarm = AlarmSpec("autoscaler/e/v/latency", metric, "GreaterThanThreshold", 1.0, 60, 2, 2, "missing", step.name)
+variant = VariantSpec("e", "v", VariantKind.INSTANCE, 1, 4,
+    policies=(TargetTrackingPolicy("autoscaler-v-invocations", "invocations",
+        PredefinedMetric("SageMakerVariantInvocationsPerInstance"), 70.0),),
+    schedules=(ScheduledAction("autoscaler-v-peak", "cron(0 8 * * ? *)", "Europe/Berlin", min_capacity=2, key="peak"),),
+    step_policies=((step, alarm),))
+spec = EndpointSpec("e", (variant,))
+first = time.perf_counter()
+assert check_requests(spec) == ()
+second = time.perf_counter()
+check_requests(spec)
+done = time.perf_counter()
+print(json.dumps({"import_ms": (imported - started) * 1000, "first_ms": (second - first) * 1000,
+                  "again_ms": (done - second) * 1000}))
+"""
+
+
+def measure_constraints_check(runs: int = 10) -> dict[str, Any]:
+    """What ``autoscaler.constraints`` adds to an execution environment: its import, its first check (botocore's
+    models loaded through botocore), and a check once they are loaded (each reconcile's cost), medians in ms."""
+    found = [_child(CHECK_CHILD) for _ in range(runs + 1)][1:]  # the first warms the file cache
+    return {key: round(statistics.median(f[key] for f in found), 2) for key in ("import_ms", "first_ms", "again_ms")}
+
+
 def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "_X_AMZN"))}
     env.update(

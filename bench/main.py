@@ -203,6 +203,7 @@ def main(argv: list[str], cwd: Path) -> int:
         for size in sizes:
             passes += measure_size(server, size, log)
     cold = [] if args.no_coldstart else coldstart.measure_all(args.runs)
+    check = {} if args.no_coldstart else coldstart.measure_constraints_check(args.runs)
     layer = coldstart.layer_size(args.build)
     results: dict[str, Any] = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -210,6 +211,7 @@ def main(argv: list[str], cwd: Path) -> int:
         "sizes": sizes,
         "passes": [m.to_dict() for m in passes],
         "coldstart": cold,
+        "constraints_check": check,
         "layer": layer,
     }
     results["targets"] = report.targets(results)

@@ -136,6 +136,12 @@ def table(results: dict[str, Any]) -> str:
                 f"  {c['handler']:<11} {c['handler_median_ms']:>7.1f} ms vs {c['baseline_median_ms']:>7.1f} ms "
                 f"= {c['ratio']:.2f}x  clients: {', '.join(c['clients'])}  X-Ray SDK imported: {c['xray_imported']}"
             )
+    check = results.get("constraints_check") or {}
+    if check:
+        lines.append(
+            f"  constraints check (botocore models): import {check['import_ms']:.1f} ms, first check "
+            f"{check['first_ms']:.1f} ms, then {check['again_ms']:.2f} ms per spec"
+        )
     layer = results["layer"]
     skipped = f" ({layer['skipped']})" if "skipped" in layer else ""
     lines.append(f"\nlayer: {layer.get('mb', '-')} MB unzipped{skipped}")

@@ -12,15 +12,19 @@ puts moto's original attributes back exactly.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
+from functools import cache
+from importlib import resources
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -32,6 +36,9 @@ from moto.applicationautoscaling.models import (
     FakeScalableTarget,
     applicationautoscaling_backends,
 )
+from moto.cloudwatch.exceptions import ValidationError as CloudWatchValidationError
+from moto.cloudwatch.models import CloudWatchBackend
+from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
@@ -39,6 +46,8 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter as sagemaker_arn_formatter
+
+from autoscaler.constraints import Violation, input_shape, violations
 
 __all__ = ["FidelityConfig", "ObjectNotFoundException", "fidelity", "install", "installed", "settle", "uninstall"]
 
@@ -110,6 +119,11 @@ _moto_delete_endpoint = SageMakerModelBackend.delete_endpoint
 _moto_update_endpoint_weights_and_capacities = SageMakerModelBackend.update_endpoint_weights_and_capacities
 _moto_search_response = SageMakerResponse.search
 _moto_process_production_variants = FakeEndpoint._process_production_variants
+_moto_register_response = aas_responses.ApplicationAutoScalingResponse.register_scalable_target
+_moto_put_scaling_policy_response = aas_responses.ApplicationAutoScalingResponse.put_scaling_policy
+_moto_put_scheduled_action_response = aas_responses.ApplicationAutoScalingResponse.put_scheduled_action
+_moto_put_metric_alarm = CloudWatchResponse.put_metric_alarm
+_moto_put_metric_alarm_backend = CloudWatchBackend.put_metric_alarm
 
 
 # --- endpoint lifecycle ---------------------------------------------------------------------------------------------
@@ -1001,6 +1015,281 @@ def _add_tags_overwrites(self: SageMakerModelBackend, arn: str, tags: list[dict[
     return list(resource.tags)
 
 
+# --- what AWS refuses -----------------------------------------------------------------------------------------------
+
+# The local AWS refuses the requests AWS refuses: first every constraint of the service model (botocore's, walked by
+# ``autoscaler.constraints.violations``: types, required, enum, numeric range, length, pattern), then the rules AWS
+# documents that a model cannot express (below, each with its source). AWS words a model violation as its services
+# do ("1 validation error detected: Value ... at ... failed to satisfy constraint: ..."); that form is seen in AWS's
+# answers but not documented, and the wording of the documented rules' refusals is not documented either: the
+# messages below are the layer's own where no AWS text is quoted.
+
+
+def _constraint_text(violation: Violation) -> str:
+    """The constraint a member breaks, as AWS's services word it."""
+    limit = violation.limit
+    match violation.kind:
+        case "required":
+            return "Member must not be null"
+        case "unknown":
+            return "Member is not part of the request"
+        case "type":
+            return f"Member must be of type {limit}"
+        case "enum":
+            return f"Member must satisfy enum value set: [{', '.join(limit)}]"
+        case "min" | "max":
+            return f"Member must have value {'greater' if violation.kind == 'min' else 'less'} than or equal to {limit}"
+        case "min_length" | "max_length":
+            side = "greater" if violation.kind == "min_length" else "less"
+            return f"Member must have length {side} than or equal to {limit}"
+    return f"Member must satisfy regular expression pattern: {limit}"
+
+
+def _model_refusal(service: str, operation: str, params: dict[str, Any]) -> str | None:
+    """AWS's ValidationException text for the request's violations of the service model, or None."""
+    found = violations(input_shape(service, operation), params)
+    if not found:
+        return None
+    parts = []
+    for violation in found:
+        at = ".".join(f"{p[0].lower()}{p[1:]}" if isinstance(p, str) else f"{p + 1}.member" for p in violation.path)
+        parts.append(f"Value '{violation.value}' at '{at}' failed to satisfy constraint: {_constraint_text(violation)}")
+    plural = "s" if len(found) > 1 else ""
+    return f"{len(found)} validation error{plural} detected: " + "; ".join(parts)
+
+
+def _capacity_bounds(low: int | None, high: int | None) -> str | None:
+    """MinCapacity above MaxCapacity: "you must include both sizes to ensure that the new minimum capacity is not
+    greater than the maximum capacity, or the new maximum capacity is not less than the minimum capacity"
+    (Application Auto Scaling User Guide, "How scheduled scaling for Application Auto Scaling works"); the same holds
+    for the bounds a RegisterScalableTarget sets. The message is the layer's (AWS's wording is not documented)."""
+    if low is not None and high is not None and low > high:
+        return f"Minimum capacity {low} cannot be greater than maximum capacity {high}"
+    return None
+
+
+def _register_refusal(backend: ApplicationAutoscalingBackend, params: dict[str, Any]) -> str | None:
+    """RegisterScalableTarget: the bounds it leaves (an omitted one keeps the registered target's, as an update)."""
+    current = backend.targets.get(params.get("ScalableDimension", ""), {}).get(params.get("ResourceId", ""))
+    low = params.get("MinCapacity", getattr(current, "min_capacity", None))
+    high = params.get("MaxCapacity", getattr(current, "max_capacity", None))
+    return _capacity_bounds(low, high)
+
+
+# "Values must be in the range of -2^360 to 2^360" (Application Auto Scaling API Reference,
+# TargetTrackingScalingPolicyConfiguration, TargetValue).
+_TARGET_VALUE_LIMIT = 2.0**360
+
+
+def _steps_refusal(steps: list[dict[str, Any]]) -> str | None:
+    """The step adjustment rules (Application Auto Scaling API Reference, StepAdjustment): "The ranges of your step
+    adjustments can't overlap or have a gap. At most one step adjustment can have a null lower bound. If one step
+    adjustment has a negative lower bound, then there must be a step adjustment with a null lower bound. At most one
+    step adjustment can have a null upper bound. If one step adjustment has a positive upper bound, then there must
+    be a step adjustment with a null upper bound. The upper and lower bound can't be null in the same step
+    adjustment."; "The upper bound must be greater than the lower bound" (MetricIntervalUpperBound); "At least one
+    step adjustment is required if you are adding a new step scaling policy configuration"
+    (StepScalingPolicyConfiguration, StepAdjustments)."""
+    if not steps:
+        return "At least one step adjustment is required"
+    ranges = [(s.get("MetricIntervalLowerBound"), s.get("MetricIntervalUpperBound")) for s in steps]
+    if any(low is None and high is None for low, high in ranges):
+        return "The upper and lower bound can't be null in the same step adjustment"
+    if sum(low is None for low, _ in ranges) > 1 or sum(high is None for _, high in ranges) > 1:
+        return "At most one step adjustment can have a null lower bound, and at most one a null upper bound"
+    if any(low is not None and high is not None and high <= low for low, high in ranges):
+        return "The upper bound must be greater than the lower bound"
+    if any(low is not None and low < 0 for low, _ in ranges) and all(low is not None for low, _ in ranges):
+        return "A step adjustment with a negative lower bound needs a step adjustment with a null lower bound"
+    if any(high is not None and high > 0 for _, high in ranges) and all(high is not None for _, high in ranges):
+        return "A step adjustment with a positive upper bound needs a step adjustment with a null upper bound"
+    ordered = sorted(ranges, key=lambda r: -math.inf if r[0] is None else r[0])
+    for (_, high), (low, _) in itertools.pairwise(ordered):
+        if high != low:
+            return "The ranges of your step adjustments can't overlap or have a gap"
+    return None
+
+
+def _metric_of(configuration: dict[str, Any]) -> str:
+    """A target-tracking policy's metric, comparable: the predefined one, or the customized one with its dimensions
+    and queries in a canonical order."""
+    return json.dumps(
+        configuration.get("PredefinedMetricSpecification") or configuration.get("CustomizedMetricSpecification"),
+        sort_keys=True,
+    )
+
+
+def _policy_refusal(backend: ApplicationAutoscalingBackend, params: dict[str, Any]) -> str | None:
+    """PutScalingPolicy: the step rules (``_steps_refusal``), the range of TargetValue, and one target-tracking policy
+    per metric on a target: several are allowed "provided that each of them uses a different metric" (Application
+    Auto Scaling User Guide, "Target tracking scaling policies for Application Auto Scaling"). The message is the one
+    AWS answers (seen in public reports of the error; not in AWS's documentation)."""
+    step = params.get("StepScalingPolicyConfiguration")
+    if step is not None:
+        return _steps_refusal(step.get("StepAdjustments") or [])
+    tracking = params.get("TargetTrackingScalingPolicyConfiguration")
+    if tracking is None:
+        return None
+    if abs(tracking.get("TargetValue", 0)) > _TARGET_VALUE_LIMIT:
+        return f"TargetValue {tracking['TargetValue']} is out of range: values must be in the range of -2^360 to 2^360"
+    metric = _metric_of(tracking)
+    for policy in backend.policies.values():
+        same_target = (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (
+            params.get("ServiceNamespace"),
+            params.get("ResourceId"),
+            params.get("ScalableDimension"),
+        )
+        other = policy.target_tracking_scaling_policy_configuration
+        if same_target and policy.policy_name != params.get("PolicyName") and other and _metric_of(other) == metric:
+            return "Only one TargetTrackingScaling policy for a given metric specification is allowed."
+    return None
+
+
+@cache
+def _canonical_time_zones() -> frozenset[str]:
+    """PutScheduledAction Timezone: "Valid values are the canonical names of the IANA time zones supported by
+    Joda-Time (such as Etc/GMT+9 or Pacific/Tahiti)" (Application Auto Scaling API Reference, PutScheduledAction).
+    Canonical: the tz database's zones (``Z`` lines of the tzdata package's tzdata.zi) and the zones zone.tab names
+    for countries, never its links (US/Pacific) nor its placeholder Factory; and UTC, the API's own default ("If a
+    time zone is not provided, UTC is used by default"), which tzdata spells as a link."""
+    folder = resources.files("tzdata").joinpath("zoneinfo")
+    zones = {line.split()[1] for line in folder.joinpath("tzdata.zi").read_text().splitlines() if line[:2] == "Z "}
+    zones |= {
+        line.split("\t")[2] for line in folder.joinpath("zone.tab").read_text().splitlines() if line[:1] not in "#"
+    }
+    return frozenset(zones - {"Factory"} | {"UTC"})
+
+
+# The years a scheduled action's times can fall in: those a cron expression's Year field takes, "1970-2199"
+# (Amazon EventBridge User Guide, "Cron expressions", the syntax AAS's cron follows).
+_EARLIEST, _LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A timestamp member as sent (epoch seconds in AAS's JSON protocol), in UTC."""
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC) if -6e10 < value < 6e11 else datetime.max.replace(tzinfo=UTC)
+    return None
+
+
+def _scheduled_refusal(backend: ApplicationAutoscalingBackend, params: dict[str, Any]) -> str | None:
+    """PutScheduledAction: a canonical time zone (``_canonical_time_zones``), StartTime and EndTime within the years
+    AWS schedules run (``_EARLIEST``), the end after the start, and bounds that do not cross (``_capacity_bounds``)."""
+    zone = params.get("Timezone")
+    if zone is not None and zone not in _canonical_time_zones():
+        return f"Time zone {zone} is not a canonical IANA time zone name"
+    start, end = _moment(params.get("StartTime")), _moment(params.get("EndTime"))
+    for name, moment in (("StartTime", start), ("EndTime", end)):
+        if moment is not None and not _EARLIEST <= moment < _LATEST:
+            return f"{name} must fall in the years 1970 to 2199"
+    if start is not None and end is not None and end <= start:
+        return "EndTime must be after StartTime"
+    bounds = params.get("ScalableTargetAction") or {}
+    return _capacity_bounds(bounds.get("MinCapacity"), bounds.get("MaxCapacity"))
+
+
+# PutMetricAlarm ExtendedStatistic: "the following are valid values: p90 tm90 tc90 ts90 wm90 IQM PR(n:m) where n and m
+# are values of the metric TC(X%:X%) where X is between 10 and 90 inclusive. TM(X%:X%) ... TS(X%:X%) ... WM(X%:X%)"
+# (CloudWatch API Reference, PutMetricAlarm); the numbers of the short forms are percentiles, "between 0 and 100, up
+# to 10 decimal places" (CloudWatch User Guide, "CloudWatch statistics definitions").
+_PERCENTILE = r"(?:100(?:\.0{1,10})?|\d{1,2}(?:\.\d{1,10})?)"
+_BETWEEN_10_AND_90 = r"(?:90(?:\.0{1,10})?|[1-8]\d(?:\.\d{1,10})?)"
+_METRIC_VALUE = r"(?:-?\d+(?:\.\d+)?)"
+_EXTENDED_STATISTIC = re.compile(
+    rf"(?:p|tm|tc|ts|wm){_PERCENTILE}|IQM|PR\({_METRIC_VALUE}?:{_METRIC_VALUE}?\)"
+    rf"|(?:TC|TM|TS|WM)\({_BETWEEN_10_AND_90}%:{_BETWEEN_10_AND_90}%\)"
+)
+
+
+def _alarm_refusal(params: dict[str, Any]) -> str | None:
+    """PutMetricAlarm (CloudWatch API Reference, PutMetricAlarm):
+
+    - Period: "Valid values are 10, 20, 30, and any multiple of 60", and "An alarm's total current evaluation period
+      can be no longer than seven days, so Period multiplied by EvaluationPeriods can't be more than 604,800 seconds.
+      For alarms with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer
+      than one day (86,400 seconds).";
+    - Statistic: "When you call PutMetricAlarm and specify a MetricName, you must specify either Statistic or
+      ExtendedStatistic, but not both", ExtendedStatistic one of its valid values (``_EXTENDED_STATISTIC``);
+    - TreatMissingData: "Valid Values: breaching | notBreaching | ignore | missing".
+    """
+    period, periods = params.get("Period"), params.get("EvaluationPeriods")
+    if period is not None and period not in (10, 20, 30) and period % 60:
+        return f"Period {period} is not valid: valid values are 10, 20, 30, and any multiple of 60"
+    if period is not None and periods is not None:
+        window = period * periods
+        if window > 604_800 or (period < 3600 and window > 86_400):
+            return (
+                f"Period x EvaluationPeriods is {window} s: it can't be more than 604,800 seconds, nor more than "
+                "86,400 seconds for periods of less than one hour"
+            )
+    if params.get("MetricName") is not None and (params.get("Statistic") is None) == (
+        params.get("ExtendedStatistic") is None
+    ):
+        return "You must specify either Statistic or ExtendedStatistic, but not both"
+    extended = params.get("ExtendedStatistic")
+    if extended is not None and not _EXTENDED_STATISTIC.fullmatch(extended):
+        return f"ExtendedStatistic {extended} is not a valid extended statistic"
+    treat = params.get("TreatMissingData")
+    if treat is not None and treat not in ("breaching", "notBreaching", "ignore", "missing"):
+        return f"TreatMissingData {treat} is not one of breaching, notBreaching, ignore, missing"
+    return None
+
+
+def _refusing_aas(
+    operation: str,
+    moto_method: Callable[[aas_responses.ApplicationAutoScalingResponse], Any],
+    documented: Callable[[ApplicationAutoscalingBackend, dict[str, Any]], str | None],
+) -> Callable[[aas_responses.ApplicationAutoScalingResponse], Any]:
+    """An Application Auto Scaling action that first refuses what AWS refuses (ValidationException)."""
+
+    def action(self: aas_responses.ApplicationAutoScalingResponse) -> Any:
+        params = json.loads(self.body or "{}")
+        refusal = _model_refusal("application-autoscaling", operation, params) or documented(
+            self.applicationautoscaling_backend, params
+        )
+        if refusal:
+            raise AWSValidationException(refusal)
+        return moto_method(self)
+
+    action.__doc__ = (
+        f"{operation} refuses what breaks the service model or a documented rule (see {documented.__name__})"
+    )
+    return action
+
+
+def _alarm_takes_every_extended_statistic(self: CloudWatchBackend, *args: Any, **kwargs: Any) -> Any:
+    """An alarm takes every ExtendedStatistic PutMetricAlarm lists ("p90 tm90 tc90 ts90 wm90 IQM PR(n:m) ...":
+    CloudWatch API Reference, PutMetricAlarm); moto refuses all but percentiles ("is not supported"). The alarm is
+    made with a percentile standing in, then given the statistic asked for."""
+    extended = kwargs.get("extended_statistic")
+    if not extended or extended.startswith("p"):
+        return _moto_put_metric_alarm_backend(self, *args, **kwargs)
+    alarm = _moto_put_metric_alarm_backend(self, *args, **{**kwargs, "extended_statistic": "p50"})
+    alarm.extended_statistic = extended
+    return alarm
+
+
+def _put_metric_alarm_refuses(self: CloudWatchResponse) -> Any:
+    """PutMetricAlarm refuses what breaks the service model or a documented rule (``_alarm_refusal``) with CloudWatch's
+    ValidationError ("The input fails to satisfy the constraints specified by an AWS service": CloudWatch API
+    Reference, Common Errors)."""
+    params = _plain(self.params)
+    refusal = _model_refusal("cloudwatch", "PutMetricAlarm", params) or _alarm_refusal(params)
+    if refusal:
+        raise CloudWatchValidationError(refusal)
+    return _moto_put_metric_alarm(self)
+
+
+def _plain(value: Any) -> Any:
+    """moto's parsed request (mappings that also answer snake_case keys) as plain dicts and lists."""
+    if isinstance(value, Mapping):
+        items = value.original_dict().items() if hasattr(value, "original_dict") else value.items()
+        return {key: _plain(item) for key, item in items}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 # --- installation ---------------------------------------------------------------------------------------------------
 
 _PATCHES: tuple[tuple[object, str, object], ...] = (
@@ -1037,6 +1326,23 @@ _PATCHES: tuple[tuple[object, str, object], ...] = (
     ),
     (SageMakerResponse, "delete_inference_component", _delete_inference_component_response),
     (SageMakerResponse, "search", _search_response),
+    (
+        aas_responses.ApplicationAutoScalingResponse,
+        "register_scalable_target",
+        _refusing_aas("RegisterScalableTarget", _moto_register_response, _register_refusal),
+    ),
+    (
+        aas_responses.ApplicationAutoScalingResponse,
+        "put_scaling_policy",
+        _refusing_aas("PutScalingPolicy", _moto_put_scaling_policy_response, _policy_refusal),
+    ),
+    (
+        aas_responses.ApplicationAutoScalingResponse,
+        "put_scheduled_action",
+        _refusing_aas("PutScheduledAction", _moto_put_scheduled_action_response, _scheduled_refusal),
+    ),
+    (CloudWatchResponse, "put_metric_alarm", _put_metric_alarm_refuses),
+    (CloudWatchBackend, "put_metric_alarm", _alarm_takes_every_extended_statistic),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 import boto3
@@ -28,6 +28,7 @@ ACCEPTED = "accepted"
 
 TRANSITION_SECONDS = 60.0
 RESOURCE_ID = "endpoint/ep/variant/AllTraffic"
+CONCURRENCY = "SageMakerVariantConcurrentRequestsPerModelHighResolution"
 INSTANCES = "sagemaker:variant:DesiredInstanceCount"
 
 
@@ -91,7 +92,13 @@ def deregister(aws: Aws, resource_id: str = RESOURCE_ID) -> None:
     )
 
 
-def put_policy(aws: Aws, resource_id: str = RESOURCE_ID, name: str = "invocations") -> None:
+def put_policy(
+    aws: Aws,
+    resource_id: str = RESOURCE_ID,
+    name: str = "invocations",
+    target: float = 70.0,
+    metric: str = "SageMakerVariantInvocationsPerInstance",
+) -> None:
     aws.autoscaling.put_scaling_policy(
         PolicyName=name,
         ServiceNamespace="sagemaker",
@@ -99,8 +106,8 @@ def put_policy(aws: Aws, resource_id: str = RESOURCE_ID, name: str = "invocation
         ScalableDimension=INSTANCES,
         PolicyType="TargetTrackingScaling",
         TargetTrackingScalingPolicyConfiguration={
-            "TargetValue": 70.0,
-            "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+            "TargetValue": target,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": metric},
         },
     )
 
@@ -610,7 +617,7 @@ def test_describe_scaling_policies_filters_by_policy_names(aws: Aws, expected: l
     in_service_endpoint(aws)
     register(aws)
     put_policy(aws, name="invocations")
-    put_policy(aws, name="cpu")
+    put_policy(aws, name="cpu", metric=CONCURRENCY)  # AWS takes one target-tracking policy per metric
 
     found = aws.autoscaling.describe_scaling_policies(ServiceNamespace="sagemaker", PolicyNames=["cpu"])
 
@@ -761,3 +768,260 @@ def test_uninstall_completes_pending_transitions() -> None:
             create_endpoint(sagemaker, "ep")
 
         assert sagemaker.describe_endpoint(EndpointName="ep")["EndpointStatus"] == "InService"
+
+
+# --- what AWS refuses: the service model's constraints, and the rules AWS documents beside them -----------------------
+
+ALARM = {
+    "AlarmName": "autoscaler/ep/AllTraffic/latency",
+    "Namespace": "AWS/SageMaker",
+    "MetricName": "ModelLatency",
+    "Statistic": "Average",
+    "Period": 60,
+    "EvaluationPeriods": 2,
+    "Threshold": 500.0,
+    "ComparisonOperator": "GreaterThanThreshold",
+}
+STEP = {"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}
+
+
+def put_alarm(aws: Aws, **changes: Any) -> None:
+    aws.cloudwatch.put_metric_alarm(**{key: value for key, value in {**ALARM, **changes}.items() if value is not None})
+
+
+def put_step_policy(aws: Aws, *steps: dict[str, Any]) -> None:
+    aws.autoscaling.put_scaling_policy(
+        PolicyName="step",
+        ServiceNamespace="sagemaker",
+        ResourceId=RESOURCE_ID,
+        ScalableDimension=INSTANCES,
+        PolicyType="StepScaling",
+        StepScalingPolicyConfiguration={"AdjustmentType": "ChangeInCapacity", "StepAdjustments": list(steps)},
+    )
+
+
+def schedule(aws: Aws, **changes: Any) -> None:
+    aws.autoscaling.put_scheduled_action(
+        **{
+            "ServiceNamespace": "sagemaker",
+            "ScheduledActionName": "peak",
+            "ResourceId": RESOURCE_ID,
+            "ScalableDimension": INSTANCES,
+            "Schedule": "cron(0 8 * * ? *)",
+            "ScalableTargetAction": {"MinCapacity": 2},
+            **changes,
+        }
+    )
+
+
+def registered(aws: Aws) -> None:
+    in_service_endpoint(aws)
+    register(aws)
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+def test_put_metric_alarm_refuses_a_statistic_outside_the_models_enum(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: put_alarm(aws, Statistic="p99")) == expected
+
+
+def test_a_model_violation_is_worded_as_aws_words_it(aws: Aws) -> None:
+    error = error_of(lambda: put_alarm(aws, Statistic="p99"))
+    assert (error.code, error.status) == ("ValidationError", 400)
+    assert error.message == (
+        "1 validation error detected: Value 'p99' at 'statistic' failed to satisfy constraint: Member must satisfy "
+        "enum value set: [SampleCount, Average, Sum, Minimum, Maximum]"
+    )
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+def test_put_metric_alarm_refuses_a_name_longer_than_the_model_allows(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: put_alarm(aws, AlarmName="a" * 256)) == expected
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+def test_put_metric_alarm_refuses_a_namespace_outside_the_models_pattern(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: put_alarm(aws, Namespace=":AWS/SageMaker")) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_put_scheduled_action_refuses_a_name_outside_the_models_pattern(aws: Aws, expected: str) -> None:
+    registered(aws)
+    assert outcome(lambda: schedule(aws, ScheduledActionName="peak:weekday")) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_put_scaling_policy_refuses_a_policy_name_outside_the_models_pattern(aws: Aws, expected: str) -> None:
+    registered(aws)
+    assert outcome(lambda: put_policy(aws, name="caf\u00e9")) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_register_refuses_a_min_above_the_max(aws: Aws, expected: str) -> None:
+    in_service_endpoint(aws)
+    assert outcome(lambda: register(aws, minimum=5)) == expected  # MaxCapacity 4
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_register_refuses_a_min_above_the_registered_max_it_leaves(aws: Aws, expected: str) -> None:
+    registered(aws)
+    call = lambda: aws.autoscaling.register_scalable_target(  # noqa: E731
+        ServiceNamespace="sagemaker", ResourceId=RESOURCE_ID, ScalableDimension=INSTANCES, MinCapacity=5
+    )
+    assert outcome(call) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_a_step_adjustment_with_neither_bound_is_refused(aws: Aws, expected: str) -> None:
+    registered(aws)
+    assert outcome(lambda: put_step_policy(aws, {"ScalingAdjustment": 1})) == expected
+
+
+def test_the_step_refusal_quotes_aws(aws: Aws) -> None:
+    registered(aws)
+    assert error_of(lambda: put_step_policy(aws, {"ScalingAdjustment": 1})).message == (
+        "The upper and lower bound can't be null in the same step adjustment"
+    )
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+@pytest.mark.parametrize(
+    "steps",
+    [
+        (
+            {"MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 10.0, "ScalingAdjustment": 1},
+            {**STEP, "MetricIntervalLowerBound": 20.0},
+        ),
+        (
+            {"MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 30.0, "ScalingAdjustment": 1},
+            {**STEP, "MetricIntervalLowerBound": 20.0},
+        ),
+        (STEP, {**STEP, "ScalingAdjustment": 2}),
+        ({"MetricIntervalLowerBound": -10.0, "MetricIntervalUpperBound": 0.0, "ScalingAdjustment": -1}, STEP),
+        ({"MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 10.0, "ScalingAdjustment": 1},),
+        (
+            {"MetricIntervalLowerBound": 10.0, "MetricIntervalUpperBound": 10.0, "ScalingAdjustment": 1},
+            {**STEP, "MetricIntervalLowerBound": 10.0},
+        ),
+    ],
+    ids=[
+        "gap",
+        "overlap",
+        "two-null-uppers",
+        "negative-lower-without-null-lower",
+        "positive-upper-without-null-upper",
+        "upper-not-above-lower",
+    ],
+)
+def test_step_adjustments_that_aws_rules_out_are_refused(
+    aws: Aws, expected: str, steps: tuple[dict[str, Any], ...]
+) -> None:
+    registered(aws)
+    assert outcome(lambda: put_step_policy(aws, *steps)) == expected
+
+
+def test_aws_documented_step_examples_are_accepted(aws: Aws) -> None:
+    # "To initiate the adjustment when the metric is greater than or equal to 50 and less than 60, specify a lower
+    # bound of 0 and an upper bound of 10. ... greater than 40 and less than or equal to 50, specify a lower bound
+    # of -10 and an upper bound of 0" (Application Auto Scaling API Reference, StepAdjustment), closed on both sides
+    registered(aws)
+    steps = (
+        {"MetricIntervalUpperBound": -10.0, "ScalingAdjustment": -2},
+        {"MetricIntervalLowerBound": -10.0, "MetricIntervalUpperBound": 0.0, "ScalingAdjustment": -1},
+        {"MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 10.0, "ScalingAdjustment": 1},
+        {"MetricIntervalLowerBound": 10.0, "ScalingAdjustment": 2},
+    )
+    assert outcome(lambda: put_step_policy(aws, *steps)) == ACCEPTED
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_a_target_value_beyond_two_to_the_360_is_refused(aws: Aws, expected: str) -> None:
+    registered(aws)
+    assert outcome(lambda: put_policy(aws, name="huge", target=2.0**361)) == expected
+    assert outcome(lambda: put_policy(aws, name="largest", target=2.0**360)) == ACCEPTED
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_a_second_target_tracking_policy_on_the_same_metric_is_refused(aws: Aws, expected: str) -> None:
+    registered(aws)
+    put_policy(aws, name="first")
+    assert outcome(lambda: put_policy(aws, name="second")) == expected
+    assert outcome(lambda: put_policy(aws, name="first", target=80.0)) == ACCEPTED  # the same policy, updated
+    assert outcome(lambda: put_policy(aws, name="other", metric=CONCURRENCY)) == ACCEPTED
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+@pytest.mark.parametrize("period", [45, 90, 1])
+def test_an_alarm_period_other_than_10_20_30_or_a_multiple_of_60_is_refused(
+    aws: Aws, expected: str, period: int
+) -> None:
+    assert outcome(lambda: put_alarm(aws, Period=period)) == expected
+    assert outcome(lambda: put_alarm(aws, Period=10)) == ACCEPTED
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+@pytest.mark.parametrize(("period", "periods"), [(60, 1441), (3600, 169), (600, 145)])
+def test_an_alarm_window_over_cloudwatchs_limits_is_refused(aws: Aws, expected: str, period: int, periods: int) -> None:
+    # one day for periods under an hour, seven days otherwise
+    assert outcome(lambda: put_alarm(aws, Period=period, EvaluationPeriods=periods)) == expected
+    assert outcome(lambda: put_alarm(aws, Period=period, EvaluationPeriods=periods - 1)) == ACCEPTED
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+@pytest.mark.parametrize(
+    "statistics",
+    [{"Statistic": None}, {"ExtendedStatistic": "p99"}, {"Statistic": None, "ExtendedStatistic": "p101"}],
+    ids=["neither", "both", "not-a-percentile"],
+)
+def test_an_alarm_needs_exactly_one_valid_statistic(aws: Aws, expected: str, statistics: dict[str, Any]) -> None:
+    assert outcome(lambda: put_alarm(aws, **statistics)) == expected
+
+
+@pytest.mark.parametrize(
+    "extended", ["p90", "p99.9", "tm90", "tc90", "ts90", "wm90", "IQM", "PR(:300)", "PR(100:2000)", "TM(10%:90%)"]
+)
+def test_the_extended_statistics_cloudwatch_lists_are_accepted(aws: Aws, extended: str) -> None:
+    assert outcome(lambda: put_alarm(aws, Statistic=None, ExtendedStatistic=extended)) == ACCEPTED
+
+
+@pytest.mark.parametrize("extended", ["p100.5", "TM(2%:98%)", "tm", "P99", "avg"])
+def test_extended_statistics_outside_the_alarm_forms_are_refused(aws: Aws, extended: str) -> None:
+    assert outcome(lambda: put_alarm(aws, Statistic=None, ExtendedStatistic=extended)) == "ValidationError"
+
+
+@with_and_without_layer(with_layer="ValidationError", plain_moto=ACCEPTED)
+def test_an_alarm_treating_missing_data_outside_cloudwatchs_values_is_refused(aws: Aws, expected: str) -> None:
+    assert outcome(lambda: put_alarm(aws, TreatMissingData="zero")) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+@pytest.mark.parametrize("zone", ["US/Pacific", "Factory", "Europe/Berln", "Etc/Universal"])
+def test_a_scheduled_action_in_a_time_zone_that_is_not_canonical_is_refused(aws: Aws, expected: str, zone: str) -> None:
+    registered(aws)
+    assert outcome(lambda: schedule(aws, Timezone=zone)) == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/GMT+9", "Pacific/Tahiti", "America/Los_Angeles", "Europe/Amsterdam"])
+def test_awss_own_time_zone_examples_and_canonical_names_are_accepted(aws: Aws, zone: str) -> None:
+    registered(aws)
+    assert outcome(lambda: schedule(aws, Timezone=zone)) == ACCEPTED
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"StartTime": datetime(2300, 1, 1, tzinfo=UTC)},
+        {"EndTime": datetime(1960, 1, 1, tzinfo=UTC)},
+        {"StartTime": datetime(2030, 1, 2, tzinfo=UTC), "EndTime": datetime(2030, 1, 1, tzinfo=UTC)},
+    ],
+    ids=["start-after-2199", "end-before-1970", "end-before-start"],
+)
+def test_a_scheduled_action_with_times_out_of_range_is_refused(aws: Aws, expected: str, times: dict[str, Any]) -> None:
+    registered(aws)
+    assert outcome(lambda: schedule(aws, **times)) == expected
+
+
+@with_and_without_layer(with_layer="ValidationException", plain_moto=ACCEPTED)
+def test_a_scheduled_action_whose_min_is_above_its_max_is_refused(aws: Aws, expected: str) -> None:
+    registered(aws)
+    assert outcome(lambda: schedule(aws, ScalableTargetAction={"MinCapacity": 3, "MaxCapacity": 2})) == expected

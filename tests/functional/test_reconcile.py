@@ -129,7 +129,10 @@ def test_coexist_reports_a_hand_made_policy_and_leaves_it(world: World) -> None:
         PolicyType="TargetTrackingScaling",
         TargetTrackingScalingPolicyConfiguration={
             "TargetValue": 5.0,
-            "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+            # another metric than the controller's: AWS takes one target-tracking policy per metric on a target
+            "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+            },
         },
     )
     outcome = world.reconcile("ep")

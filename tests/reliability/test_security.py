@@ -141,7 +141,16 @@ def _foreign(world: World, endpoint: str) -> dict[str, Any]:
         PolicyType="TargetTrackingScaling",
         TargetTrackingScalingPolicyConfiguration={
             "TargetValue": 5.0,
-            "PredefinedMetricSpecification": {"PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+            # a metric the controller's profiles never track: AWS takes one target-tracking policy per metric
+            "CustomizedMetricSpecification": {
+                "Namespace": "/aws/sagemaker/Endpoints",
+                "MetricName": "DiskUtilization",
+                "Dimensions": [
+                    {"Name": "EndpointName", "Value": endpoint},
+                    {"Name": "VariantName", "Value": "Primary"},
+                ],
+                "Statistic": "Average",
+            },
         },
         **target,
     )

@@ -28,6 +28,12 @@ from botocore import xform_name
 ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "layers/common/autoscaler"
 ADAPTER = PACKAGE / "aws.py"
+# Planned actions are rendered into requests (``actions.request`` -> ``Request(SERVICE, "Operation", params)``) that
+# ``Aws.send`` sends: the renderer's ``Request`` calls are AWS calls of a function whose code reaches ``send`` (the
+# configuration check renders the same requests without sending them).
+RENDERER = PACKAGE / "actions.py"
+SENDER = "send"
+RENDERED_SERVICES = {"AUTOSCALING": "application-autoscaling", "CLOUDWATCH": "cloudwatch"}
 
 # ``Aws``'s client attributes (autoscaler/aws.py, Aws.create) and the services ``Aws.client(name)`` makes.
 CLIENT_ATTRIBUTES = {
@@ -63,6 +69,7 @@ class _Node:
     arms of its ``match`` statements by the class each matches."""
 
     operations: set[tuple[str, str]] = field(default_factory=set)  # (boto3 service, snake_case method)
+    rendered: set[tuple[str, str]] = field(default_factory=set)  # built by the renderer: sent only through ``send``
     names: set[str] = field(default_factory=set)  # called, or passed on as a callable
     read: set[str] = field(default_factory=set)  # attributes only read (``x.sweep``): they run only if properties
     by_keyword: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -128,6 +135,11 @@ class _Reader(ast.NodeVisitor):
                 service, operation = _client(node.args[0], self.aliases), _literal(node.args[1])
                 if service and operation:
                     self.node.operations.add((service, operation))
+        if isinstance(func, ast.Name) and func.id == "Request" and len(node.args) >= 2:
+            first, operation = node.args[0], _literal(node.args[1])
+            service = RENDERED_SERVICES.get(first.id) if isinstance(first, ast.Name) else None
+            if service and operation:
+                self.node.rendered.add((service, xform_name(operation)))
         for keyword in node.keywords:
             value = keyword.value
             if keyword.arg and isinstance(value, ast.Name):
@@ -221,6 +233,7 @@ def reachable_operations(*entries: Path) -> set[tuple[str, str]]:
     named: set[str] = set()
     seen: set[int] = set()
     operations: set[tuple[str, str]] = set()
+    rendered: set[tuple[str, str]] = set()
     pending: list[_Node] = [top]
     arms: list[tuple[str, _Node]] = []  # match arms, reached when their class is named
     keywords: list[tuple[str, set[str]]] = []  # callbacks passed by keyword, reached when the keyword is named
@@ -231,6 +244,7 @@ def reachable_operations(*entries: Path) -> set[tuple[str, str]]:
                 continue
             seen.add(id(node))
             operations |= node.operations
+            rendered |= node.rendered
             for name in node.names - named:
                 named.add(name)
                 pending += defs.get(name, [])
@@ -242,16 +256,18 @@ def reachable_operations(*entries: Path) -> set[tuple[str, str]]:
         arms = [(cls, arm) for cls, arm in arms if cls not in named]
         pending += [node for keyword, names in keywords if keyword in named for name in names for node in defs[name]]
         keywords = [(k, v) for k, v in keywords if k not in named]
+    if SENDER in named:
+        operations |= rendered
     return {(service, operation) for service, operation in operations if _is_operation(service, operation)}
 
 
 def adapter_operations() -> set[tuple[str, str]]:
     """Every AWS call ``autoscaler/aws.py`` has code for, reachable or not."""
-    defs, _ = _definitions((ADAPTER,))
+    defs, _ = _definitions((ADAPTER, RENDERER))
     found: set[tuple[str, str]] = set()
 
     def gather(node: _Node) -> None:
-        found.update(node.operations)
+        found.update(node.operations | node.rendered)
         for arm in node.arms.values():
             gather(arm)
 

@@ -302,3 +302,20 @@ def test_two_target_tracking_policies_on_one_metric_are_refused() -> None:
             "target-tracking policy per metric",
         )
     ]
+
+
+def test_a_unit_cloudwatch_does_not_have_is_refused_naming_the_profile_path() -> None:
+    policy = {"metric": {"namespace": "Acme", "name": "Latency", "unit": "Furlongs"}, "target": 200}
+    assert problems(base(target_tracking=[policy])) == [
+        (
+            "profile p: target_tracking[0].metric.unit",
+            "'Furlongs' is not a CloudWatch unit (Seconds, Milliseconds, Bytes, Percent, Count, Count/Second, None, "
+            "...)",
+        )
+    ]
+
+
+def test_a_unit_in_the_wrong_case_gets_a_did_you_mean() -> None:
+    found = problems(base(step_scaling=[step_alarm(metric={"namespace": "A", "name": "M", "unit": "milliseconds"})]))
+    assert found[0][0] == "profile p: step_scaling[0].metric.unit"
+    assert "did you mean 'Milliseconds'?" in found[0][1]

@@ -22,18 +22,20 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from autoscaler.actions import (
+    AUTOSCALING,
+    CLOUDWATCH,
     Action,
     DeleteAlarms,
     DeletePolicy,
     DeleteScheduledAction,
     DeregisterTarget,
     PutAlarm,
-    PutScheduledAction,
     PutStepScalingPolicy,
     PutTargetTrackingPolicy,
-    RegisterTarget,
+    Request,
+    request,
 )
-from autoscaler.constants import AAS_NAMESPACE, ENDPOINT_IN_SERVICE, POLICY_STEP, POLICY_TARGET_TRACKING
+from autoscaler.constants import AAS_NAMESPACE, ENDPOINT_IN_SERVICE
 from autoscaler.errors import EndpointNotReadyError, RefusedError, TemporaryError
 from autoscaler.names import alarm_prefix, owned_prefix
 from autoscaler.refusals import Refusal
@@ -516,55 +518,26 @@ class Aws:
         ``policy_arns`` maps policy names put earlier in the same plan to their ARNs, for alarms of new step policies.
         """
         with classified(action.describe(), refusable=True):
-            match action:
-                case PutStepScalingPolicy():
-                    response = self.autoscaling.put_scaling_policy(
-                        **action.target.api(),
-                        PolicyName=action.policy.name,
-                        PolicyType=POLICY_STEP,
-                        StepScalingPolicyConfiguration=action.policy.configuration(),
-                    )
-                    return str(response["PolicyARN"])
-                case PutAlarm():
-                    arn = action.policy_arn or (policy_arns or {}).get(action.alarm.policy_name)
-                    if arn is None:
-                        raise TypeError(f"{action.describe()}: no ARN for policy {action.alarm.policy_name}")
-                    self.cloudwatch.put_metric_alarm(**action.alarm.api(arn))
-                case RegisterTarget():
-                    self.autoscaling.register_scalable_target(
-                        **action.target.api(),
-                        MinCapacity=action.min_capacity,
-                        MaxCapacity=action.max_capacity,
-                        SuspendedState=action.suspended.api(),
-                    )
-                case DeregisterTarget():
-                    self.deregister_target(action.target)
-                case PutTargetTrackingPolicy():
-                    return str(
-                        self.autoscaling.put_scaling_policy(
-                            **action.target.api(),
-                            PolicyName=action.policy.name,
-                            PolicyType=POLICY_TARGET_TRACKING,
-                            TargetTrackingScalingPolicyConfiguration=action.policy.configuration(),
-                        )["PolicyARN"]
-                    )
-                case DeletePolicy():
-                    _ignore_missing(
-                        lambda: self.autoscaling.delete_scaling_policy(**action.target.api(), PolicyName=action.name)
-                    )
-                case PutScheduledAction():
-                    self.autoscaling.put_scheduled_action(**action.target.api(), **_scheduled_action_api(action))
-                case DeleteScheduledAction():
-                    _ignore_missing(
-                        lambda: self.autoscaling.delete_scheduled_action(
-                            **action.target.api(), ScheduledActionName=action.name
-                        )
-                    )
-                case DeleteAlarms():
-                    self.delete_alarms(action.names)
-                case _:
-                    raise TypeError(f"no applier for {action.verb}")
+            if isinstance(action, DeleteAlarms):
+                self.delete_alarms(action.names)
+                return None
+            arn = (policy_arns or {}).get(action.alarm.policy_name) if isinstance(action, PutAlarm) else None
+            if isinstance(action, DeregisterTarget):
+                self.deregister_target(action.target)
+                return None
+            rendered = request(action, arn)
+            if isinstance(action, DeletePolicy | DeleteScheduledAction):
+                _ignore_missing(lambda: self.send(rendered))
+                return None
+            response = self.send(rendered)
+        if isinstance(action, PutStepScalingPolicy | PutTargetTrackingPolicy):
+            return str(response["PolicyARN"])
         return None
+
+    def send(self, rendered: Request) -> dict[str, Any]:
+        """One rendered request (``actions.request``), sent by the client of its service."""
+        client = {AUTOSCALING: self.autoscaling, CLOUDWATCH: self.cloudwatch}[rendered.service]
+        return dict(getattr(client, rendered.method)(**rendered.params))
 
     def deregister_target(self, target: TargetKey) -> None:
         """DeregisterScalableTarget (AAS deletes the target's policies and scheduled actions with it); a target already
@@ -868,23 +841,3 @@ def _managed_instance_scaling(live: Mapping[str, Any], static: Mapping[str, Any]
 
 def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def _scheduled_action_api(action: PutScheduledAction) -> dict[str, Any]:
-    scheduled = action.action
-    bounds = {
-        key: value
-        for key, value in (("MinCapacity", scheduled.min_capacity), ("MaxCapacity", scheduled.max_capacity))
-        if value is not None
-    }
-    api: dict[str, Any] = {
-        "ScheduledActionName": scheduled.name,
-        "Schedule": scheduled.schedule,
-        "Timezone": scheduled.timezone,
-        "ScalableTargetAction": bounds,
-    }
-    if scheduled.start is not None:
-        api["StartTime"] = scheduled.start
-    if scheduled.end is not None:
-        api["EndTime"] = scheduled.end
-    return api

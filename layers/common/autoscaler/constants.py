@@ -74,5 +74,15 @@ TAG_VALUE_MAX_LENGTH: Final = 256
 # TargetTrackingScalingPolicyConfiguration, TargetValue). Targets are positive, so (0, 2^360].
 MAX_TARGET_VALUE: Final = 2.0**360
 
+# CloudWatch's units (CloudWatch API Reference, MetricDatum, Unit: the StandardUnit enum). A target-tracking metric's
+# Unit is "The unit of the metric. For a complete list of the units that CloudWatch supports, see the MetricDatum data
+# type" (Application Auto Scaling API Reference, CustomizedMetricSpecification); an alarm's is the same enum.
+CLOUDWATCH_UNITS: Final = (
+    "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits",
+    "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second",
+    "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second",
+    "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
+)  # fmt: skip
+
 # CloudWatch statistics; anything else (p99, tm90, ...) is an extended statistic.
 STANDARD_STATISTICS: Final = frozenset({"SampleCount", "Average", "Sum", "Minimum", "Maximum"})

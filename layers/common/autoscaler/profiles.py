@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from autoscaler.constants import (
+    CLOUDWATCH_UNITS,
     DEFAULT_COOLDOWN_SECONDS,
     MAX_COOLDOWN_SECONDS,
     MAX_SCHEDULED_ACTIONS_PER_TARGET,
@@ -339,6 +340,15 @@ class _Reader:
                 self.error(f"{path}.stat" if use == QUERY else f"{path}.statistic", problem)
                 statistic = None
         unit = self.text(body["unit"], f"{path}.unit", 64) if "unit" in body else None
+        if unit is not None and unit not in CLOUDWATCH_UNITS:
+            hint = did_you_mean(unit, frozenset(u.lower() for u in CLOUDWATCH_UNITS))
+            shown = next((u for u in CLOUDWATCH_UNITS if u.lower() == hint), None)
+            self.error(
+                f"{path}.unit",
+                f"{unit!r} is not a CloudWatch unit{f'; did you mean {shown!r}?' if shown else ''} "
+                "(Seconds, Milliseconds, Bytes, Percent, Count, Count/Second, None, ...)",
+            )
+            return None, False
         dimensions = self.dimensions(body["dimensions"], f"{path}.dimensions") if "dimensions" in body else ()
         if namespace is None or name is None or statistic is None or dimensions is None:
             return None, False

@@ -35,6 +35,7 @@ from autoscaler.constants import (
     PERCENT_METRIC_NAMES,
     SAGEMAKER_NAMESPACE,
 )
+from autoscaler.constraints import check_requests
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.names import alarm_name, policy_name
 from autoscaler.profiles import Profile, ProfileScope, ScheduleEntry, StepEntry, TrackingEntry
@@ -219,7 +220,12 @@ def build_spec(
     if errors:
         raise ConfigError(errors, warnings)
     adopt = tags.adopt or AdoptMode.COEXIST
-    return Desired(EndpointSpec(endpoint.name, tuple(variants), adopt, tuple(held)), tuple(warnings))
+    desired = EndpointSpec(endpoint.name, tuple(variants), adopt, tuple(held))
+    # The safety net under the rules above: every request this spec can lead to, against AWS's service models.
+    refused = check_requests(desired)
+    if refused:
+        raise ConfigError(refused, warnings)
+    return Desired(desired, tuple(warnings))
 
 
 class _VariantBuilder:
@@ -493,6 +499,7 @@ class _VariantBuilder:
                     end=entry.end,
                     min_capacity=entry.min_capacity,
                     max_capacity=entry.max_capacity,
+                    key=entry.name,
                 )
             )
         return tuple(actions)

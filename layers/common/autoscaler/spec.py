@@ -283,6 +283,7 @@ class ScheduledAction:
     end: datetime | None = None
     min_capacity: int | None = None
     max_capacity: int | None = None
+    key: str = field(default="", compare=False)  # the profile's name for it, shown to operators
 
 
 @dataclass(frozen=True)
