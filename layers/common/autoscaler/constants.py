@@ -30,13 +30,9 @@ DIMENSION_COMPONENT_NAME: Final = "InferenceComponentName"
 # Instance metrics SageMaker publishes for real-time endpoints, dimensions EndpointName and VariantName.
 ENDPOINT_INSTANCE_NAMESPACE: Final = "/aws/sagemaker/Endpoints"
 METRIC_MEMORY_UTILIZATION: Final = "MemoryUtilization"
-# tag/profile metric key -> the instance metric, in percent (CPU and GPU ones summed over cores by CloudWatch).
-PERCENT_METRIC_NAMES: Final = {
-    "cpu": "CPUUtilization",
-    "memory": METRIC_MEMORY_UTILIZATION,
-    "gpu": "GPUUtilization",
-    "gpu-memory": "GPUMemoryUtilization",
-}
+METRIC_CPU_UTILIZATION: Final = "CPUUtilization"  # summed over vCPUs by CloudWatch
+METRIC_GPU_UTILIZATION: Final = "GPUUtilization"  # summed over GPUs
+METRIC_GPU_MEMORY_UTILIZATION: Final = "GPUMemoryUtilization"  # summed over GPUs
 # AWS/SageMaker metrics published with the EndpointName dimension only (asynchronous inference).
 ENDPOINT_ONLY_METRICS: Final = frozenset(
     {

@@ -25,10 +25,11 @@ from autoscaler.constants import (
 from autoscaler.documents import STANDARD_PARAMETER_BYTES, DocumentError, parse_document
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.messages import ENDPOINT_NAME
+from autoscaler.metrics import METRICS, value_kind
 from autoscaler.schedules import DEFAULT_TIMEZONE, EARLIEST, LATEST, parse_timezone, validate_schedule
 from autoscaler.spec import CustomMetric, MetricMath, MetricQuery, StepAdjustment, SuspendedState
 from autoscaler.statistics import statistic_problem
-from autoscaler.tags import PERCENT_METRICS, RATIO_METRICS, TARGET_TAGS, ProfileRef, did_you_mean, parse_suspend
+from autoscaler.tags import ProfileRef, did_you_mean, parse_suspend
 
 PROFILE_VERSION = 1
 MAX_STEPS = 20
@@ -284,9 +285,9 @@ class _Reader:
             return None
         metric, default_dimensions = self.tracking_metric(body["metric"], f"{path}.metric")
         target = self.number(body["target"], f"{path}.target", positive=True)
-        if isinstance(metric, str) and metric in PERCENT_METRICS and target is not None and target > 100:
+        if isinstance(metric, str) and value_kind(metric) == "percent" and target is not None and target > 100:
             self.error(f"{path}.target", f"{target:g} is a percent of one instance: at most 100")
-        if isinstance(metric, str) and metric in RATIO_METRICS and target is not None and target > 1:
+        if isinstance(metric, str) and value_kind(metric) == "ratio" and target is not None and target > 1:
             self.error(f"{path}.target", f"{target:g} is a utilisation ratio: at most 1")
         if target is not None and target > MAX_TARGET_VALUE:
             self.error(f"{path}.target", f"{target:g} is above 2^360, the largest target value AWS accepts")
@@ -313,9 +314,9 @@ class _Reader:
 
     def tracking_metric(self, data: Any, path: str) -> tuple[MetricTemplate | None, bool]:
         if isinstance(data, str):
-            if data not in TARGET_TAGS:
-                hint = did_you_mean(data, frozenset(TARGET_TAGS))
-                known = " | ".join(TARGET_TAGS)
+            if data not in METRICS:
+                hint = did_you_mean(data, frozenset(METRICS))
+                known = " | ".join(METRICS)
                 self.error(path, f"{data!r} is not a metric ({known}){f'; did you mean {hint!r}?' if hint else ''}")
                 return None, False
             return data, False

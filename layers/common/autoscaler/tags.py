@@ -1,9 +1,10 @@
-"""The tag grammar of DESIGN §3: raw endpoint tags -> TagConfig.
+"""The tag grammar: raw endpoint tags -> TagConfig.
 
 Keys live under ``<prefix>:``. One more segment is an endpoint-level key (``autoscaling:max``), two are a per-variant
-override (``autoscaling:AllTraffic:max``). Every problem names the full tag key it came from. Near-misses of known keys
-are errors with a did-you-mean (a typo must not silently change capacity); other unknown keys are warnings, since other
-tools may share the prefix.
+override (``autoscaling:AllTraffic:max``); ``tag_key`` builds both. Every key is one row of ``KEYS`` (its scope, its
+parser, the field it sets), and the metric keys are rows of ``autoscaler.metrics.METRICS``. Every problem names the
+full tag key it came from. Near-misses of known keys are errors with a did-you-mean (a typo must not silently change
+capacity); other unknown keys are warnings, since other tools may share the prefix.
 """
 
 from __future__ import annotations
@@ -11,28 +12,29 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 from autoscaler.constants import MAX_COOLDOWN_SECONDS, MAX_TARGET_VALUE
 from autoscaler.errors import Problem
+from autoscaler.metrics import METRICS, ValueKind
 from autoscaler.spec import AdoptMode, Hold, SuspendedState
 
-# metric key -> its tag key; the order is the order policies are listed in.
-TARGET_TAGS: dict[str, str] = {
-    "invocations": "target-invocations",
-    "concurrency": "target-concurrency",
-    "cpu": "target-cpu",
-    "memory": "target-memory",
-    "gpu": "target-gpu",
-    "gpu-memory": "target-gpu-memory",
-    "backlog": "target-backlog",
-    "provisioned-concurrency": "target-provisioned-concurrency",
-}
-PERCENT_METRICS = frozenset({"cpu", "memory", "gpu", "gpu-memory"})
-RATIO_METRICS = frozenset({"provisioned-concurrency"})  # utilisation as a fraction, 0-1
-STATUS_KEYS = frozenset({"status", "status-reason"})
+OPT_IN = "enabled"
+STATUS_KEYS = frozenset({"status", "status-reason"})  # written by the controller itself
+
+
+def tag_key(prefix: str, key: str, variant: str | None = None) -> str:
+    """The full tag key: ``<prefix>:<key>``, or ``<prefix>:<variant>:<key>`` for one variant."""
+    return f"{prefix}:{key}" if variant is None else f"{prefix}:{variant}:{key}"
+
+
+def opted_in(tags: Mapping[str, str], prefix: str) -> bool:
+    """The one definition of opted in: the endpoint-level `enabled` tag says true (``parse_bool``, any case)."""
+    return tags.get(tag_key(prefix, OPT_IN), "").lower() == "true"
+
 
 _INTEGER = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
@@ -89,7 +91,7 @@ class TagConfig:
     def enabled_error(self) -> bool:
         """The opt-in tag itself is invalid (e.g. `ture`), or mistyped: nothing can be decided, not even opt-out, so
         a typo never tears down a working configuration."""
-        return bool(self.opt_in_typos) or any(p.source.endswith(":enabled") for p in self.errors)
+        return bool(self.opt_in_typos) or any(p.source.endswith(f":{OPT_IN}") for p in self.errors)
 
 
 def parse_bool(raw: str) -> bool:
@@ -177,121 +179,169 @@ def parse_profile_ref(raw: str) -> ProfileRef:
     return ProfileRef(name, selector or None)
 
 
+class Scope(Enum):
+    """Where a key may be set: on the endpoint (``<prefix>:<key>``), per variant (``<prefix>:<Variant>:<key>``), or
+    both. An endpoint-only key sets a field of ``TagConfig``; the others set a field of ``ScopeTags``."""
+
+    ENDPOINT = "endpoint"
+    VARIANT = "variant"
+    BOTH = "both"
+
+
 @dataclass(frozen=True)
-class _Key:
-    field: str
+class TagKey:
+    field: str  # of ScopeTags, or of TagConfig for an endpoint-only key
     parse: Callable[[str], Any]
-    variant_level: bool = True
-    endpoint_level: bool = True
+    scope: Scope = Scope.BOTH
+    tracking: str | None = None  # the TrackingEntry field it sets on every target-tracking policy of its scope
 
 
-_KEYS: dict[str, _Key] = {
-    "enabled": _Key("enabled", parse_bool),
-    "min": _Key("min_capacity", parse_count),
-    "max": _Key("max_capacity", parse_count),
-    "scale-in-cooldown": _Key("scale_in_cooldown", parse_cooldown),
-    "scale-out-cooldown": _Key("scale_out_cooldown", parse_cooldown),
-    "disable-scale-in": _Key("disable_scale_in", parse_bool),
-    "suspend": _Key("suspend", parse_suspend),
-    "hold": _Key("hold", parse_hold, endpoint_level=False),
-    "profile": _Key("profile", parse_profile_ref, variant_level=False),
-    "adopt": _Key("adopt", parse_adopt, variant_level=False),
-    "inference-components": _Key("inference_components", parse_bool, variant_level=False),
-    **{
-        tag: _Key(
-            f"target:{metric}",
-            parse_percent if metric in PERCENT_METRICS else parse_ratio if metric in RATIO_METRICS else parse_target,
-        )
-        for metric, tag in TARGET_TAGS.items()
-    },
+KEYS: dict[str, TagKey] = {
+    OPT_IN: TagKey("enabled", parse_bool),
+    "min": TagKey("min_capacity", parse_count),
+    "max": TagKey("max_capacity", parse_count),
+    "scale-in-cooldown": TagKey("scale_in_cooldown", parse_cooldown, tracking="scale_in_cooldown"),
+    "scale-out-cooldown": TagKey("scale_out_cooldown", parse_cooldown, tracking="scale_out_cooldown"),
+    "disable-scale-in": TagKey("disable_scale_in", parse_bool, tracking="disable_scale_in"),
+    "suspend": TagKey("suspend", parse_suspend),
+    "hold": TagKey("hold", parse_hold, Scope.VARIANT),
+    "profile": TagKey("profile", parse_profile_ref, Scope.ENDPOINT),
+    "adopt": TagKey("adopt", parse_adopt, Scope.ENDPOINT),
+    "inference-components": TagKey("inference_components", parse_bool, Scope.ENDPOINT),
 }
-KNOWN_KEYS = frozenset(_KEYS) | STATUS_KEYS
+TARGET_FIELD = "target:"  # the field of a metric key's target: ``target:<metric key>``, gathered into ScopeTags.targets
+_TARGET_PARSERS: dict[ValueKind, Callable[[str], float]] = {
+    "count": parse_target,
+    "percent": parse_percent,
+    "ratio": parse_ratio,
+}
+
+
+def tag_keys() -> dict[str, TagKey]:
+    """Every key of the grammar: ``KEYS`` and, from ``autoscaler.metrics.METRICS``, one ``target-<metric>`` key each."""
+    targets = {m.tag: TagKey(f"{TARGET_FIELD}{key}", _TARGET_PARSERS[m.value]) for key, m in METRICS.items()}
+    return {**KEYS, **targets}
+
+
+def check_tag_keys(table: Mapping[str, TagKey]) -> None:
+    """Each key's field exists where its scope puts it (so parse_tags can never fail to build its result); run when
+    the module loads."""
+    scope_fields = {f.name for f in fields(ScopeTags)} - {"targets", "sources"}
+    config_fields = {f.name for f in fields(TagConfig)} - {"endpoint", "variants"}
+    for key, spec in table.items():
+        where = config_fields if spec.scope is Scope.ENDPOINT else scope_fields
+        if key in STATUS_KEYS or ":" in key or not (spec.field in where or spec.field.startswith(TARGET_FIELD)):
+            raise TypeError(f"tag key {key!r}: field {spec.field!r} is not a field of its scope {spec.scope.value}")
+
+
+check_tag_keys(tag_keys())
 
 
 def parse_tags(tags: Mapping[str, str], prefix: str) -> TagConfig:
     """Parse every tag under ``prefix``; never raises for bad input: problems are returned as errors/warnings."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    known = tag_keys()
     scopes: dict[str | None, dict[str, Any]] = {}
     sources: dict[str | None, list[tuple[str, str]]] = {}
-    head = f"{prefix}:"
+    endpoint_only: dict[str, Any] = {}
+    head = tag_key(prefix, "")
     opt_in_typos: list[str] = []
-    for tag_key in sorted(tags):
-        if not tag_key.startswith(head):
-            if tag_key.lower().startswith(head.lower()):
-                _other_case(tag_key, head, errors, warnings, opt_in_typos)
+    for key_of_tag in sorted(tags):
+        if not key_of_tag.startswith(head):
+            if key_of_tag.lower().startswith(head.lower()):
+                _other_case(key_of_tag, head, known, errors, warnings, opt_in_typos)
             continue
-        parts = tag_key[len(head) :].split(":")
+        parts = key_of_tag[len(head) :].split(":")
         if len(parts) > 2 or not all(parts):
-            warnings.append(Problem(tag_key, "not a key of this controller (expected <key> or <Variant>:<key>)"))
+            warnings.append(Problem(key_of_tag, "not a key of this controller (expected <key> or <Variant>:<key>)"))
             continue
         variant, key = (None, parts[0]) if len(parts) == 1 else (parts[0], parts[1])
         if key in STATUS_KEYS and variant is None:
             continue  # written by the controller itself
-        spec = _KEYS.get(key)
+        spec = known.get(key)
         if spec is None:
-            suggestion = did_you_mean(key, KNOWN_KEYS - STATUS_KEYS)
+            suggestion = did_you_mean(key, frozenset(known))
             if suggestion:
-                errors.append(Problem(tag_key, f"unknown key {key!r}: did you mean {suggestion!r}?"))
-                if suggestion == "enabled" and variant is None:
-                    opt_in_typos.append(tag_key)
+                errors.append(Problem(key_of_tag, f"unknown key {key!r}: did you mean {suggestion!r}?"))
+                if suggestion == OPT_IN and variant is None:
+                    opt_in_typos.append(key_of_tag)
             else:
-                warnings.append(Problem(tag_key, f"unknown key {key!r} ignored"))
+                warnings.append(Problem(key_of_tag, f"unknown key {key!r} ignored"))
             continue
-        if variant is not None and not spec.variant_level:
-            errors.append(Problem(tag_key, f"{key!r} applies to the whole endpoint: use {head}{key}"))
-            continue
-        if variant is None and not spec.endpoint_level:
-            warnings.append(Problem(tag_key, f"{key!r} is per variant: ignored here; use {head}<Variant>:{key}"))
+        if _misplaced(key_of_tag, key, variant, spec.scope, prefix, errors, warnings):
             continue
         try:
-            value = spec.parse(tags[tag_key])
+            value = spec.parse(tags[key_of_tag])
         except ValueError as exc:
-            errors.append(Problem(tag_key, str(exc)))
+            errors.append(Problem(key_of_tag, str(exc)))
             continue
-        scopes.setdefault(variant, {})[spec.field] = value
-        sources.setdefault(variant, []).append((spec.field, tag_key))
+        if spec.scope is Scope.ENDPOINT:
+            endpoint_only[spec.field] = value
+        else:
+            scopes.setdefault(variant, {})[spec.field] = value
+        sources.setdefault(variant, []).append((spec.field, key_of_tag))
 
     def scope(variant: str | None) -> ScopeTags:
-        values = dict(scopes.get(variant, {}))
-        values.pop("profile", None)
-        values.pop("adopt", None)
-        values.pop("inference_components", None)
+        values = scopes.get(variant, {})
         targets = tuple(
-            (metric, values.pop(f"target:{metric}")) for metric in TARGET_TAGS if f"target:{metric}" in values
+            (metric, values[f"{TARGET_FIELD}{metric}"]) for metric in METRICS if f"{TARGET_FIELD}{metric}" in values
         )
-        return replace(ScopeTags(**values), targets=targets, sources=tuple(sources.get(variant, ())))
+        settings = {name: value for name, value in values.items() if not name.startswith(TARGET_FIELD)}
+        return ScopeTags(**settings, targets=targets, sources=tuple(sources.get(variant, ())))
 
-    endpoint_values = scopes.get(None, {})
-    endpoint_sources = dict(sources.get(None, ()))
     return TagConfig(
         endpoint=scope(None),
         variants=tuple((v, scope(v)) for v in sorted(k for k in scopes if k is not None)),
-        profile=endpoint_values.get("profile"),
-        adopt=endpoint_values.get("adopt"),
-        adopt_source=endpoint_sources.get("adopt"),
-        inference_components=bool(endpoint_values.get("inference_components", False)),
+        **endpoint_only,
+        adopt_source=dict(sources.get(None, ())).get("adopt"),
         errors=tuple(errors),
         warnings=tuple(warnings),
         opt_in_typos=tuple(opt_in_typos),
     )
 
 
+def _misplaced(
+    key_of_tag: str,
+    key: str,
+    variant: str | None,
+    scope: Scope,
+    prefix: str,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> bool:
+    """An endpoint-only key set per variant (an error), or a per-variant key set on the endpoint (a warning)."""
+    if variant is not None and scope is Scope.ENDPOINT:
+        errors.append(Problem(key_of_tag, f"{key!r} applies to the whole endpoint: use {tag_key(prefix, key)}"))
+        return True
+    if variant is None and scope is Scope.VARIANT:
+        warnings.append(
+            Problem(key_of_tag, f"{key!r} is per variant: ignored here; use {tag_key(prefix, key, '<Variant>')}")
+        )
+        return True
+    return False
+
+
 def _other_case(
-    tag_key: str, head: str, errors: list[Problem], warnings: list[Problem], opt_in_typos: list[str]
+    key_of_tag: str,
+    head: str,
+    known: Mapping[str, TagKey],
+    errors: list[Problem],
+    warnings: list[Problem],
+    opt_in_typos: list[str],
 ) -> None:
     """A key under the prefix spelt in another case (`Autoscaling:Enabled`). Tag keys are case-sensitive, so it
     configures nothing: an error with the key as it should be when it names a known key, else a warning."""
-    parts = tag_key[len(head) :].split(":")
+    parts = key_of_tag[len(head) :].split(":")
     key = parts[-1]
-    suggestion = key.lower() if key.lower() in _KEYS else did_you_mean(key, KNOWN_KEYS - STATUS_KEYS)
+    suggestion = key.lower() if key.lower() in known else did_you_mean(key, frozenset(known))
     if suggestion is None or len(parts) > 2:
-        warnings.append(Problem(tag_key, f"not under the prefix {head!r} (tag keys are case-sensitive): ignored"))
+        warnings.append(Problem(key_of_tag, f"not under the prefix {head!r} (tag keys are case-sensitive): ignored"))
         return
     fixed = head + ":".join([*parts[:-1], suggestion])
-    errors.append(Problem(tag_key, f"tag keys are case-sensitive: did you mean {fixed!r}?"))
-    if suggestion == "enabled" and len(parts) == 1:
-        opt_in_typos.append(tag_key)
+    errors.append(Problem(key_of_tag, f"tag keys are case-sensitive: did you mean {fixed!r}?"))
+    if suggestion == OPT_IN and len(parts) == 1:
+        opt_in_typos.append(key_of_tag)
 
 
 def expired_holds(tags: Mapping[str, str], prefix: str, now: datetime) -> tuple[str, ...]:
