@@ -14,7 +14,7 @@ from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.spec import EndpointSpec, PredefinedMetric, VariantKind
 from autoscaler.state import EndpointInfo, Hardware, VariantInfo
-from autoscaler.tags import ProfileRef
+from autoscaler.tags import OPT_IN, ProfileRef, tag_key
 
 # The profile the stack creates with its default parameters (template.yaml DefaultProfile), which are the AWS post's
 # example values: target tracking on SageMakerVariantInvocationsPerInstance at 70, min 1, max 4. What tags are checked
@@ -37,7 +37,7 @@ def tag_arguments(pairs: Sequence[str], prefix: str) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise ValueError(f"{pair!r}: expected key=value")
-        tags[key if key.startswith(f"{prefix}:") else f"{prefix}:{key}"] = value
+        tags[key if key.startswith(tag_key(prefix, "")) else tag_key(prefix, key)] = value
     return tags
 
 
@@ -52,9 +52,8 @@ def validate(
     production: bool,
 ) -> Validation:
     """Tags (opted in unless they say otherwise) and/or a profile file, checked as the controller would."""
-    text = (
-        STACK_DEFAULT_PROFILE if profile_text is None and f"{settings.tag_prefix}:profile" not in tags else profile_text
-    )
+    names_profile = tag_key(settings.tag_prefix, "profile") in tags
+    text = STACK_DEFAULT_PROFILE if profile_text is None and not names_profile else profile_text
     profile: Profile | None = None
     if text is not None:
         try:
@@ -94,7 +93,7 @@ def desire_offline(
             raise ConfigError([Problem(f"profile {ref.name}", "not given: pass --profile-file to check it")])
         return profile
 
-    effective = {f"{settings.tag_prefix}:enabled": "true", **tags}
+    effective = {tag_key(settings.tag_prefix, OPT_IN): "true", **tags}
     return desire(info, effective, settings, profiles=load, hardware=hardware)
 
 

@@ -37,7 +37,7 @@ from autoscaler.schedules import next_run
 from autoscaler.settings import Settings
 from autoscaler.spec import CustomMetric, EndpointSpec, MetricMath, PredefinedMetric, TargetKey, VariantKind
 from autoscaler.state import AlarmState, EndpointInfo, Hardware, ManagedInstanceScaling, PolicyState, TargetState
-from autoscaler.tags import parse_bool
+from autoscaler.tags import OPT_IN, parse_bool, tag_key
 from autoscaler.update import UpdatePlan, plan_update
 from autoscaler_cli import checks
 from autoscaler_cli.render import Output, actions_json, problems_json
@@ -174,8 +174,9 @@ def validate(
         parsed = checks.tag_arguments(pairs, app.settings.tag_prefix)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if profile_file is not None and f"{app.settings.tag_prefix}:profile" not in parsed:
-        parsed[f"{app.settings.tag_prefix}:profile"] = profile_file.stem
+    profile_key = tag_key(app.settings.tag_prefix, "profile")
+    if profile_file is not None and profile_key not in parsed:
+        parsed[profile_key] = profile_file.stem
     hardware = Hardware(vcpus, gpus) if vcpus else None
     result = checks.validate(
         parsed,
@@ -319,7 +320,7 @@ def status(app: App, endpoints: tuple[str, ...]) -> None:
 def _opted_in(app: App) -> tuple[str, ...]:
     """Endpoints whose enabled tag opts them in as the controller reads it (``parse_bool``: true in any case). A value
     it rejects counts too, as in the library sweep: their reconcile and status say why."""
-    key = f"{app.settings.tag_prefix}:enabled"
+    key = tag_key(app.settings.tag_prefix, OPT_IN)
     tagged = {arn.rsplit("/", 1)[-1] for arn, tags in app.aws.read_tagged_endpoints(key) if _opts_in(tags[key])}
     return tuple(sorted(n for n in app.aws.list_endpoint_names() if n.lower() in tagged))
 
@@ -345,8 +346,8 @@ def status_entry(name: str, deps: Deps) -> dict[str, Any]:
         "endpoint": found.name,
         "status": endpoint.status if endpoint else "missing",
         "state": _state_word(found),
-        "last_outcome": found.tags.get(f"{prefix}:status"),
-        "last_reason": found.tags.get(f"{prefix}:status-reason"),
+        "last_outcome": found.tags.get(tag_key(prefix, "status")),
+        "last_reason": found.tags.get(tag_key(prefix, "status-reason")),
         "errors": problems_json(found.error.problems) if found.error else [],
         "warnings": problems_json(_warnings(found)),
         "pending": actions_json(found.plan.actions),

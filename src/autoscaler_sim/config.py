@@ -9,6 +9,7 @@ from autoscaler.reconciler import Deps, evaluate
 from autoscaler.settings import Settings
 from autoscaler.spec import VariantKind, VariantSpec
 from autoscaler.state import Hardware
+from autoscaler.tags import tag_key
 from autoscaler_cli.checks import desire_offline
 from autoscaler_sim.engine import SimulationError
 
@@ -27,7 +28,7 @@ def variant_from_profile(text: str, name: str, settings: Settings, variant: str 
 
 
 def _spec(profile: Profile, settings: Settings, variant: str) -> VariantSpec:
-    tags = {f"{settings.tag_prefix}:profile": "simulated"}
+    tags = {tag_key(settings.tag_prefix, "profile"): "simulated"}
     desired = desire_offline(
         profile, tags, settings, (variant,), "ml.m5.large", lambda _: ANY_HARDWARE, SIMULATED_ENDPOINT
     )

@@ -19,6 +19,7 @@ from autoscaler.aws import Aws
 from autoscaler.errors import EndpointNotReadyError
 from autoscaler.messages import ENDPOINT_NAME
 from autoscaler.spec import Hold, TargetKey, VariantKind
+from autoscaler.tags import tag_key
 
 MAX_HOLD = timedelta(days=14)
 _DURATION = re.compile(r"([1-9][0-9]{0,5})(m|h|d)")
@@ -125,7 +126,7 @@ def set_capacity(request: CapacityRequest, aws: Aws, tag_prefix: str, ceiling: i
             return refused(str(exc))
         status, message = "updated", f"{variant.name}: {variant.current_count} -> {count} instance(s){clamped}"
     if hold is not None:
-        aws.write_tags(endpoint.arn, {f"{tag_prefix}:{variant.name}:hold": hold.tag_value()})
+        aws.write_tags(endpoint.arn, {tag_key(tag_prefix, "hold", variant.name): hold.tag_value()})
         message += f"; held as a floor on min until {hold.tag_value().split('@')[1]}"
     elif target is not None:
         message += "; a nudge: target tracking may move it back (use a hold to keep it)"

@@ -26,7 +26,7 @@ from uuid import uuid4
 from autoscaler.messages import ReconcileRequest, is_endpoint_name
 from autoscaler.names import parse_alarm_name
 from autoscaler.settings import Settings
-from autoscaler.tags import STATUS_KEYS
+from autoscaler.tags import OPT_IN, STATUS_KEYS, opted_in, tag_key
 from autoscaler.untrusted import BadInputError, cut, kind, shown, text
 
 STATE_CHANGE = "SageMaker Endpoint State Change"
@@ -401,7 +401,7 @@ def _tagged(
     """A tag change on endpoints or inference components (their tags share the grammar): only keys under the prefix
     matter, and not the controller's own status keys. ``keys`` None: withheld, so reconcile (it costs reads only;
     missing a change costs correctness)."""
-    prefix = f"{settings.tag_prefix}:"
+    prefix = tag_key(settings.tag_prefix, "")
     if keys is not None:
         ours = [k for k in keys if k.startswith(prefix)]
         if not ours:
@@ -586,7 +586,7 @@ def _profile_users(full: str, trigger: Trigger, settings: Settings, directory: D
     endpoint whose ARN or tags are not what the Tagging API documents is left out with its reason; the others are
     routed."""
     bare = full.removeprefix(f"{settings.profile_prefix}/")
-    profile_key, enabled_key = f"{settings.tag_prefix}:profile", f"{settings.tag_prefix}:enabled"
+    profile_key, enabled_key = tag_key(settings.tag_prefix, "profile"), tag_key(settings.tag_prefix, OPT_IN)
     is_default = bare == settings.default_profile
 
     def uses_it(tags: Mapping[str, str]) -> bool:
@@ -606,7 +606,7 @@ def _profile_users(full: str, trigger: Trigger, settings: Settings, directory: D
             dropped.append(
                 Dropped(f"tagged endpoint {shown(name or arn)}", problem or "is not a SageMaker endpoint ARN")
             )
-        elif tags.get(enabled_key, "").lower() == "true" and uses_it(tags):
+        elif opted_in(tags, settings.tag_prefix) and uses_it(tags):
             lowered.add(name)
     names = _real_names(directory) if lowered else {}
     found = tuple(sorted({names[n.lower()] for n in lowered if n.lower() in names}))

@@ -57,7 +57,7 @@ from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.spec import EndpointSpec
 from autoscaler.state import EndpointInfo, ScalingState
-from autoscaler.tags import ProfileRef, expired_holds, parse_tags
+from autoscaler.tags import OPT_IN, ProfileRef, expired_holds, parse_tags, tag_key
 
 
 class Status(StrEnum):
@@ -222,7 +222,7 @@ def mistyped_opt_in_only(tags: Mapping[str, str], settings: Settings) -> bool:
     return (
         config.endpoint.enabled is None
         and bool(config.opt_in_typos)
-        and not any(p.source.endswith(":enabled") and p.source not in config.opt_in_typos for p in config.errors)
+        and not any(p.source.endswith(f":{OPT_IN}") and p.source not in config.opt_in_typos for p in config.errors)
     )
 
 
@@ -389,7 +389,7 @@ def _with_status_tags(outcome: Outcome, tags: dict[str, str], arn: str, deps: De
     value = STATUS_TAG_VALUES.get(outcome.status)
     if not settings.write_status_tags or value is None:
         return outcome
-    if outcome.status is Status.DISABLED and f"{settings.tag_prefix}:status" not in tags:
+    if outcome.status is Status.DISABLED and tag_key(settings.tag_prefix, "status") not in tags:
         return outcome  # never configured here: an endpoint that is not opted in is not modified, not even tagged
     # The reason describes the configuration, not this pass, so an unchanged endpoint gets no tag write.
     reason = {
@@ -398,8 +398,8 @@ def _with_status_tags(outcome: Outcome, tags: dict[str, str], arn: str, deps: De
         Status.DRY_RUN: f"dry run: {len(outcome.actions)} action(s) pending",
     }.get(outcome.status, "configuration applied")
     wanted = {
-        f"{settings.tag_prefix}:status": value,
-        f"{settings.tag_prefix}:status-reason": sanitise_tag_value(reason),
+        tag_key(settings.tag_prefix, "status"): value,
+        tag_key(settings.tag_prefix, "status-reason"): sanitise_tag_value(reason),
     }
     changed = {k: v for k, v in wanted.items() if tags.get(k) != v}
     if not changed or settings.dry_run:

@@ -73,7 +73,7 @@ from autoscaler.state import (
     normalise_alarm,
     normalise_target,
 )
-from autoscaler.tags import expired_holds
+from autoscaler.tags import OPT_IN, expired_holds, tag_key
 
 SWEEP_TRIGGER = "sweep"
 
@@ -179,7 +179,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     listed = {endpoint.name: endpoint for endpoint in aws.list_endpoints()}
     real_names = {name.lower(): name for name in listed}
     tagged: dict[str, dict[str, str]] = {}
-    for arn, tags in aws.read_tagged_endpoints(f"{settings.tag_prefix}:enabled"):
+    for arn, tags in aws.read_tagged_endpoints(tag_key(settings.tag_prefix, OPT_IN)):
         name = real_names.get(arn.rsplit("/", 1)[-1].lower())
         if name is not None:  # else deleted since (the Tagging API lags): nothing to reconcile
             tagged[name] = tags
@@ -216,7 +216,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
         if verdict.rejected:
             rejected.append(name)
             logger.warning("sweep: configuration rejected", extra={"endpoint": name, "reason": verdict.reason})
-            if settings.write_status_tags and tags.get(f"{settings.tag_prefix}:status") != "rejected":
+            if settings.write_status_tags and tags.get(tag_key(settings.tag_prefix, "status")) != "rejected":
                 drifted.append(request)
         elif verdict.skipped:
             skipped.append((name, verdict.reason))
