@@ -1,4 +1,4 @@
-"""On-demand capacity (DESIGN §6): set a variant's desired instance count now.
+"""On-demand capacity (README.md, the `hold` tag): set a variant's desired instance count now.
 
 The count is clamped to the variant's current scalable-target bounds (to [1, MaxCapacityCeiling] when it has no
 target) and refused while the endpoint is not InService (SageMaker would fail the update: "Cannot update in-progress

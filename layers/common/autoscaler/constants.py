@@ -18,12 +18,12 @@ METRIC_COMPONENT_CONCURRENT_REQUESTS_HIGH_RES: Final = (
     "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
 )
 
-# AWS/SageMaker metrics of asynchronous endpoints (SageMaker Developer Guide, async-inference-monitor), published with
-# the EndpointName dimension only.
+# AWS/SageMaker metrics of asynchronous endpoints (SageMaker Developer Guide, "Alarms and logs for tracking metrics from
+# asynchronous endpoints"), published with the EndpointName dimension only.
 SAGEMAKER_NAMESPACE: Final = "AWS/SageMaker"
 METRIC_BACKLOG_PER_INSTANCE: Final = "ApproximateBacklogSizePerInstance"
 METRIC_HAS_BACKLOG_WITHOUT_CAPACITY: Final = "HasBacklogWithoutCapacity"
-# Inference components (SageMaker Developer Guide, endpoint-auto-scaling-zero-instances).
+# Inference components (SageMaker Developer Guide, "Scale an endpoint to zero instances").
 METRIC_NO_CAPACITY_FAILURES: Final = "NoCapacityInvocationFailures"
 DIMENSION_COMPONENT_NAME: Final = "InferenceComponentName"
 

@@ -1,6 +1,6 @@
 """Any trigger event -> the endpoints it concerns, with a trigger label; or the reason it concerns none.
 
-Events are wake-ups, not instructions (DESIGN §2): nothing an event says about tags or capacity is trusted, only which
+Events are wake-ups, not instructions: nothing an event says about tags or capacity is trusted, only which
 endpoints to look at. Two steps:
 
 - ``parse_event(event, settings)`` is pure: it classifies the event and takes out endpoint names, ARNs, an inference
@@ -35,7 +35,8 @@ TAG_CHANGE = "Tag Change on Resource"
 PARAMETER_CHANGE = "Parameter Store Change"
 SCHEDULED = "Scheduled Event"
 TAG_CALLS = frozenset({"AddTags", "DeleteTags"})
-# Inference components have no state-change event (aws-facts.md): their CloudTrail calls are their only wake-up.
+# Inference components have no state-change event (the SageMaker Developer Guide's "Events that Amazon SageMaker AI
+# sends to Amazon EventBridge" lists none for them): their CloudTrail calls are their only wake-up.
 CREATE_COMPONENT = "CreateInferenceComponent"
 UPDATE_COMPONENT_RUNTIME = "UpdateInferenceComponentRuntimeConfig"
 COMPONENT_CALLS = frozenset(
@@ -155,7 +156,7 @@ class Queue(Protocol):
 # BadInputError naming the field (``detail.EndpointStatus is a list, not a string``), and the event is dropped with
 # that reason and counted. Values reach reasons only through ``shown``/``cut`` (autoscaler.untrusted), never through
 # str() or repr() of an arbitrary value. Fields the router does not read (an endpoint event's Tags, a tag event's
-# tags) may hold anything: they are never trusted (DESIGN §2: events are wake-ups).
+# tags) may hold anything: they are never trusted (events are wake-ups).
 
 
 def parse_event(event: object, settings: Settings) -> Trigger:
@@ -368,7 +369,7 @@ def _tag_change(
     service = _text_member(detail, "service", "detail")
     kind_ = _text_member(detail, "resource-type", "detail")
     first = resources[0] if resources else None
-    # Whether SageMaker emits this event at all is undocumented (aws-facts.md); if it does, resource-type is taken to
+    # Whether SageMaker emits this event at all is undocumented; if it does, resource-type is taken to
     # be the ARN's resource type, as for other services.
     if service != "sagemaker" or kind_ not in (ENDPOINT, INFERENCE_COMPONENT):
         return Trigger(label, event_id, dropped=f"{_resource_kind(first)} {_NEITHER}")
@@ -413,7 +414,8 @@ def _tagged(
 
 
 def _parameter_change(detail: Mapping[str, Any], label: str, event_id: str, settings: Settings) -> Trigger:
-    """ "Parameter Store Change": detail operation, name, type, description (aws-facts.md); a failed change carries
+    """ "Parameter Store Change": detail operation, name, type, description (AWS Systems Manager User Guide,
+    "Amazon EventBridge event examples for Systems Manager"); a failed change carries
     ``exception``."""
     _text_member(detail, "operation", "detail")
     if "exception" in detail:

@@ -96,8 +96,8 @@ METRICS: dict[str, MetricKey] = {
     "memory": MetricKey("target-memory", "percent", _on_instances(METRIC_MEMORY_UTILIZATION, None)),
     "gpu": MetricKey("target-gpu", "percent", _on_instances(METRIC_GPU_UTILIZATION, "gpus")),
     "gpu-memory": MetricKey("target-gpu-memory", "percent", _on_instances(METRIC_GPU_MEMORY_UTILIZATION, "gpus")),
-    # Published per endpoint only (SageMaker Developer Guide, "Monitoring asynchronous endpoints"): the backlog per
-    # instance of the whole endpoint.
+    # Published per endpoint only (SageMaker Developer Guide, "Alarms and logs for tracking metrics from asynchronous
+    # endpoints"): the backlog per instance of the whole endpoint.
     "backlog": MetricKey("target-backlog", "count", {VariantKind.ASYNC: Endpoint(METRIC_BACKLOG_PER_INSTANCE)}),
     "provisioned-concurrency": MetricKey(
         "target-provisioned-concurrency",

@@ -50,12 +50,12 @@ class ZeroWaker:
 
 
 ZERO_WAKERS = {
-    # SageMaker Developer Guide, async-inference-autoscale, "Define a scaling policy that scales up from zero for new
-    # requests": Average of HasBacklogWithoutCapacity >= 1 in 2 of 2 minutes; Average aggregation, cooldown 300.
+    # SageMaker Developer Guide, "Autoscale an asynchronous endpoint", "Define a scaling policy that scales up from zero
+    # for new requests": Average of HasBacklogWithoutCapacity >= 1 in 2 of 2 minutes; Average aggregation, cooldown 300.
     VariantKind.ASYNC: ZeroWaker(
         METRIC_HAS_BACKLOG_WITHOUT_CAPACITY, "Average", "GreaterThanOrEqualToThreshold", 2, "Average", 300
     ),
-    # SageMaker Developer Guide, endpoint-auto-scaling-zero-instances: Sum of NoCapacityInvocationFailures > 1 in a
+    # SageMaker Developer Guide, "Scale an endpoint to zero instances": Sum of NoCapacityInvocationFailures > 1 in a
     # minute, dimension InferenceComponentName; Maximum aggregation, cooldown 60.
     VariantKind.INFERENCE_COMPONENT: ZeroWaker(
         METRIC_NO_CAPACITY_FAILURES, "Sum", "GreaterThanThreshold", 1, "Maximum", 60

@@ -1,4 +1,4 @@
-"""SSM profiles (DESIGN §4): a strict document -> a validated Profile of frozen value objects.
+"""SSM profiles (README.md, "Profiles"): a strict document -> a validated Profile of frozen value objects.
 
 Every problem is reported, not only the first, and each names its place: ``profile business-hours:
 schedules[1].timezone 'Europe/Berln' is not an IANA time zone``. Metric dimensions are kept as templates here
