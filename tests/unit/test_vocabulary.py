@@ -198,3 +198,11 @@ def test_a_tracking_setting_that_is_not_a_tracking_entry_field_is_refused() -> N
     with pytest.raises(TypeError) as caught:
         check_tracking_settings({"warm": TagKey("disable_scale_in", parse_bool, tracking="warmup")})
     assert str(caught.value) == "tag key 'warm': 'warmup' is not a setting of a target-tracking entry"
+
+
+@pytest.mark.parametrize("value", ["true", "True", "TRUE", "false", "ture", "", "yes", " true"])
+def test_opted_in_agrees_with_the_parsed_enabled_tag(value: str) -> None:
+    # given any value of the opt-in tag, when the router (opted_in) and the reconciler (parse_tags) read it,
+    # then they agree on whether the endpoint is opted in
+    tags = {"autoscaling:enabled": value}
+    assert opted_in(tags, "autoscaling") is (parse_tags(tags, "autoscaling").endpoint.enabled is True)
