@@ -13,7 +13,8 @@ from autoscaler.aws import Aws
 from autoscaler.settings import Settings
 from autoscaler.state import Hardware
 from autoscaler_cli import checks
-from autoscaler_cli.main import App, validate
+from autoscaler_cli.app import App
+from autoscaler_cli.main import validate
 from autoscaler_cli.render import Output
 from autoscaler_sim.config import variant_from_profile
 
