@@ -49,7 +49,7 @@ def test_the_simulator_runs_the_configuration_validate_checks() -> None:
     # when
     simulated = variant_from_profile(profile, "p", SETTINGS)
 
-    # then both built it with the same made-up endpoint (checks.desire_offline), named differently
+    # then both built it with the same made-up endpoint (autoscaler_sim.config.desire_offline), named differently
     assert checked is not None
     (variant,) = checked.variants
     assert (simulated.min_capacity, simulated.max_capacity, simulated.policies) == (
