@@ -58,7 +58,7 @@ build: $(STAMP)
 invoke: $(STAMP)
 	$(BIN)/python -m localaws.invoke $(FUNCTION) $(EVENT) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
 
-## bench: AWS calls, wall time and peak memory of the controller against the naive way, N = 10, 100, 500 (issue 7)
+## bench: AWS calls, wall time and peak memory of the controller against the naive way, N = 10, 100, 500
 SIZES ?= 10,100,500
 bench: $(STAMP) build
 	$(BIN)/python -m bench --sizes $(SIZES)
