@@ -26,9 +26,12 @@ demo: $(STAMP)
 test: lint typecheck validate scan build
 	$(BIN)/python -m pytest -n 2 -q
 
+## lint: ruff, and the layering of the packages (pyproject.toml [tool.importlinter]) on this tree's own sources (the
+## paths of pytest's pythonpath, whatever the venv has installed); no cache written
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=layers/common:src:. $(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -58,7 +61,7 @@ build: $(STAMP)
 invoke: $(STAMP)
 	$(BIN)/python -m localaws.invoke $(FUNCTION) $(EVENT) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
 
-## bench: AWS calls, wall time and peak memory of the controller against the naive way, N = 10, 100, 500 (issue 7)
+## bench: AWS calls, wall time and peak memory of the controller against the naive way, N = 10, 100, 500
 SIZES ?= 10,100,500
 bench: $(STAMP) build
 	$(BIN)/python -m bench --sizes $(SIZES)

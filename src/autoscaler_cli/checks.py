@@ -1,5 +1,6 @@
-"""`validate`: offline checks of tags and a profile, and the warnings for valid but risky configurations; the desired
-state of a made-up endpoint, which the simulator (``autoscaler_sim.config``) shares."""
+"""`validate`: offline checks of tags and a profile, and the warnings for valid but risky configurations. The desired
+state of the made-up endpoint they are checked on is the simulator's (``autoscaler_sim.config.desire_offline``), so
+that what validate accepts is what the simulator runs."""
 
 from __future__ import annotations
 
@@ -11,15 +12,11 @@ from autoscaler.constants import METRIC_CONCURRENT_REQUESTS_HIGH_RES
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.profiles import Profile, parse_profile
 from autoscaler.settings import Settings
-from autoscaler.sources import Desired, desire
-from autoscaler.spec import EndpointSpec, PredefinedMetric, VariantKind
-from autoscaler.state import EndpointInfo, Hardware, VariantInfo
-from autoscaler.tags import OPT_IN, ProfileRef, tag_key
+from autoscaler.spec import EndpointSpec, PredefinedMetric
+from autoscaler.state import Hardware
+from autoscaler.tags import tag_key
+from autoscaler_sim.config import STACK_DEFAULT_PROFILE, desire_offline
 
-# The profile the stack creates with its default parameters (template.yaml DefaultProfile), which are the AWS post's
-# example values: target tracking on SageMakerVariantInvocationsPerInstance at 70, min 1, max 4. What tags are checked
-# against offline when no profile file is given, what the simulator runs without one, the recommender's baseline.
-STACK_DEFAULT_PROFILE = '{"version":1,"min":1,"max":4,"target_tracking":[{"metric":"invocations","target":70}]}'
 HIGH_RESOLUTION_COOLDOWN = 60  # seconds: past this, a 10-second metric scales out no faster than a 1-minute one
 
 
@@ -65,36 +62,6 @@ def validate(
     except ConfigError as exc:
         return Validation(exc.problems, exc.warnings, None)
     return Validation((), (*desired.warnings, *risks(desired.spec, production)), desired.spec)
-
-
-def desire_offline(
-    profile: Profile | None,
-    tags: Mapping[str, str],
-    settings: Settings,
-    variants: Sequence[str],
-    instance_type: str,
-    hardware: Callable[[str], Hardware | None],
-    endpoint: str = "endpoint",
-) -> Desired:
-    """What the controller would desire for a made-up InService endpoint with these instance variants, opted in
-    unless ``tags`` say otherwise, whose every profile reference is ``profile`` (None: a reference is an error).
-
-    Raises ConfigError (every problem with its source) as ``desire`` does."""
-    info = EndpointInfo(
-        endpoint,
-        f"arn:aws:sagemaker:::endpoint/{endpoint}",
-        "InService",
-        "config",
-        tuple(VariantInfo(v, VariantKind.INSTANCE, instance_type) for v in variants),
-    )
-
-    def load(ref: ProfileRef) -> Profile:
-        if profile is None:
-            raise ConfigError([Problem(f"profile {ref.name}", "not given: pass --profile-file to check it")])
-        return profile
-
-    effective = {tag_key(settings.tag_prefix, OPT_IN): "true", **tags}
-    return desire(info, effective, settings, profiles=load, hardware=hardware)
 
 
 def risks(spec: EndpointSpec, production: bool) -> list[Problem]:

@@ -27,6 +27,7 @@ from autoscaler.observability import logger as controller_logger
 from autoscaler.reconciler import Deps, evaluate
 from autoscaler.settings import Settings
 from autoscaler_cli.render import Output
+from autoscaler_cli.status import status_entry
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -229,7 +230,6 @@ def _step(out: Output, title: str) -> None:
 
 def _status_printer(out: Output, deps: Deps) -> Callable[..., None]:
     """`sagemaker-autoscaler status` for the named endpoints: variants, inference components, policies, alarms."""
-    from autoscaler_cli.main import status_entry
 
     def show(*names: str) -> None:
         for name in names:

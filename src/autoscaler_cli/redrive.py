@@ -1,9 +1,9 @@
 """`redrive`: dead-lettered reconcile requests back to the queue.
 
 AWS moves messages between queues with StartMessageMoveTask (FIFO queues included), keeping each message's group;
-the emulator lacks it (moto-gaps.md), so the fallback receives and re-sends in receive order with the same message
-group and a fresh deduplication id (the original one may still be inside SQS's five-minute window), and deletes each
-message from the dead-letter queue only after its copy was accepted.
+the emulator (moto) does not implement it, so the fallback receives and re-sends in receive order with the same
+message group and a fresh deduplication id (the original one may still be inside SQS's five-minute window), and
+deletes each message from the dead-letter queue only after its copy was accepted.
 """
 
 from __future__ import annotations

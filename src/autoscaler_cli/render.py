@@ -47,7 +47,7 @@ class Output:
             self.console.print(f"{len(problems)} {title.lower()}", style=style)
 
     def status(self, entry: Mapping[str, Any]) -> None:
-        """One endpoint of `status` (autoscaler_cli.main.status_entry): its variants, the inference components it
+        """One endpoint of `status` (autoscaler_cli.status.status_entry): its variants, the inference components it
         hosts, their policies and scheduled actions, the alarms the controller owns, errors and pending changes."""
         last = f"; last outcome {entry['last_outcome']}" if entry["last_outcome"] else ""
         self.line(f"{entry['endpoint']} ({entry['status']}): {entry['state']}{last}", style="bold")

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from autoscaler.errors import ConfigError
-from autoscaler_cli.checks import STACK_DEFAULT_PROFILE
+from autoscaler_cli.app import App
 from autoscaler_cli.render import problems_json
 from autoscaler_sim import config, report
+from autoscaler_sim.config import STACK_DEFAULT_PROFILE
 from autoscaler_sim.engine import Parameters, Result, SimulationError, Traffic, simulate
 from autoscaler_sim.recommend import Candidate, recommend
 from autoscaler_sim.traffic import DEFAULT_START, SYNTHETIC_KINDS, Synthetic, from_cloudwatch, from_csv, parse_time
 
 if TYPE_CHECKING:
     from autoscaler.spec import VariantSpec
-    from autoscaler_cli.main import App
 
 EXIT_REJECTED = 1
 F = TypeVar("F", bound=Callable[..., Any])

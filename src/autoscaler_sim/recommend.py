@@ -24,8 +24,7 @@ from typing import Any
 
 from autoscaler.documents import DocumentError, parse_document
 from autoscaler.settings import Settings
-from autoscaler_cli.checks import STACK_DEFAULT_PROFILE
-from autoscaler_sim.config import variant_from_profile
+from autoscaler_sim.config import STACK_DEFAULT_PROFILE, variant_from_profile
 from autoscaler_sim.engine import Parameters, Result, SimulationError, Traffic, simulate
 
 AWS_POST_PROFILE = STACK_DEFAULT_PROFILE  # the stack's default parameters are the AWS post's example values

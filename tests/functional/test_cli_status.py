@@ -17,7 +17,8 @@ from moto import mock_aws
 from autoscaler.aws import Aws
 from autoscaler.reconciler import Deps, Status, reconcile_endpoint
 from autoscaler.settings import Settings
-from autoscaler_cli.main import App, cli, update_endpoint
+from autoscaler_cli.app import App
+from autoscaler_cli.main import cli, update_endpoint
 from autoscaler_cli.render import Output
 from localaws import fidelity
 from localaws.fidelity import FidelityConfig

@@ -13,7 +13,8 @@ from autoscaler.aws import Aws
 from autoscaler.settings import Settings
 from autoscaler.state import Hardware
 from autoscaler_cli import checks
-from autoscaler_cli.main import App, validate
+from autoscaler_cli.app import App
+from autoscaler_cli.main import validate
 from autoscaler_cli.render import Output
 from autoscaler_sim.config import variant_from_profile
 
@@ -48,7 +49,7 @@ def test_the_simulator_runs_the_configuration_validate_checks() -> None:
     # when
     simulated = variant_from_profile(profile, "p", SETTINGS)
 
-    # then both built it with the same made-up endpoint (checks.desire_offline), named differently
+    # then both built it with the same made-up endpoint (autoscaler_sim.config.desire_offline), named differently
     assert checked is not None
     (variant,) = checked.variants
     assert (simulated.min_capacity, simulated.max_capacity, simulated.policies) == (
