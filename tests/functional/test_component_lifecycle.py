@@ -21,7 +21,7 @@ from autoscaler.reconciler import Outcome, Status
 from autoscaler.settings import Settings
 from localaws import fidelity
 from localaws.calls import CallCounter
-from localaws.fidelity import FidelityConfig
+from localaws.fidelity import FidelityConfig, sagemaker
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component, set_tags
 
 from .conftest import COMPONENT_TAGS, DEFAULT_PROFILE, FakeClock, World
@@ -211,7 +211,7 @@ def test_creating_component_gets_nothing_until_it_is_in_service(host: Host) -> N
 
 def test_failed_component_loses_what_the_controller_owns_for_it(host: Host, configured: dict[str, Any]) -> None:
     # The fidelity layer does not model failures: set the status DescribeInferenceComponent would report.
-    fidelity._components(sagemaker_backends[ACCOUNT][REGION])["llm"].status = "Failed"
+    sagemaker._components(sagemaker_backends[ACCOUNT][REGION])["llm"].status = "Failed"
 
     outcome = host.reconcile()
 

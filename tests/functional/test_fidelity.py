@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from localaws import fidelity
-from localaws.fidelity import FidelityConfig
+from localaws.fidelity import FidelityConfig, shared
 from localaws.seed import VariantSeed, create_endpoint
 
 from .conftest import FakeClock
@@ -65,8 +65,8 @@ def error_of(call: Callable[[], object]) -> AwsError:
 def distinct_stamps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each time stamp the layer writes (LastModifiedTime) is one second after the one before: real stamps taken in
     one test often share a millisecond, and then no order, and no missing update, shows."""
-    start, seconds = fidelity.utcnow(), itertools.count(1)
-    monkeypatch.setattr(fidelity, "utcnow", lambda: start + timedelta(seconds=next(seconds)))
+    start, seconds = shared.utcnow(), itertools.count(1)
+    monkeypatch.setattr(shared, "utcnow", lambda: start + timedelta(seconds=next(seconds)))
 
 
 def in_service_endpoint(
@@ -733,7 +733,7 @@ def test_endpoint_record_fields_are_the_service_model_s() -> None:
 
 
 def moto_attributes() -> dict[tuple[str, str], object]:
-    return {(repr(owner), name): vars(owner).get(name) for owner, name, _ in fidelity._PATCHES}
+    return {(repr(owner), name): vars(owner).get(name) for owner, name, _ in fidelity.PATCHES}
 
 
 def test_uninstall_restores_moto_exactly() -> None:
@@ -755,8 +755,8 @@ def test_fidelity_context_restores_the_previous_config() -> None:
     inner = FidelityConfig(endpoint_transition_seconds=2.0)
     with fidelity.fidelity(outer):
         with fidelity.fidelity(inner):
-            assert fidelity._state.config is inner
-        assert fidelity._state.config is outer
+            assert shared._state.config is inner
+        assert shared._state.config is outer
     assert not fidelity.installed()
 
 

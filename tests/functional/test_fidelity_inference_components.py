@@ -13,6 +13,7 @@ from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 
 from localaws import fidelity
 from localaws.fidelity import FidelityConfig
+from localaws.fidelity import application_autoscaling as aas
 from localaws.seed import VariantSeed, create_endpoint
 
 from .conftest import FakeClock
@@ -399,7 +400,9 @@ def test_without_the_rule_a_missing_component_would_be_registered(aws: Aws, monk
     """Plain moto rejects the DesiredCopyCount dimension altogether (test_fidelity.py); with the layer's dimensions but
     without this rule, AAS would accept a target for a component that does not exist."""
     monkeypatch.setattr(
-        ApplicationAutoscalingBackend, "register_scalable_target", fidelity._register_requires_in_service_variant
+        ApplicationAutoscalingBackend,
+        "register_scalable_target",
+        aas._register_requires_in_service_variant,
     )
 
     register_component(aws, "missing")

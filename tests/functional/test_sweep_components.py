@@ -13,7 +13,7 @@ from moto.sagemaker.models import sagemaker_backends
 from autoscaler.messages import ReconcileRequest
 from autoscaler.reconciler import Status, reconcile_endpoint
 from autoscaler.sweep import sweep
-from localaws import fidelity
+from localaws.fidelity import sagemaker
 from localaws.seed import VariantSeed, create_endpoint, create_inference_component, set_tags
 
 from .conftest import BASE_TAGS, COMPONENT_TAGS, World
@@ -132,7 +132,7 @@ def test_the_owned_target_of_a_component_that_is_gone_is_deregistered(world: Wor
     # component disappears here while its target, policies and alarm stay.
     host(world, {**BASE_TAGS, "autoscaling:inference-components": "true"}, COMPONENT_TAGS)
     world.reconcile("llm-host")
-    del fidelity._components(sagemaker_backends[ACCOUNT][REGION])["llm"]
+    del sagemaker._components(sagemaker_backends[ACCOUNT][REGION])["llm"]
     assert component_state(world)[0] == [COMPONENT]
 
     dry = sweep(world.deps(dry_run=True), reconcile_queue, "sweep-1")
