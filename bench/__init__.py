@@ -2,7 +2,7 @@
 
 Not part of the test suite: it prints numbers and checks the issue's targets (PASS/FAIL), it does not assert.
 
-- ``server``    moto_server (``localaws.LocalAws`` with the fidelity layer) in a child process, with AWS's page sizes.
+- ``server``    moto_server (``localaws.LocalAws`` with the fidelity layer) in a child process; it pages like AWS.
 - ``world``     N opted-in endpoints with a realistic mix, and the shared profiles in SSM.
 - ``passes``    (a) first apply, (b) sweep without drift, (c) sweep after a profile change, (d) one reconcile; and
                 the same passes done the naive way (register and put everything, read nothing).

@@ -1,4 +1,4 @@
-"""The benchmark's local AWS: ``localaws.LocalAws`` (moto_server with the fidelity layer) plus AWS's page sizes,
+"""The benchmark's local AWS: ``localaws.LocalAws`` (moto_server with the fidelity layer, which pages like AWS),
 in a child process so that the benchmark's peak memory and CPU are the controller's alone.
 
     python -m bench.server      # prints the endpoint URL, serves until stdin closes or SIGTERM
@@ -14,8 +14,6 @@ import threading
 import urllib.request
 from types import TracebackType
 from typing import Self
-
-from bench import paging
 
 __all__ = ["BenchServer", "main"]
 
@@ -44,8 +42,7 @@ class BenchServer:
         self._stop()
 
     def reset(self) -> None:
-        """Deletes every resource in the server (moto's reset keeps the fidelity and paging patches: they are on
-        classes)."""
+        """Deletes every resource in the server (moto's reset keeps the fidelity rules: they are on classes)."""
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=30):
             pass
@@ -66,7 +63,6 @@ class BenchServer:
 def main() -> None:
     from localaws.server import LocalAws
 
-    paging.install()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

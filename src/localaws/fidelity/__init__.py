@@ -17,8 +17,10 @@ sagemaker   deleting an endpoint deregisters its scalable         "Delete endpoi
             targets
 sagemaker   inference components: create, describe, list,         SageMaker API Reference, CreateInferenceComponent
             update, delete, tags                                  and the others
-sagemaker   Search over endpoints sorts and pages (MaxResults     SageMaker API Reference, Search
-            1-100, 10 by default)
+sagemaker   Search over endpoints sorts and pages (MaxResults     SageMaker API Reference, Search,
+            1-100, 10 when not given: undocumented);              ListInferenceComponents
+            ListInferenceComponents pages 10 by default, 100 at
+            most
 sagemaker   AddTags overwrites an existing key                    SageMaker API Reference, AddTags
 autoscaling registering needs an InService endpoint variant or    AWS's answer (not worded in its documentation)
             inference component
@@ -35,12 +37,19 @@ autoscaling RegisterScalableTarget, PutScalingPolicy and          botocore's ser
             PutScheduledAction refuse what AWS refuses            StepAdjustment, PutScheduledAction; AAS User Guide,
                                                                   "Target tracking scaling policies for Application
                                                                   Auto Scaling"
+autoscaling DescribeScalableTargets and DescribeScheduledActions  AAS API Reference (and botocore's model), MaxResults
+            page 50 at most, DescribeScalingPolicies 10           of each
 cloudwatch  PutMetricAlarm refuses what AWS refuses and takes     botocore's service model; CloudWatch API Reference,
             every extended statistic                              PutMetricAlarm
+cloudwatch  DescribeAlarms pages MaxRecords 1-100 (50 when not    CloudWatch API Reference, DescribeAlarms
+            given: undocumented)
+
+Resource Groups Tagging GetResources needs no rule: moto pages it as AWS documents (ResourcesPerPage "a minimum of 1
+and a maximum value of 100": Resource Groups Tagging API Reference, GetResources).
 
 ``shared`` holds what the services share: the configuration, the transitions, the model refusal (the constraint walker
-of ``layers/common/autoscaler/constraints.py``). ``install()`` / ``uninstall()`` (or the ``fidelity()`` context
-manager) switch the rules on and off; ``uninstall`` puts moto's original attributes back exactly.
+of ``layers/common/autoscaler/constraints.py``) and the paging. ``install()`` / ``uninstall()`` (or the ``fidelity()``
+context manager) switch the rules on and off; ``uninstall`` puts moto's original attributes back exactly.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
@@ -28,7 +28,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import sagemaker_backends
 
 from localaws.fidelity.sagemaker import COPY_COUNT_DIMENSION, _component, _endpoint_arn
-from localaws.fidelity.shared import IN_SERVICE, SAGEMAKER, _advance, _model_refusal
+from localaws.fidelity.shared import IN_SERVICE, SAGEMAKER, PageSize, _advance, _Item, _model_refusal, page
 
 _COMPONENT_RESOURCE_ID = re.compile(r"inference-component/(?P<name>[^/]+)")
 
@@ -234,6 +234,27 @@ def _delete_scheduled_action_requires_the_action(
     _moto_delete_scheduled_action(self, service_namespace, scheduled_action_name, resource_id, scalable_dimension)
 
 
+# AWS's page sizes, MaxResults of each read (Application Auto Scaling API Reference, the same words in botocore's
+# service model): DescribeScalableTargets "This value can be between 1 and 50. The default value is 50.";
+# DescribeScalingPolicies "This value can be between 1 and 10. The default value is 10."; DescribeScheduledActions
+# "This value can be between 1 and 50. The default value is 50.". moto serves 100 policies a page, every scheduled
+# action in one, and a DescribeScalableTargets token that repeats after the second page.
+PAGE_SIZES = {
+    "DescribeScalableTargets": PageSize(default=50, maximum=50),
+    "DescribeScalingPolicies": PageSize(default=10, maximum=10),
+    "DescribeScheduledActions": PageSize(default=50, maximum=50),
+}
+
+
+def _aas_page(items: Sequence[_Item], params: dict[str, Any], operation: str) -> tuple[list[_Item], str | None]:
+    """One page of a Describe* read at AWS's page size (``PAGE_SIZES``); a size AWS refuses is ValidationException
+    (the message is the layer's)."""
+    try:
+        return page(items, params.get("NextToken"), params.get("MaxResults"), PAGE_SIZES[operation], "MaxResults")
+    except ValueError as refused:
+        raise AWSValidationException(str(refused)) from None
+
+
 def _describe_scaling_policies_matches_exactly(
     self: ApplicationAutoscalingBackend,
     service_namespace: str,
@@ -243,15 +264,14 @@ def _describe_scaling_policies_matches_exactly(
     next_token: str | None,
     policy_names: list[str] | None = None,
 ) -> tuple[str | None, list[aas_models.FakeApplicationAutoscalingPolicy]]:
-    """DescribeScalingPolicies matches ResourceId, ScalableDimension and PolicyNames exactly.
+    """DescribeScalingPolicies matches ResourceId, ScalableDimension and PolicyNames exactly, and pages at AWS's size.
 
     AWS facts (AAS API Reference, DescribeScalingPolicies): ResourceId is "The identifier of the resource associated
     with the scaling policy" (for SageMaker, ``endpoint/<E>/variant/<V>`` or ``inference-component/<name>``: an
     identifier, not a pattern); PolicyNames are "The names of the scaling policies to describe". moto keeps every
     policy whose resource id (or dimension) is a substring of the one asked, so asking for ``.../variant/AB`` also
     returns the policies of ``.../variant/A``; and it ignores PolicyNames. DescribeScalableTargets (ResourceIds) and
-    DescribeScheduledActions (ResourceId, ScheduledActionNames) already match exactly in moto. Paging stays moto's
-    (offset tokens, 100 per page by default); ``bench/paging.py`` serves AWS's page sizes where calls are counted.
+    DescribeScheduledActions (ResourceId, ScheduledActionNames) already match exactly in moto. Pages: ``PAGE_SIZES``.
     """
     policies = [
         policy
@@ -261,24 +281,50 @@ def _describe_scaling_policies_matches_exactly(
         and (not scalable_dimension or policy.scalable_dimension == scalable_dimension)
         and (not policy_names or policy.policy_name in policy_names)
     ]
-    start = int(next_token) if next_token else 0
-    end = start + (max_results or 100)
-    return (str(end) if end < len(policies) else None), policies[start:end]
+    found, token = _aas_page(policies, {"NextToken": next_token, "MaxResults": max_results}, "DescribeScalingPolicies")
+    return token, found
 
 
 def _describe_scaling_policies_response(self: aas_responses.ApplicationAutoScalingResponse) -> str:
     """The DescribeScalingPolicies action, with PolicyNames passed on (moto's response drops it); see
     ``_describe_scaling_policies_matches_exactly``."""
-    next_token, page = _describe_scaling_policies_matches_exactly(
+    params = json.loads(self.body or "{}")
+    next_token, found = _describe_scaling_policies_matches_exactly(
         self.applicationautoscaling_backend,
-        service_namespace=self._get_param("ServiceNamespace"),
-        resource_id=self._get_param("ResourceId"),
-        scalable_dimension=self._get_param("ScalableDimension"),
-        max_results=self._get_int_param("MaxResults"),
-        next_token=self._get_param("NextToken"),
-        policy_names=self._get_param("PolicyNames"),
+        service_namespace=params.get("ServiceNamespace"),
+        resource_id=params.get("ResourceId"),
+        scalable_dimension=params.get("ScalableDimension"),
+        max_results=params.get("MaxResults"),
+        next_token=params.get("NextToken"),
+        policy_names=params.get("PolicyNames"),
     )
-    return json.dumps({"ScalingPolicies": [aas_responses._build_policy(p) for p in page], "NextToken": next_token})
+    return json.dumps({"ScalingPolicies": [aas_responses._build_policy(p) for p in found], "NextToken": next_token})
+
+
+def _describe_scalable_targets_pages(self: aas_responses.ApplicationAutoScalingResponse) -> str:
+    """DescribeScalableTargets in pages of AWS's size (``PAGE_SIZES``), the token an offset that never repeats."""
+    self._validate_params()
+    params = json.loads(self.body or "{}")
+    found = self.applicationautoscaling_backend.describe_scalable_targets(
+        params.get("ServiceNamespace"), params.get("ResourceIds"), params.get("ScalableDimension")
+    )
+    targets, token = _aas_page(found, params, "DescribeScalableTargets")
+    return json.dumps({"ScalableTargets": [aas_responses._build_target(t) for t in targets], "NextToken": token})
+
+
+def _describe_scheduled_actions_pages(self: aas_responses.ApplicationAutoScalingResponse) -> str:
+    """DescribeScheduledActions in pages of AWS's size (``PAGE_SIZES``); moto serves every action in one page."""
+    params = json.loads(self.body or "{}")
+    found = self.applicationautoscaling_backend.describe_scheduled_actions(
+        scheduled_action_names=params.get("ScheduledActionNames"),
+        service_namespace=params.get("ServiceNamespace"),
+        resource_id=params.get("ResourceId"),
+        scalable_dimension=params.get("ScalableDimension"),
+    )
+    actions, token = _aas_page(found, params, "DescribeScheduledActions")
+    return json.dumps(
+        {"ScheduledActions": [aas_responses._build_scheduled_action(a) for a in actions], "NextToken": token}
+    )
 
 
 # AWS fact (Application Auto Scaling API Reference, RegisterScalableTarget, ScalableDimension):
@@ -491,6 +537,8 @@ PATCHES: tuple[tuple[object, str, object], ...] = (
     (ApplicationAutoscalingBackend, "delete_scheduled_action", _delete_scheduled_action_requires_the_action),
     (ApplicationAutoscalingBackend, "describe_scaling_policies", _describe_scaling_policies_matches_exactly),
     (aas_responses.ApplicationAutoScalingResponse, "describe_scaling_policies", _describe_scaling_policies_response),
+    (aas_responses.ApplicationAutoScalingResponse, "describe_scalable_targets", _describe_scalable_targets_pages),
+    (aas_responses.ApplicationAutoScalingResponse, "describe_scheduled_actions", _describe_scheduled_actions_pages),
     (aas_models, "ScalableDimensionValueSet", _ScalableDimensions),
     (aas_responses, "ScalableDimensionValueSet", _ScalableDimensions),
     (

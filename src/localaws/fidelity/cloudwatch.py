@@ -8,11 +8,13 @@ from typing import Any
 from moto.cloudwatch.exceptions import ValidationError as CloudWatchValidationError
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
+from moto.core.responses import ActionResult
 
-from localaws.fidelity.shared import _model_refusal, _plain
+from localaws.fidelity.shared import PageSize, _model_refusal, _plain, page
 
 _moto_put_metric_alarm = CloudWatchResponse.put_metric_alarm
 _moto_put_metric_alarm_backend = CloudWatchBackend.put_metric_alarm
+_moto_describe_alarms = CloudWatchResponse.describe_alarms
 
 # PutMetricAlarm ExtendedStatistic: "the following are valid values: p90 tm90 tc90 ts90 wm90 IQM PR(n:m) where n and m
 # are values of the metric TC(X%:X%) where X is between 10 and 90 inclusive. TM(X%:X%) ... TS(X%:X%) ... WM(X%:X%)"
@@ -84,7 +86,36 @@ def _put_metric_alarm_refuses(self: CloudWatchResponse) -> Any:
     return _moto_put_metric_alarm(self)
 
 
+# DescribeAlarms MaxRecords: "The maximum number of alarm descriptions to retrieve", 1 to 100 (CloudWatch API Reference,
+# DescribeAlarms; botocore's service model: min 1, max 100). The size of a page when MaxRecords is not given is not
+# documented: 50 here. moto serves every alarm in one page.
+DESCRIBE_ALARMS_PAGE = PageSize(default=50, maximum=100)
+
+
+def _describe_alarms_pages(self: CloudWatchResponse) -> ActionResult:
+    """DescribeAlarms serves its metric alarms in pages of ``DESCRIBE_ALARMS_PAGE`` (composite alarms, which the
+    controller never makes, come whole with every page)."""
+    requested = self._get_param("MaxRecords")
+    everything = _moto_describe_alarms(self).result
+    assert isinstance(everything, dict)
+    try:
+        alarms, token = page(
+            everything["MetricAlarms"],
+            self._get_param("NextToken"),
+            int(requested) if requested else None,
+            DESCRIBE_ALARMS_PAGE,
+            "MaxRecords",
+        )
+    except ValueError as refused:
+        raise CloudWatchValidationError(str(refused)) from None
+    result: dict[str, Any] = {"MetricAlarms": alarms, "CompositeAlarms": everything["CompositeAlarms"]}
+    if token:
+        result["NextToken"] = token
+    return ActionResult(result)
+
+
 PATCHES: tuple[tuple[object, str, object], ...] = (
     (CloudWatchResponse, "put_metric_alarm", _put_metric_alarm_refuses),
     (CloudWatchBackend, "put_metric_alarm", _alarm_takes_every_extended_statistic),
+    (CloudWatchResponse, "describe_alarms", _describe_alarms_pages),
 )

@@ -5,6 +5,7 @@ its scalable targets, inference components exist, Search over endpoints sorts an
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +21,13 @@ from localaws.fidelity.shared import (
     CREATING,
     SAGEMAKER,
     UPDATING,
+    PageSize,
     _advance,
     _begin_transition,
+    _Item,
     _lock,
     _state,
+    page,
 )
 
 _COUNTED_FIELDS = ("InstanceCount", "Weight")
@@ -258,7 +262,9 @@ def _delete_endpoint_deregisters_scalable_targets(self: SageMakerModelBackend, e
 
 COPY_COUNT_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
 _COMPONENTS = "_fidelity_inference_components"  # the attribute holding them on a SageMakerModelBackend instance
-_LIST_DEFAULT_MAX_RESULTS = 10
+# ListInferenceComponents MaxResults: "The maximum number of inference components to return in the response. This value
+# defaults to 10." (SageMaker API Reference, ListInferenceComponents), 1 to 100 (botocore's service model).
+LIST_INFERENCE_COMPONENTS_PAGE = PageSize(default=10, maximum=100)
 _moto_get_resource_from_arn = SageMakerModelBackend._get_resource_from_arn
 
 
@@ -416,14 +422,11 @@ def _list_inference_components(backend: SageMakerModelBackend, params: dict[str,
     sort_key = {"Name": "name", "Status": "status"}.get(params.get("SortBy") or "", "creation_time")
     descending = (params.get("SortOrder") or "Descending") == "Descending"
     components.sort(key=lambda item: (getattr(item[1], sort_key), item[0]), reverse=descending)
-    token = params.get("NextToken") or "0"
-    if not token.isdigit():
-        raise ValidationError(message=f"Invalid pagination token {token}.")
-    start, size = int(token), int(params.get("MaxResults") or _LIST_DEFAULT_MAX_RESULTS)
-    page: dict[str, Any] = {"InferenceComponents": [c.summary() for _, c in components[start : start + size]]}
-    if start + size < len(components):
-        page["NextToken"] = str(start + size)
-    return page
+    found, token = _sagemaker_page([c for _, c in components], params, LIST_INFERENCE_COMPONENTS_PAGE)
+    answer: dict[str, Any] = {"InferenceComponents": [c.summary() for c in found]}
+    if token:
+        answer["NextToken"] = token
+    return answer
 
 
 def _update_inference_component_runtime_config(backend: SageMakerModelBackend, name: str, copy_count: int) -> str:
@@ -547,7 +550,20 @@ ENDPOINT_RECORD_FIELDS = (
     "ShadowProductionVariants",
 )
 _SEARCH_SORT_KEYS = ("EndpointName", "CreationTime", "LastModifiedTime", "EndpointStatus")
-_SEARCH_DEFAULT_MAX_RESULTS = 10  # not documented; the smallest page any SageMaker list uses by default
+# Search MaxResults: "The maximum number of results to return", 1 to 100 (SageMaker API Reference, Search; botocore's
+# service model: min 1, max 100). The size of a page when MaxResults is not given is not documented: 10 here, the
+# default of SageMaker's List* operations (ListInferenceComponents above).
+SEARCH_PAGE = PageSize(default=10, maximum=100)
+
+
+def _sagemaker_page(items: Sequence[_Item], params: dict[str, Any], size: PageSize) -> tuple[list[_Item], str | None]:
+    """One page at AWS's size; a size AWS refuses, or a token it never gave, is ValidationException (the messages are
+    the layer's)."""
+    requested = params.get("MaxResults")
+    try:
+        return page(items, params.get("NextToken"), int(requested) if requested else None, size, "MaxResults")
+    except ValueError as refused:
+        raise ValidationError(message=str(refused)) from None
 
 
 def _search_endpoints(backend: SageMakerModelBackend, params: dict[str, Any]) -> dict[str, Any]:
@@ -564,9 +580,6 @@ def _search_endpoints(backend: SageMakerModelBackend, params: dict[str, Any]) ->
     sort_by = params.get("SortBy") or "LastModifiedTime"
     if sort_by not in _SEARCH_SORT_KEYS:
         raise ValidationError(message=f"Cannot sort Endpoint by {sort_by}")
-    size = int(params.get("MaxResults") or _SEARCH_DEFAULT_MAX_RESULTS)
-    if not 1 <= size <= 100:
-        raise ValidationError(message=f"MaxResults {size} is not within 1-100")
     records = []
     for name, endpoint in list(backend.endpoints.items()):
         described = backend.describe_endpoint(name)  # the status as of now (lifecycle rule)
@@ -574,14 +587,11 @@ def _search_endpoints(backend: SageMakerModelBackend, params: dict[str, Any]) ->
         record["Tags"] = list(endpoint.tags)
         records.append(record)
     records.sort(key=lambda r: str(r.get(sort_by)), reverse=(params.get("SortOrder") or "Descending") == "Descending")
-    token = params.get("NextToken") or "0"
-    if not token.isdigit():
-        raise ValidationError(message=f"Invalid pagination token {token}.")
-    start = int(token)
-    page: dict[str, Any] = {"Results": [{"Endpoint": r} for r in records[start : start + size]]}
-    if start + size < len(records):
-        page["NextToken"] = str(start + size)
-    return page
+    found, token = _sagemaker_page(records, params, SEARCH_PAGE)
+    answer: dict[str, Any] = {"Results": [{"Endpoint": r} for r in found]}
+    if token:
+        answer["NextToken"] = token
+    return answer
 
 
 def _search_response(self: SageMakerResponse) -> ActionResult:

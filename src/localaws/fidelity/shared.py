@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from moto.core.utils import utcnow
@@ -144,3 +144,34 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
+
+
+# --- paging ---------------------------------------------------------------------------------------------------------
+
+
+_Item = TypeVar("_Item")
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """AWS's page size for one read: the results a page holds when the request names no size, and the most a request
+    may ask for (each cited where it is declared)."""
+
+    default: int
+    maximum: int
+
+
+def page(
+    items: Sequence[_Item], token: str | None, requested: int | None, size: PageSize, member: str
+) -> tuple[list[_Item], str | None]:
+    """One page of ``items`` as AWS serves it: ``requested`` results (``size.default`` when not given) from the offset
+    ``token``, and the token of the next page, or None after the last. A size outside 1 to ``size.maximum`` is refused
+    (ValueError naming ``member``), as AWS refuses it; the rule raising it turns it into the service's error."""
+    count = size.default if requested is None else requested
+    if not 1 <= count <= size.maximum:
+        raise ValueError(f"{member} {count} is not within 1-{size.maximum}")
+    if token is not None and not token.isdigit():
+        raise ValueError(f"Invalid NextToken {token}")
+    start = int(token) if token else 0
+    end = start + count
+    return list(items[start:end]), (str(end) if end < len(items) else None)
