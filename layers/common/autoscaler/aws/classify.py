@@ -1,0 +1,103 @@
+"""How AWS failures leave the adapter: classified into the controller's error types (autoscaler/errors.py).
+
+TemporaryError (retry later), EndpointNotReadyError (skip until IN_SERVICE), RefusedError (a write of a plan that AWS
+refused for what it asked: permanent, see REFUSED_CODES); anything else re-raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+from autoscaler.errors import EndpointNotReadyError, RefusedError, TemporaryError
+
+TEMPORARY_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ConcurrentUpdateException",
+        "InternalServiceException",
+        "InternalFailure",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "FailedResourceAccessException",
+        # The target or policy vanished under us (deregistered concurrently): the next pass rebuilds it.
+        "ObjectNotFoundException",
+    }
+)
+# AWS refused the request for what it asks: the same request is refused again, however often it is retried, so a
+# write of a plan refused with one of these is a permanent configuration error (RefusedError), not a temporary one.
+# - Application Auto Scaling (API Reference; botocore's application-autoscaling service model), ValidationException:
+#   "An exception was thrown for a validation issue. Review the available parameters for the API request." Every
+#   write the controller makes to it models it (RegisterScalableTarget, PutScalingPolicy, PutScheduledAction and the
+#   deletes). The texts of NOT_READY_TEXTS are ValidationExceptions too, and are classified before this set.
+# - CloudWatch (botocore's cloudwatch service model), the errors of a request whose values are wrong:
+#   InvalidParameterValue ("The value of an input parameter is bad or out-of-range."), InvalidParameterCombination
+#   ("Parameters were used together that cannot be used together."), MissingParameter ("An input parameter that is
+#   required is missing."),
+#   and ValidationError / ValidationException ("The request failed validation. One or more input parameters do not
+#   satisfy the constraints that the operation requires.", CloudWatch / Client / exceptions / ValidationException).
+# Deliberately not here:
+# - LimitExceededException (AAS: "A per-account resource limit is exceeded"; its quotas count scalable targets per
+#   account and policies or scheduled actions per target, hand-made ones included) and LimitExceeded (CloudWatch
+#   PutMetricAlarm: "The quota for alarms for this customer has already been reached."): the request is not wrong, the
+#   account is full. It clears without this endpoint's configuration changing (a quota increase, another endpoint's
+#   resources released), so it must not be remembered as a refusal of this configuration: re-raised unclassified, the
+#   message is retried and dead-lettered (the DLQ alarm calls the operator) and the next sweep enqueues it again.
+# - ObjectNotFoundException, ConcurrentUpdateException, FailedResourceAccessException: the state of the moment
+#   (TEMPORARY_CODES).
+REFUSED_CODES = frozenset(
+    {
+        "ValidationException",
+        "ValidationError",
+        "InvalidParameterValue",
+        "InvalidParameterCombination",
+        "MissingParameter",
+    }
+)
+# ValidationException texts AWS uses for an endpoint that is not InService (aws-facts.md).
+NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
+ENDPOINT_MISSING_TEXT = "Could not find endpoint"
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def classified(what: str, *, refusable: bool = False) -> Iterator[None]:
+    """Translate AWS failures into the controller's error types: the one place that tells a refused request
+    (permanent) from throttling, 5xx and concurrent updates (temporary).
+
+    ``refusable``: the call is a write of a plan, so a refusal of its values (REFUSED_CODES) is a RefusedError. Reads
+    leave them as ClientError: their callers tell "not found" from a fault by AWS's text ("Could not find endpoint").
+    """
+    try:
+        yield
+    except ClientError as exc:
+        code = error_code(exc)
+        message = str(exc.response.get("Error", {}).get("Message", ""))
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+        if code in TEMPORARY_CODES or status >= 500:
+            raise TemporaryError(f"{what}: {code or status}: {message}") from exc
+        if any(text in message for text in NOT_READY_TEXTS):
+            raise EndpointNotReadyError(f"{what}: {message}") from exc
+        if refusable and code in REFUSED_CODES:
+            raise RefusedError(what, exc.operation_name, code, message) from exc
+        raise
+    except (ConnectionError, HTTPClientError) as exc:
+        raise TemporaryError(f"{what}: {exc}") from exc
+
+
+def ignore_missing(call: Callable[[], object]) -> None:
+    """Deletes are idempotent: something already gone is the state we wanted."""
+    try:
+        call()
+    except ClientError as exc:
+        if error_code(exc) != "ObjectNotFoundException":
+            raise

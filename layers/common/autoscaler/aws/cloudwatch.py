@@ -1,0 +1,67 @@
+"""CloudWatch: the owned alarms of step scaling policies (read and deleted; they are put by the renderer,
+autoscaler/actions.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from autoscaler.aws.base import Clients
+from autoscaler.aws.classify import classified
+from autoscaler.names import alarm_prefix
+
+DELETE_ALARMS_BATCH = 100
+
+
+class CloudWatchReads(Clients):
+    def read_owned_alarms(self, name_prefix: str, endpoint: str | None = None) -> tuple[str, ...]:
+        return tuple(a["AlarmName"] for a in self._owned_alarms(name_prefix, endpoint))
+
+    def _owned_alarms(self, name_prefix: str, endpoint: str | None) -> list[dict[str, Any]]:
+        with classified("DescribeAlarms"):
+            return self._pages(
+                self.cloudwatch,
+                "describe_alarms",
+                "MetricAlarms",
+                AlarmNamePrefix=alarm_prefix(name_prefix, endpoint),
+                AlarmTypes=["MetricAlarm"],
+            )
+
+    def read_invocations(
+        self, endpoint: str, variant: str, start: datetime, end: datetime, period: int = 60
+    ) -> list[tuple[datetime, float]]:
+        """AWS/SageMaker Invocations (Sum per `period` seconds) of one variant in [start, end), oldest first: one
+        GetMetricData query (dimensions EndpointName, VariantName), every page. Read by the simulator (CLI) only."""
+        query = {
+            "Id": "invocations",
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/SageMaker",
+                    "MetricName": "Invocations",
+                    "Dimensions": [
+                        {"Name": "EndpointName", "Value": endpoint},
+                        {"Name": "VariantName", "Value": variant},
+                    ],
+                },
+                "Period": period,
+                "Stat": "Sum",
+            },
+            "ReturnData": True,
+        }
+        points: dict[datetime, float] = {}
+        with classified("GetMetricData"):
+            for page in self.cloudwatch.get_paginator("get_metric_data").paginate(
+                MetricDataQueries=[query], StartTime=start, EndTime=end, ScanBy="TimestampAscending"
+            ):
+                for result in page.get("MetricDataResults", ()):
+                    for moment, value in zip(result.get("Timestamps", ()), result.get("Values", ()), strict=True):
+                        points[moment] = points.get(moment, 0.0) + float(value)
+        return sorted(points.items())
+
+
+class CloudWatchWrites(Clients):
+    def delete_alarms(self, names: Sequence[str]) -> None:
+        for start in range(0, len(names), DELETE_ALARMS_BATCH):
+            with classified("DeleteAlarms"):
+                self.cloudwatch.delete_alarms(AlarmNames=list(names[start : start + DELETE_ALARMS_BATCH]))
