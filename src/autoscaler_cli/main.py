@@ -25,9 +25,9 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 
 from autoscaler.actions import Action
-from autoscaler.aws import Aws, error_code
+from autoscaler.aws import Aws
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
-from autoscaler.errors import AutoscalerError, RefusedError, SettingsError
+from autoscaler.errors import AutoscalerError, AwsError, RefusedError, SettingsError
 from autoscaler.observability import logger as controller_logger
 from autoscaler.planner import plan
 from autoscaler.reconciler import Evaluation, evaluate, reconcile_endpoint
@@ -378,10 +378,10 @@ def update_endpoint(
         try:
             app.aws.update_endpoint(endpoint, config, retain_all_variant_properties)
             break
-        except ClientError as exc:
+        except AwsError as exc:
             # A reconcile may register a target again between the release and the update. AWS documents no error
             # text for the refusal that follows, so any ValidationException is checked against the state read again.
-            if error_code(exc) != "ValidationException" or attempt == UPDATE_ATTEMPTS:
+            if exc.code != "ValidationException" or attempt == UPDATE_ATTEMPTS:
                 raise
             planned = _update_release(app, info, current, new, force)
             if not planned.release:

@@ -1,7 +1,8 @@
 """How AWS failures leave the adapter: classified into the controller's error types (autoscaler/errors.py).
 
 TemporaryError (retry later), EndpointNotReadyError (skip until IN_SERVICE), RefusedError (a write of a plan that AWS
-refused for what it asked: permanent, see REFUSED_CODES); anything else re-raised.
+refused for what it asked: permanent, see REFUSED_CODES), NotFoundError (a read of something that does not exist) and
+AwsError for any other failure. No botocore exception leaves the adapter.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
 
-from autoscaler.errors import EndpointNotReadyError, RefusedError, TemporaryError
+from autoscaler.errors import AwsError, EndpointNotReadyError, NotFoundError, RefusedError, TemporaryError
 
 TEMPORARY_CODES = frozenset(
     {
@@ -63,6 +64,11 @@ REFUSED_CODES = frozenset(
 # ValidationException texts AWS uses for an endpoint that is not InService (aws-facts.md).
 NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
+# A read of something that does not exist: SSM GetParameter's ParameterNotFound and ParameterVersionNotFound (botocore's
+# ssm service model, GetParameter errors), and SageMaker's ValidationException "Could not find ..." (DescribeEndpoint's
+# "Could not find endpoint ..."; taken to be the same for DescribeInferenceComponent, for which AWS documents none).
+NOT_FOUND_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound"})
+NOT_FOUND_TEXT = "Could not find"
 
 
 def error_code(exc: ClientError) -> str:
@@ -74,24 +80,37 @@ def classified(what: str, *, refusable: bool = False) -> Iterator[None]:
     """Translate AWS failures into the controller's error types: the one place that tells a refused request
     (permanent) from throttling, 5xx and concurrent updates (temporary).
 
-    ``refusable``: the call is a write of a plan, so a refusal of its values (REFUSED_CODES) is a RefusedError. Reads
-    leave them as ClientError: their callers tell "not found" from a fault by AWS's text ("Could not find endpoint").
+    ``refusable``: the call is a write of a plan, so a refusal of its values (REFUSED_CODES) is a RefusedError. For
+    reads they are NotFoundError (NOT_FOUND_CODES, NOT_FOUND_TEXT) or AwsError, with AWS's code. A classified call
+    inside a refusable one (``Aws.apply`` deleting alarms) is classified again as the refusable write.
     """
     try:
         yield
     except ClientError as exc:
-        code = error_code(exc)
-        message = str(exc.response.get("Error", {}).get("Message", ""))
-        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
-        if code in TEMPORARY_CODES or status >= 500:
-            raise TemporaryError(f"{what}: {code or status}: {message}") from exc
-        if any(text in message for text in NOT_READY_TEXTS):
-            raise EndpointNotReadyError(f"{what}: {message}") from exc
-        if refusable and code in REFUSED_CODES:
-            raise RefusedError(what, exc.operation_name, code, message) from exc
-        raise
+        raise _classify(exc, what, refusable) from exc
     except (ConnectionError, HTTPClientError) as exc:
         raise TemporaryError(f"{what}: {exc}") from exc
+    except AwsError as exc:
+        if refusable and isinstance(exc.__cause__, ClientError):  # an inner classified read it as a read
+            raise _classify(exc.__cause__, what, refusable) from exc.__cause__
+        raise
+    except BotoCoreError as exc:  # no answer from AWS: no credentials, no region, a parameter botocore refuses
+        raise AwsError(what, "", type(exc).__name__, str(exc)) from exc
+
+
+def _classify(exc: ClientError, what: str, refusable: bool) -> Exception:
+    code = error_code(exc)
+    message = str(exc.response.get("Error", {}).get("Message", ""))
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+    if code in TEMPORARY_CODES or status >= 500:
+        return TemporaryError(f"{what}: {code or status}: {message}")
+    if any(text in message for text in NOT_READY_TEXTS):
+        return EndpointNotReadyError(f"{what}: {message}")
+    if refusable and code in REFUSED_CODES:
+        return RefusedError(what, exc.operation_name, code, message)
+    if code in NOT_FOUND_CODES or (code == "ValidationException" and NOT_FOUND_TEXT in message):
+        return NotFoundError(what, exc.operation_name, code, message)
+    return AwsError(what, exc.operation_name, code, message)
 
 
 def ignore_missing(call: Callable[[], object]) -> None:

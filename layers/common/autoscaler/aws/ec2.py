@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from autoscaler.aws.base import Clients
-from autoscaler.aws.classify import classified, error_code
+from autoscaler.aws.classify import classified
+from autoscaler.errors import AwsError
 from autoscaler.state import Hardware
 
 
@@ -34,8 +33,8 @@ class Ec2Reads(Clients):
         try:
             with classified(f"DescribeInstanceTypes {' '.join(ec2_types)}"):
                 found = self.ec2.describe_instance_types(InstanceTypes=ec2_types).get("InstanceTypes", ())
-        except ClientError as exc:
-            if error_code(exc) not in ("InvalidInstanceType", "InvalidParameterValue"):
+        except AwsError as exc:
+            if exc.code not in ("InvalidInstanceType", "InvalidParameterValue"):
                 raise
             return None
         return {f"ml.{raw['InstanceType']}": _hardware(raw) for raw in found}

@@ -9,10 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from autoscaler.aws.base import Clients
-from autoscaler.aws.classify import ENDPOINT_MISSING_TEXT, classified, error_code
+from autoscaler.aws.classify import ENDPOINT_MISSING_TEXT, classified
 from autoscaler.aws.ec2 import Ec2Reads
 from autoscaler.aws.sagemaker_shapes import (
     Descriptions,
@@ -23,6 +21,7 @@ from autoscaler.aws.sagemaker_shapes import (
     variant_info,
 )
 from autoscaler.constants import ENDPOINT_IN_SERVICE
+from autoscaler.errors import AwsError, NotFoundError
 from autoscaler.state import ComponentInfo, EndpointInfo
 
 DESCRIBE_WORKERS = 8  # concurrent DescribeEndpoint calls of a sweep (SageMaker throttles with standard retries)
@@ -46,8 +45,8 @@ class SageMakerReads(Ec2Reads):
         try:
             with classified(f"DescribeEndpoint {name}"):
                 raw = self.sagemaker.describe_endpoint(EndpointName=name)
-        except ClientError as exc:
-            if ENDPOINT_MISSING_TEXT in str(exc):
+        except NotFoundError as exc:
+            if ENDPOINT_MISSING_TEXT in exc.message:
                 return None
             raise
         # An endpoint's configuration changes only through UpdateEndpoint, which changes LastModifiedTime; a config
@@ -135,7 +134,7 @@ class SageMakerReads(Ec2Reads):
         if len(missing) > math.ceil(max(among, len(listed)) / SEARCH_PAGE):
             try:
                 records = self.search_endpoints()
-            except ClientError as exc:  # not a temporary failure (classified raised those): describe instead
+            except AwsError as exc:  # not a temporary failure (classified raised those): describe instead
                 records, search_error = {}, str(exc)
             still: list[EndpointSummary] = []
             for entry in missing:
@@ -149,7 +148,8 @@ class SageMakerReads(Ec2Reads):
                 searched += 1
             missing = still
         if missing:
-            self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
+            with classified("SageMaker client"):
+                self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
             with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(missing))) as pool:
                 found.update(zip([e.name for e in missing], pool.map(self.describe_listed, missing), strict=True))
         return Descriptions({e.name: found[e.name] for e in listed}, searched, len(missing), search_error)
@@ -245,11 +245,7 @@ class SageMakerReads(Ec2Reads):
         try:
             with classified(f"DescribeInferenceComponent {name}"):
                 return dict(self.sagemaker.describe_inference_component(InferenceComponentName=name))
-        except ClientError as exc:
-            # DescribeEndpoint's wording for a missing resource ("Could not find endpoint ..."); unverified for
-            # components, so any "Could not find" ValidationException counts.
-            if error_code(exc) != "ValidationException" or "Could not find" not in str(exc):
-                raise
+        except NotFoundError:  # any "Could not find" ValidationException (autoscaler/aws/classify.py, NOT_FOUND_TEXT)
             return None
 
     def read_component_endpoint(self, name: str) -> tuple[str, str] | None:

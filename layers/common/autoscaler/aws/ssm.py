@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore.exceptions import ClientError
-
 from autoscaler.aws.base import Clients
-from autoscaler.aws.classify import classified, error_code
+from autoscaler.aws.classify import classified
+from autoscaler.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -18,17 +17,12 @@ class ParameterText:
     version: int
 
 
-PARAMETER_MISSING_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound"})
-
-
 class SsmReads(Clients):
     def read_parameter(self, name: str) -> ParameterText | None:
         """GetParameter (``name`` may end in ``:version`` or ``:label``); None when it (or that version) is missing."""
         try:
             with classified(f"GetParameter {name}"):
                 raw = self.ssm.get_parameter(Name=name, WithDecryption=False)["Parameter"]
-        except ClientError as exc:
-            if error_code(exc) in PARAMETER_MISSING_CODES:
-                return None
-            raise
+        except NotFoundError:  # ParameterNotFound, ParameterVersionNotFound (autoscaler/aws/classify.py)
+            return None
         return ParameterText(raw["Name"], raw["Type"], raw["Value"], int(raw.get("Version", 0)))
