@@ -4,7 +4,6 @@ autoscaler/actions.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from autoscaler.aws.base import Clients
@@ -27,37 +26,6 @@ class CloudWatchReads(Clients):
                 AlarmNamePrefix=alarm_prefix(name_prefix, endpoint),
                 AlarmTypes=["MetricAlarm"],
             )
-
-    def read_invocations(
-        self, endpoint: str, variant: str, start: datetime, end: datetime, period: int = 60
-    ) -> list[tuple[datetime, float]]:
-        """AWS/SageMaker Invocations (Sum per `period` seconds) of one variant in [start, end), oldest first: one
-        GetMetricData query (dimensions EndpointName, VariantName), every page. Read by the simulator (CLI) only."""
-        query = {
-            "Id": "invocations",
-            "MetricStat": {
-                "Metric": {
-                    "Namespace": "AWS/SageMaker",
-                    "MetricName": "Invocations",
-                    "Dimensions": [
-                        {"Name": "EndpointName", "Value": endpoint},
-                        {"Name": "VariantName", "Value": variant},
-                    ],
-                },
-                "Period": period,
-                "Stat": "Sum",
-            },
-            "ReturnData": True,
-        }
-        points: dict[datetime, float] = {}
-        with classified("GetMetricData"):
-            for page in self.cloudwatch.get_paginator("get_metric_data").paginate(
-                MetricDataQueries=[query], StartTime=start, EndTime=end, ScanBy="TimestampAscending"
-            ):
-                for result in page.get("MetricDataResults", ()):
-                    for moment, value in zip(result.get("Timestamps", ()), result.get("Values", ()), strict=True):
-                        points[moment] = points.get(moment, 0.0) + float(value)
-        return sorted(points.items())
 
 
 class CloudWatchWrites(Clients):

@@ -209,11 +209,6 @@ class SageMakerReads(Ec2Reads):
         """The components with their tags (ListTags, one call per component)."""
         return tuple(replace(c, tags=tuple(sorted(self.read_tags(c.arn).items()))) for c in components)
 
-    def read_endpoint_config(self, name: str) -> dict[str, Any]:
-        """DescribeEndpointConfig, uncached (for a config an update is about to use)."""
-        with classified(f"DescribeEndpointConfig {name}"):
-            return dict(self.sagemaker.describe_endpoint_config(EndpointConfigName=name))
-
     def read_tags(self, arn: str) -> dict[str, str]:
         tags: dict[str, str] = {}
         with classified(f"ListTags {arn}"):
@@ -263,14 +258,6 @@ class SageMakerReads(Ec2Reads):
 
 
 class SageMakerWrites(Clients):
-    def update_endpoint(self, endpoint: str, config: str, retain_all_variant_properties: bool) -> None:
-        with classified(f"UpdateEndpoint {endpoint}"):
-            self.sagemaker.update_endpoint(
-                EndpointName=endpoint,
-                EndpointConfigName=config,
-                RetainAllVariantProperties=retain_all_variant_properties,
-            )
-
     def write_tags(self, arn: str, tags: Mapping[str, str]) -> None:
         with classified(f"AddTags {arn}"):
             self.sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
