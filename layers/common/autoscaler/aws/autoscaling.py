@@ -60,7 +60,9 @@ class AutoscalingReads(CloudWatchReads):
         DescribeAlarms 100 per page): keys ``targets``, ``policies``, ``schedules``, ``alarms``."""
         with classified("read AAS namespace"):
             scope = {"ServiceNamespace": AAS_NAMESPACE}
-            # AWS's largest pages (aws-facts.md), asked for explicitly rather than left to each API's default.
+            # AWS's largest pages, asked for explicitly rather than left to each API's default (Application Auto
+            # Scaling API Reference, MaxResults: "This value can be between 1 and 50" for DescribeScalableTargets and
+            # DescribeScheduledActions, "between 1 and 10" for DescribeScalingPolicies).
             targets = self._pages(
                 self.autoscaling, "describe_scalable_targets", "ScalableTargets", **scope, **page_size(50)
             )
