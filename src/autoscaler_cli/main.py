@@ -25,9 +25,9 @@ import click
 from botocore.exceptions import BotoCoreError, ClientError
 
 from autoscaler.actions import Action
-from autoscaler.aws import Aws, error_code
+from autoscaler.aws import Aws
 from autoscaler.capacity import CapacityRequest, CapacityRequestError, set_capacity
-from autoscaler.errors import AutoscalerError, RefusedError, SettingsError
+from autoscaler.errors import AutoscalerError, AwsError, RefusedError, SettingsError
 from autoscaler.observability import logger as controller_logger
 from autoscaler.planner import plan
 from autoscaler.reconciler import Evaluation, evaluate, reconcile_endpoint
@@ -36,7 +36,7 @@ from autoscaler.spec import EndpointSpec
 from autoscaler.state import EndpointInfo, Hardware
 from autoscaler.tags import OPT_IN, parse_bool, tag_key
 from autoscaler.update import UpdatePlan, plan_update
-from autoscaler_cli import checks
+from autoscaler_cli import checks, sagemaker_calls
 from autoscaler_cli.app import App, pass_app
 from autoscaler_cli.render import Output, actions_json, problems_json
 from autoscaler_cli.simulate import recommend_command, simulate_command
@@ -367,8 +367,8 @@ def update_endpoint(
     if info is None or not info.in_service:
         app.out.line(f"{endpoint}: {'does not exist' if info is None else info.status}; nothing done", style="bold red")
         _fail(EXIT_REJECTED)
-    current = app.aws.read_endpoint_config(info.config_name)
-    new = app.aws.read_endpoint_config(config)
+    current = sagemaker_calls.read_endpoint_config(app.aws, info.config_name)
+    new = sagemaker_calls.read_endpoint_config(app.aws, config)
     planned = _update_release(app, info, current, new, force)
     for variant, why in planned.touched:
         app.out.line(f"{variant}: released for the update ({why})")
@@ -376,12 +376,12 @@ def update_endpoint(
         for action in planned.release:
             app.aws.apply(action)
         try:
-            app.aws.update_endpoint(endpoint, config, retain_all_variant_properties)
+            sagemaker_calls.update_endpoint(app.aws, endpoint, config, retain_all_variant_properties)
             break
-        except ClientError as exc:
+        except AwsError as exc:
             # A reconcile may register a target again between the release and the update. AWS documents no error
             # text for the refusal that follows, so any ValidationException is checked against the state read again.
-            if error_code(exc) != "ValidationException" or attempt == UPDATE_ATTEMPTS:
+            if exc.code != "ValidationException" or attempt == UPDATE_ATTEMPTS:
                 raise
             planned = _update_release(app, info, current, new, force)
             if not planned.release:

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from autoscaler_sim.engine import SimulationError, Traffic
+from autoscaler_sim.invocations import read_invocations
 
 DEFAULT_START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 SYNTHETIC_KINDS = ("diurnal", "weekly", "ramp", "spikes", "flat")
@@ -139,9 +140,7 @@ class Synthetic:
 
 
 class InvocationsReader(Protocol):
-    def read_invocations(
-        self, endpoint: str, variant: str, start: datetime, end: datetime, period: int
-    ) -> list[tuple[datetime, float]]: ...
+    cloudwatch: Any  # autoscaler.aws.Aws's CloudWatch client
 
 
 def from_cloudwatch(aws: InvocationsReader, endpoint: str, variant: str, days: float, now: datetime) -> Traffic:
@@ -156,7 +155,7 @@ def from_cloudwatch(aws: InvocationsReader, endpoint: str, variant: str, days: f
     period = 60 if days <= CLOUDWATCH_ONE_MINUTE_DAYS else 300
     start = end - timedelta(days=days)
     start -= timedelta(seconds=(start - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() % period)
-    points = aws.read_invocations(endpoint, variant, start, end, period)
+    points = read_invocations(aws.cloudwatch, endpoint, variant, start, end, period)
     source = f"CloudWatch {endpoint}/{variant} Invocations, {days:g} days"
     if not points:
         raise SimulationError(f"{source}: no datapoints (is the endpoint invoked? the name right?)")

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from moto import mock_aws
 
 from autoscaler.aws import Aws
+from autoscaler.errors import AwsError
 from autoscaler.reconciler import Deps, Status, reconcile_endpoint
 from autoscaler.settings import Settings
 from autoscaler_cli.app import App
@@ -160,7 +161,7 @@ def test_update_endpoint_raises_a_refusal_with_nothing_left_to_release(autoscale
         result = run_update(autoscaled)
 
     # then it is not retried: the error surfaces (the console script makes it exit code 3)
-    assert isinstance(result.exception, ClientError)
+    assert isinstance(result.exception, AwsError)
     assert len(calls) == 1
     assert autoscaled.aws.sagemaker.describe_endpoint(EndpointName="ep")["EndpointConfigName"] == "ep"
 

@@ -12,11 +12,10 @@ import io
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 import autoscaler.reconciler
 import autoscaler.sweep
-from autoscaler.errors import TemporaryError
+from autoscaler.errors import AwsError, TemporaryError
 from autoscaler.reconciler import Status
 from autoscaler.sweep import sweep
 from localaws.faults import inject
@@ -118,7 +117,7 @@ def test_an_unclassified_aws_error_while_desiring_still_propagates(world: World)
     world.endpoint("fraud-detector", BASE_TAGS)
 
     denied = inject(world.aws.ssm, "GetParameter", "AccessDeniedException", message="not authorized")
-    with denied as hit, pytest.raises(ClientError, match="AccessDeniedException"):
+    with denied as hit, pytest.raises(AwsError, match="AccessDeniedException"):
         world.reconcile("fraud-detector")
 
     assert hit

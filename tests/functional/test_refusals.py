@@ -15,11 +15,10 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from autoscaler import refusals
 from autoscaler.actions import PutAlarm, PutStepScalingPolicy, PutTargetTrackingPolicy, RegisterTarget
-from autoscaler.errors import TemporaryError
+from autoscaler.errors import AwsError, TemporaryError
 from autoscaler.reconciler import Status
 from autoscaler.sweep import sweep
 from localaws.faults import inject
@@ -235,7 +234,7 @@ def test_a_quota_is_not_a_refusal_of_the_configuration(remembering: World) -> No
     world.endpoint("fraud-detector", BASE_TAGS)
 
     quota = inject(world.aws.autoscaling, "RegisterScalableTarget", "LimitExceededException", message="quota")
-    with quota as hit, pytest.raises(ClientError, match="LimitExceededException"):  # not a RefusedError
+    with quota as hit, pytest.raises(AwsError, match="LimitExceededException"):  # not a RefusedError
         world.reconcile("fraud-detector")
 
     assert hit

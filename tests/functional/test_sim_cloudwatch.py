@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from autoscaler.aws import Aws
 from autoscaler_cli.main import cli
+from autoscaler_sim.invocations import read_invocations
 from autoscaler_sim.traffic import from_cloudwatch
 
 
@@ -77,10 +78,8 @@ def test_read_invocations_pages_through_get_metric_data() -> None:
     stub.add_response(
         "get_metric_data", page([minute[3], minute[1], minute[2]], [5.0, 10.0, 3.0]), {**asked, "NextToken": "page-2"}
     )
-    aws = Aws(None, None, cloudwatch, None, None, None)
-
     with stub:
-        points = aws.read_invocations("ep", "AllTraffic", start, end, 60)
+        points = read_invocations(cloudwatch, "ep", "AllTraffic", start, end, 60)
     stub.assert_no_pending_responses()
     assert points == [(minute[0], 1.0), (minute[1], 12.0), (minute[2], 3.0), (minute[3], 5.0)]
 

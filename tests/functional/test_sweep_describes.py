@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from autoscaler.errors import TemporaryError
+from autoscaler.errors import AwsError, TemporaryError
 from autoscaler.reconciler import Deps
 from autoscaler.sweep import sweep
 from localaws.seed import IMAGE_URI, ROLE_ARN, VariantSeed, create_endpoint
@@ -244,8 +244,8 @@ def test_a_warm_sweep_still_sees_a_cpu_metric_on_a_new_instance_type(world: Worl
 
 def _search_denied(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> None:
     def denied() -> dict[str, dict[str, Any]]:
-        error = {"Error": {"Code": "AccessDeniedException", "Message": "not authorized to perform: sagemaker:Search"}}
-        raise ClientError(error, "Search")  # type: ignore[arg-type]
+        denied = "not authorized to perform: sagemaker:Search"
+        raise AwsError("Search Endpoint", "Search", "AccessDeniedException", denied)
 
     monkeypatch.setattr(deps.aws, "search_endpoints", denied)
 

@@ -1,10 +1,11 @@
 """The AWS calls a function's code can make, read from the code itself (no hand-written list).
 
-Every AWS call goes through ``autoscaler.aws`` (its module docstring: "The only module that talks to AWS"). This module
+Every AWS call goes through ``autoscaler.aws`` (its docstring: "The only package that talks to AWS"). This module
 parses the functions' handlers and the ``autoscaler`` package, follows from a handler every function and method it
 calls or passes on (by name, whatever the class: it errs towards reaching too much), and collects the boto3 operations
-the reached code of ``autoscaler/aws.py`` calls. What it must not do is miss one: tests/template/test_template.py
-checks that it reaches every call the adapter has code for. These refinements keep it close:
+the reached code of the ``autoscaler/aws/`` package calls. What it must not do is miss one:
+tests/template/test_template.py checks that it reaches every call the adapter has code for. These refinements keep it
+close:
 
 - a ``match`` arm of ``case SomeAction():`` is reached only when the class ``SomeAction`` is named by reached code
   (``Aws.apply`` dispatches on the planned action: the sweeper, which only deregisters, never reaches its puts);
@@ -27,7 +28,7 @@ from botocore import xform_name
 
 ROOT = Path(__file__).parents[2]
 PACKAGE = ROOT / "layers/common/autoscaler"
-ADAPTER = PACKAGE / "aws.py"
+ADAPTER = PACKAGE / "aws"  # one module per AWS service (autoscaler/aws/__init__.py composes them)
 # Planned actions are rendered into requests (``actions.request`` -> ``Request(SERVICE, "Operation", params)``) that
 # ``Aws.send`` sends: the renderer's ``Request`` calls are AWS calls of a function whose code reaches ``send`` (the
 # configuration check renders the same requests without sending them).
@@ -35,7 +36,7 @@ RENDERER = PACKAGE / "actions.py"
 SENDER = "send"
 RENDERED_SERVICES = {"AUTOSCALING": "application-autoscaling", "CLOUDWATCH": "cloudwatch"}
 
-# ``Aws``'s client attributes (autoscaler/aws.py, Aws.create) and the services ``Aws.client(name)`` makes.
+# ``Aws``'s client attributes (autoscaler/aws/__init__.py, Aws.create) and the services ``Aws.client(name)`` makes.
 CLIENT_ATTRIBUTES = {
     "sagemaker": "sagemaker",
     "autoscaling": "application-autoscaling",
@@ -209,7 +210,7 @@ def _definitions(entries: tuple[Path, ...]) -> tuple[dict[str, list[_Node]], _No
     import, and their functions: the entry points)."""
     defs: dict[str, list[_Node]] = defaultdict(list)
     top = _Node()
-    for path in (*entries, *sorted(set(PACKAGE.glob("*.py")) - set(entries))):
+    for path in (*entries, *sorted(set(PACKAGE.rglob("*.py")) - set(entries))):
         tree = ast.parse(path.read_text(), filename=str(path))
         _collect(tree.body, defs, top if path in entries else None)
     return defs, top
@@ -262,8 +263,8 @@ def reachable_operations(*entries: Path) -> set[tuple[str, str]]:
 
 
 def adapter_operations() -> set[tuple[str, str]]:
-    """Every AWS call ``autoscaler/aws.py`` has code for, reachable or not."""
-    defs, _ = _definitions((ADAPTER, RENDERER))
+    """Every AWS call the ``autoscaler/aws/`` package has code for, reachable or not."""
+    defs, _ = _definitions((*sorted(ADAPTER.glob("*.py")), RENDERER))
     found: set[tuple[str, str]] = set()
 
     def gather(node: _Node) -> None:

@@ -6,14 +6,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from botocore.exceptions import ClientError, ReadTimeoutError
+from botocore.exceptions import ClientError, NoCredentialsError
 
 from autoscaler.actions import PutAlarm, PutTargetTrackingPolicy, RegisterTarget
 from autoscaler.aws import classified
 from autoscaler.errors import (
     AutoscalerError,
+    AwsError,
     EndpointNotReadyError,
     EvaluationError,
+    NotFoundError,
     RefusedError,
     TemporaryError,
 )
@@ -73,7 +75,7 @@ def client_error(
 
 def raised(error: Exception, *, refusable: bool = True) -> BaseException:
     """What ``classified`` turns ``error`` into."""
-    with pytest.raises((ClientError, AutoscalerError)) as caught, classified("x", refusable=refusable):
+    with pytest.raises(AutoscalerError) as caught, classified("x", refusable=refusable):
         raise error
     return caught.value
 
@@ -102,8 +104,45 @@ def test_a_write_aws_refuses_for_its_values_is_a_refusal_naming_the_operation(co
     )
 
 
-def test_a_read_aws_refuses_stays_a_client_error_for_its_caller_to_read() -> None:
-    assert type(raised(client_error("ValidationException", "Could not find endpoint"), refusable=False)) is ClientError
+def test_a_read_of_something_missing_is_not_found_for_its_caller_to_read() -> None:
+    missing = client_error("ValidationException", "Could not find endpoint x", operation="DescribeEndpoint")
+    error = raised(missing, refusable=False)
+
+    assert isinstance(error, NotFoundError)
+    assert type(error) is NotFoundError
+    assert (error.operation, error.code) == ("DescribeEndpoint", "ValidationException")
+    assert error.message == "Could not find endpoint x"
+
+
+@pytest.mark.parametrize("code", ["ParameterNotFound", "ParameterVersionNotFound"])
+def test_a_missing_parameter_or_version_is_not_found(code: str) -> None:
+    assert type(raised(client_error(code, operation="GetParameter"), refusable=False)) is NotFoundError
+
+
+def test_a_read_refused_for_another_reason_is_an_aws_error_with_its_code() -> None:
+    error = raised(client_error("ValidationException", "1 validation error detected"), refusable=False)
+
+    assert isinstance(error, AwsError)
+    assert type(error) is AwsError
+    assert error.code == "ValidationException"
+
+
+def test_a_failure_without_an_answer_from_aws_is_an_aws_error_naming_it() -> None:
+    error = raised(NoCredentialsError())
+
+    assert isinstance(error, AwsError)
+    assert type(error) is AwsError
+    assert error.code == "NoCredentialsError"
+
+
+def test_a_read_inside_a_write_of_a_plan_is_refused_as_the_write() -> None:
+    """``Aws.apply`` deletes alarms through ``delete_alarms``, itself classified as a read: the refusal is the
+    write's."""
+    outer, inner = classified("DeleteAlarms of a plan", refusable=True), classified("DeleteAlarms")
+    with pytest.raises(RefusedError) as caught, outer, inner:
+        raise client_error("ValidationError", "bad name", operation="DeleteAlarms")
+
+    assert (caught.value.what, caught.value.operation) == ("DeleteAlarms of a plan", "DeleteAlarms")
 
 
 @pytest.mark.parametrize(
@@ -122,7 +161,11 @@ def test_an_endpoint_that_is_not_in_service_is_not_ready_not_refused() -> None:
 
 @pytest.mark.parametrize("code", ["LimitExceededException", "LimitExceeded", "AccessDeniedException"])
 def test_quotas_and_permissions_are_not_refusals_of_the_configuration(code: str) -> None:
-    assert type(raised(client_error(code))) is ClientError
+    error = raised(client_error(code))
+
+    assert isinstance(error, AwsError)
+    assert type(error) is AwsError
+    assert error.code == code
 
 
 # --- the fingerprint of a plan --------------------------------------------------------------------------------------
@@ -183,8 +226,8 @@ def test_a_crash_in_pure_code_becomes_the_endpoints_evaluation_error(error: Exce
 @pytest.mark.parametrize(
     "error",
     [
-        client_error("AccessDeniedException"),
-        ReadTimeoutError(endpoint_url="https://ssm.invalid"),
+        AwsError("PutScalingPolicy x", "PutScalingPolicy", "AccessDeniedException", "refused"),
+        NotFoundError("GetParameter p", "GetParameter", "ParameterNotFound", "missing"),
         TemporaryError("throttled"),
         EndpointNotReadyError("Updating"),
         MemoryError(),

@@ -56,3 +56,17 @@ class RefusedError(AutoscalerError):
     def __init__(self, what: str, operation: str, code: str, message: str) -> None:
         self.what, self.operation, self.code, self.message = what, operation, code, message
         super().__init__(f"{what}: AWS refused {operation}: {code}: {message}")
+
+
+class AwsError(AutoscalerError):
+    """AWS failed a call in a way the controller has no other type for (access denied, a quota reached, a bad
+    credential or region): re-raised, so retries, the dead-letter queue and alarms see it. ``code`` is AWS's error code
+    (``AccessDeniedException``), or the botocore exception's name when AWS did not answer."""
+
+    def __init__(self, what: str, operation: str, code: str, message: str) -> None:
+        self.what, self.operation, self.code, self.message = what, operation, code, message
+        super().__init__(f"{what}: {operation}: {code}: {message}" if operation else f"{what}: {code}: {message}")
+
+
+class NotFoundError(AwsError):
+    """What a read asked for does not exist (an endpoint, a parameter or its version, an inference component)."""

@@ -18,7 +18,7 @@ Where an endpoint's own data ends (``rejecting_crashes``): an exception raised w
 (``desire``, ``plan``, deciding whether to look up its components) that is not an AWS failure is a deterministic crash
 of pure code on that endpoint's data (a parser's KeyError, an OverflowError from a date out of range): that endpoint's
 ``rejected`` (EvaluationError, logged with the exception), never a retried message and never another endpoint's
-problem. AWS failures (botocore's ClientError and BotoCoreError, and the controller's own classified errors) pass
+problem. AWS failures (the adapter raises only the controller's own errors: autoscaler/aws/classify.py) pass
 through the boundary unchanged, including those of the reads ``desire`` makes (profiles, instance types), so
 retries, the dead-letter queue and alarms work.
 """
@@ -35,13 +35,13 @@ from enum import StrEnum
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from botocore.exceptions import BotoCoreError, ClientError
 
 from autoscaler.actions import Action, PutStepScalingPolicy
 from autoscaler.aws import Aws
 from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE, TAG_VALUE_MAX_LENGTH
 from autoscaler.errors import (
     AutoscalerError,
+    AwsError,
     ConfigError,
     EndpointNotReadyError,
     EvaluationError,
@@ -138,7 +138,7 @@ def rejecting_crashes(endpoint: str) -> Iterator[None]:
     errors pass; any other exception becomes that endpoint's EvaluationError, logged with its traceback."""
     try:
         yield
-    except (AutoscalerError, ClientError, BotoCoreError, MemoryError):
+    except (AutoscalerError, MemoryError):
         raise
     except Exception as exc:
         kind = type(exc).__name__
@@ -289,7 +289,7 @@ def _reconcile(name: str, deps: Deps, components: bool) -> Outcome:
             )
         except PlanRefusedError as exc:
             return _refused(name, exc, planned.notes, desired.warnings, tags, deps)
-        except ClientError as exc:
+        except AwsError as exc:
             # AWS refused a write. If the endpoint was deleted meanwhile (AWS does not document its wording for
             # that), it is a race, not a fault: the message returns and the next pass deletes the owned alarms.
             if aws.read_endpoint(name, instance_types=False) is None:
@@ -457,6 +457,6 @@ def report(outcome: Outcome, deps: Deps, seconds: float) -> None:
         deps.aws.put_event(
             deps.settings.event_bus_name, OUTCOME_EVENT_SOURCE, OUTCOME_EVENT_DETAIL_TYPE, outcome.to_dict()
         )
-    except (TemporaryError, ClientError) as exc:
+    except (TemporaryError, AwsError) as exc:
         # The reconcile itself succeeded; losing its notification must not undo or repeat it.
         logger.warning("outcome event not sent", extra={"endpoint": outcome.endpoint, "reason": str(exc)})
