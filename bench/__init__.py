@@ -1,4 +1,4 @@
-"""``python -m bench``: AWS calls, wall time and peak memory of the controller against the naive way (issue 7).
+"""``python -m bench``: AWS calls, wall time and peak memory of the controller against the naive way.
 
 Not part of the test suite: it prints numbers and checks the issue's targets (PASS/FAIL), it does not assert.
 

@@ -145,7 +145,7 @@ def table(results: dict[str, Any]) -> str:
     layer = results["layer"]
     skipped = f" ({layer['skipped']})" if "skipped" in layer else ""
     lines.append(f"\nlayer: {layer.get('mb', '-')} MB unzipped{skipped}")
-    lines.append("\ntargets (issue 7):")
+    lines.append("\ntargets:")
     for t in results["targets"]:
         lines.append(f"  {t['status']:<7} {t['target']}\n          {t['measured']}")
     return "\n".join(lines)

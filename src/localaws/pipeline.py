@@ -1,7 +1,7 @@
 """The deployed shape of template.yaml on a local AWS, for the end-to-end tests and the demo.
 
 moto ignores the ``AWS::Serverless-2016-10-31`` transform, cannot run Lambda functions, and never fires an SQS event
-source mapping (``shared/reference/moto-gaps.md``). So:
+source mapping (seen running moto 5; moto's CloudFormation reports success for Serverless resources it skipped). So:
 
 - ``translate()`` turns template.yaml into plain CloudFormation with aws-sam-translator (as CloudFormation would);
 - ``Template`` resolves the intrinsic functions the template uses (Ref, Fn::Sub, Fn::GetAtt, Fn::If, ...) against

@@ -1,4 +1,4 @@
-"""An inference component through its lifecycle (issue 8), on moto with the fidelity layer and a clock that moves only
+"""An inference component through its lifecycle, on moto with the fidelity layer and a clock that moves only
 when told to, so a component stays Creating or Updating for as long as a test needs.
 
 A component that is not InService is left exactly as it is: Application Auto Scaling puts it in Updating whenever it

@@ -1,4 +1,4 @@
-"""Strict profile documents (DESIGN §4): JSON or YAML 1.2 core, no surprises, and only DocumentError on bad input."""
+"""Strict profile documents (README, Profiles): JSON or YAML 1.2 core, no surprises, only DocumentError on bad input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SSM profiles (DESIGN §4): the example parses exactly, and every rule rejects with the exact place and a reason."""
+"""SSM profiles (README, Profiles): the example parses exactly; every rule rejects with the exact place and a reason."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def tracking(metric: Any, target: Any = 1, **fields: Any) -> dict[str, Any]:
 DROP = object()
 STEPS = "profile p: step_scaling[0].steps"
 
-# ------------------------------------------------------------------ the DESIGN §4 example
+# ------------------------------------------------------------------ the README's example profile
 
 
 def test_design_example_parses_into_exactly_the_expected_profile() -> None:

@@ -1,4 +1,4 @@
-"""Scheduled-action expressions in AWS syntax, and when they last fired (DESIGN §5), against a frozen clock."""
+"""Scheduled-action expressions in AWS syntax, when they last fired and the bounds they leave, on a frozen clock."""
 
 from __future__ import annotations
 

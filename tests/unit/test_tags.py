@@ -1,4 +1,4 @@
-"""The tag grammar of DESIGN §3: every key, every error names its tag key."""
+"""The tag grammar (README, Tags): every key, every error names its tag key."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Modules, in the order a reconcile uses them:
 
 - ``settings``   Settings.from_env(): the stack parameters, read once and typed.
-- ``tags``       the tag grammar of DESIGN §3: raw tags -> TagConfig (errors and warnings carry their tag key).
+- ``tags``       the tag grammar (README, Tags): raw tags -> TagConfig (errors and warnings carry their tag key).
 - ``spec``       the desired state as frozen value objects (VariantSpec, TargetTrackingPolicy, ...).
 - ``sources``    endpoint description + TagConfig -> EndpointSpec (precedence, validation).
 - ``state``      the actual state read back from AWS, normalised into the same value objects.
