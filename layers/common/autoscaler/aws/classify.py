@@ -63,7 +63,7 @@ REFUSED_CODES = frozenset(
 )
 # The texts of the ValidationException a write on an endpoint that is not InService is answered with
 # (RegisterScalableTarget: "should be in 'InService'"; a SageMaker update: "Cannot update in-progress endpoint"). AWS
-# documents neither text; src/localaws/fidelity.py answers with the same ones.
+# documents neither text; src/localaws/fidelity/ answers with the same ones.
 NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
 # A read of something that does not exist: SSM GetParameter's ParameterNotFound and ParameterVersionNotFound (botocore's
