@@ -57,7 +57,7 @@ from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.spec import EndpointSpec
 from autoscaler.state import EndpointInfo, ScalingState
-from autoscaler.tags import OPT_IN, ProfileRef, expired_holds, parse_tags, tag_key
+from autoscaler.tags import ProfileRef, expired_holds, parse_tags, tag_key
 
 
 class Status(StrEnum):
@@ -197,7 +197,7 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: 
     except EvaluationError as exc:
         return Evaluation(name, now, endpoint, tags, error=exc)
     except ConfigError as exc:
-        if not mistyped_opt_in_only(tags, settings):
+        if not parse_tags(tags, settings.tag_prefix).only_mistyped_opt_in:
             return Evaluation(name, now, endpoint, tags, error=exc)
         # A mistyped opt-in is rejected only where it would tear something down: an endpoint the controller owns
         # nothing on was never managed, and stays so (the typo is reported as a warning).
@@ -214,16 +214,6 @@ def evaluate(name: str, deps: Deps, *, instance_types: bool = True, components: 
     except ConfigError as exc:
         return Evaluation(name, now, endpoint, tags, desired, exc, actual)
     return Evaluation(name, now, endpoint, tags, desired, None, actual, planned)
-
-
-def mistyped_opt_in_only(tags: Mapping[str, str], settings: Settings) -> bool:
-    """Not opted in, and rejected only because a key looks like a mistyped `enabled` (``TagConfig.opt_in_typos``)."""
-    config = parse_tags(tags, settings.tag_prefix)
-    return (
-        config.endpoint.enabled is None
-        and bool(config.opt_in_typos)
-        and not any(p.source.endswith(f":{OPT_IN}") and p.source not in config.opt_in_typos for p in config.errors)
-    )
 
 
 def owns_anything(state: ScalingState) -> bool:

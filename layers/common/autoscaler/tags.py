@@ -91,7 +91,17 @@ class TagConfig:
     def enabled_error(self) -> bool:
         """The opt-in tag itself is invalid (e.g. `ture`), or mistyped: nothing can be decided, not even opt-out, so
         a typo never tears down a working configuration."""
-        return bool(self.opt_in_typos) or any(p.source.endswith(f":{OPT_IN}") for p in self.errors)
+        return bool(self.opt_in_typos) or self._bad_opt_in_value
+
+    @property
+    def only_mistyped_opt_in(self) -> bool:
+        """Not opted in, and in error only because a key looks like a mistyped `enabled`: what decides whether the
+        endpoint is rejected or was simply never managed (``reconciler.evaluate``)."""
+        return self.endpoint.enabled is None and bool(self.opt_in_typos) and not self._bad_opt_in_value
+
+    @property
+    def _bad_opt_in_value(self) -> bool:
+        return any(p.source.endswith(f":{OPT_IN}") and p.source not in self.opt_in_typos for p in self.errors)
 
 
 def parse_bool(raw: str) -> bool:

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import Enum
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from moto.applicationautoscaling import models as aas_models
@@ -27,6 +25,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import sagemaker_backends
 
+from autoscaler.schedules import time_zones
 from localaws.fidelity.sagemaker import COPY_COUNT_DIMENSION, _component, _endpoint_arn
 from localaws.fidelity.shared import IN_SERVICE, SAGEMAKER, PageSize, _advance, _Item, _model_refusal, page
 
@@ -463,19 +462,12 @@ def _policy_refusal(backend: ApplicationAutoscalingBackend, params: dict[str, An
     return None
 
 
-@cache
 def _canonical_time_zones() -> frozenset[str]:
     """PutScheduledAction Timezone: "Valid values are the canonical names of the IANA time zones supported by
     Joda-Time (such as Etc/GMT+9 or Pacific/Tahiti)" (Application Auto Scaling API Reference, PutScheduledAction).
-    Canonical: the tz database's zones (``Z`` lines of the tzdata package's tzdata.zi) and the zones zone.tab names
-    for countries, never its links (US/Pacific) nor its placeholder Factory; and UTC, the API's own default ("If a
-    time zone is not provided, UTC is used by default"), which tzdata spells as a link."""
-    folder = resources.files("tzdata").joinpath("zoneinfo")
-    zones = {line.split()[1] for line in folder.joinpath("tzdata.zi").read_text().splitlines() if line[:2] == "Z "}
-    zones |= {
-        line.split("\t")[2] for line in folder.joinpath("zone.tab").read_text().splitlines() if line[:1] not in "#"
-    }
-    return frozenset(zones - {"Factory"} | {"UTC"})
+    The same list the controller reads (``autoscaler.schedules.time_zones``: the pinned tzdata package's zones and
+    zone.tab names, plus UTC, without links or Factory): one reading of the tz data, not two."""
+    return time_zones().canonical
 
 
 # The years a scheduled action's times can fall in: those a cron expression's Year field takes, "1970-2199"
