@@ -1,6 +1,7 @@
 """The actual state, read back from AWS and normalised into the value objects of ``spec``.
 
-The ``normalise_*`` functions are pure (AWS response dicts in, value objects out); ``aws`` does the reading.
+The ``normalise_*`` functions are pure (AWS response dicts in, value objects out); ``aws`` does the reading. Each
+value object's decoder sits next to its encoder in ``autoscaler.scaling``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autoscaler.constants import (
-    DEFAULT_COOLDOWN_SECONDS,
     ENDPOINT_IN_SERVICE,
     MANAGED_INSTANCE_SCALING_ENABLED,
     POLICY_STEP,
@@ -18,13 +18,7 @@ from autoscaler.constants import (
 )
 from autoscaler.spec import (
     AlarmSpec,
-    CustomMetric,
-    Metric,
-    MetricMath,
-    MetricQuery,
-    PredefinedMetric,
     ScheduledAction,
-    StepAdjustment,
     StepScalingPolicy,
     SuspendedState,
     TargetKey,
@@ -224,9 +218,9 @@ def normalise_policy(raw: Mapping[str, Any], owned_prefix: str) -> PolicyState:
     name = raw["PolicyName"]
     tracking = step = None
     if raw.get("PolicyType") == POLICY_TARGET_TRACKING:
-        tracking = normalise_target_tracking(name, raw.get("TargetTrackingScalingPolicyConfiguration") or {})
+        tracking = TargetTrackingPolicy.from_api(name, raw.get("TargetTrackingScalingPolicyConfiguration") or {})
     if raw.get("PolicyType") == POLICY_STEP:
-        step = normalise_step_scaling(name, raw.get("StepScalingPolicyConfiguration") or {})
+        step = StepScalingPolicy.from_api(name, raw.get("StepScalingPolicyConfiguration") or {})
     return PolicyState(
         name=name,
         policy_type=raw.get("PolicyType", ""),
@@ -237,126 +231,11 @@ def normalise_policy(raw: Mapping[str, Any], owned_prefix: str) -> PolicyState:
     )
 
 
-def normalise_step_scaling(name: str, config: Mapping[str, Any]) -> StepScalingPolicy | None:
-    if "AdjustmentType" not in config:
-        return None
-    steps = tuple(
-        StepAdjustment(
-            int(s["ScalingAdjustment"]),
-            _float_or_none(s.get("MetricIntervalLowerBound")),
-            _float_or_none(s.get("MetricIntervalUpperBound")),
-        )
-        for s in config.get("StepAdjustments") or ()
-    )
-    magnitude = config.get("MinAdjustmentMagnitude")
-    return StepScalingPolicy(
-        name=name,
-        adjustment_type=config["AdjustmentType"],
-        steps=tuple(sorted(steps, key=lambda s: float("-inf") if s.lower is None else s.lower)),
-        cooldown=int(config.get("Cooldown", DEFAULT_COOLDOWN_SECONDS)),
-        metric_aggregation=config.get("MetricAggregationType", "Average"),
-        min_adjustment_magnitude=None if magnitude is None else int(magnitude),
-    )
-
-
-def _float_or_none(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
 def normalise_alarm(raw: Mapping[str, Any]) -> AlarmState:
-    name = raw["AlarmName"]
-    actions = tuple(raw.get("AlarmActions") or ())
-    statistic = raw.get("Statistic") or raw.get("ExtendedStatistic")
-    if "MetricName" not in raw or statistic is None:
-        return AlarmState(name, None, actions)
-    alarm = AlarmSpec(
-        name=name,
-        metric=CustomMetric(
-            namespace=raw["Namespace"],
-            name=raw["MetricName"],
-            statistic=statistic,
-            dimensions=tuple((d["Name"], d["Value"]) for d in raw.get("Dimensions") or ()),
-            unit=raw.get("Unit"),
-        ),
-        comparison=raw["ComparisonOperator"],
-        threshold=float(raw["Threshold"]),
-        period=int(raw["Period"]),
-        evaluation_periods=int(raw["EvaluationPeriods"]),
-        datapoints_to_alarm=int(raw.get("DatapointsToAlarm") or raw["EvaluationPeriods"]),
-        treat_missing_data=raw.get("TreatMissingData") or "missing",
-        policy_name="",
-    )
-    return AlarmState(name, alarm, actions)
-
-
-def normalise_target_tracking(name: str, config: Mapping[str, Any]) -> TargetTrackingPolicy | None:
-    metric = _normalise_metric(config)
-    if metric is None or "TargetValue" not in config:
-        return None
-    return TargetTrackingPolicy(
-        name=name,
-        metric_key="",
-        metric=metric,
-        target=float(config["TargetValue"]),
-        scale_in_cooldown=int(config.get("ScaleInCooldown", DEFAULT_COOLDOWN_SECONDS)),
-        scale_out_cooldown=int(config.get("ScaleOutCooldown", DEFAULT_COOLDOWN_SECONDS)),
-        disable_scale_in=bool(config.get("DisableScaleIn", False)),
-    )
-
-
-def _normalise_metric(config: Mapping[str, Any]) -> Metric | None:
-    predefined = config.get("PredefinedMetricSpecification")
-    if predefined:
-        if predefined.get("ResourceLabel"):
-            return None  # not a shape the controller writes: compare unequal, so it is re-put
-        return PredefinedMetric(predefined["PredefinedMetricType"])
-    custom = config.get("CustomizedMetricSpecification")
-    if custom and "MetricName" in custom:
-        return CustomMetric(
-            namespace=custom["Namespace"],
-            name=custom["MetricName"],
-            statistic=custom.get("Statistic", ""),
-            dimensions=tuple((d["Name"], d["Value"]) for d in custom.get("Dimensions") or ()),
-            unit=custom.get("Unit"),
-        )
-    if custom and custom.get("Metrics"):
-        return MetricMath(tuple(_normalise_query(q) for q in custom["Metrics"]))
-    return None
-
-
-def _normalise_query(raw: Mapping[str, Any]) -> MetricQuery:
-    stat = raw.get("MetricStat")
-    metric = None
-    if stat:
-        inner = stat["Metric"]
-        metric = CustomMetric(
-            namespace=inner["Namespace"],
-            name=inner["MetricName"],
-            statistic=stat["Stat"],
-            dimensions=tuple((d["Name"], d["Value"]) for d in inner.get("Dimensions") or ()),
-            unit=stat.get("Unit"),
-        )
-    return MetricQuery(
-        id=raw["Id"],
-        metric=metric,
-        expression=raw.get("Expression"),
-        label=raw.get("Label"),
-        return_data=bool(raw.get("ReturnData", True)),
-    )
+    return AlarmState(raw["AlarmName"], AlarmSpec.from_api(raw), tuple(raw.get("AlarmActions") or ()))
 
 
 def normalise_schedule(raw: Mapping[str, Any], owned_prefix: str) -> ScheduleState:
-    bounds = raw.get("ScalableTargetAction") or {}
-    name = raw["ScheduledActionName"]
     return ScheduleState(
-        action=ScheduledAction(
-            name=name,
-            schedule=raw["Schedule"],
-            timezone=raw.get("Timezone") or "UTC",
-            start=raw.get("StartTime"),
-            end=raw.get("EndTime"),
-            min_capacity=bounds.get("MinCapacity"),
-            max_capacity=bounds.get("MaxCapacity"),
-        ),
-        owned=name.startswith(owned_prefix),
+        action=ScheduledAction.from_api(raw), owned=raw["ScheduledActionName"].startswith(owned_prefix)
     )
