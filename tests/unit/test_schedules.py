@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from autoscaler.cron import parse_cron
 from autoscaler.schedules import (
     Bounds,
     desired_bounds,
     last_fired,
     next_run,
-    parse_cron,
     parse_timezone,
     validate_schedule,
 )
