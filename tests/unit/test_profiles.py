@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from autoscaler.errors import ConfigError, Problem
+from autoscaler.metrics import METRICS
 from autoscaler.profiles import (
     Profile,
     ProfileScope,
@@ -567,9 +568,7 @@ def test_an_unknown_metric_name_is_refused_with_did_you_mean() -> None:
     assert problems(tracking("invocatons")) == [
         (
             "profile p: target_tracking[0].metric",
-            "'invocatons' is not a metric (invocations | concurrency | cpu | memory | gpu | gpu-memory | backlog | "
-            "provisioned-concurrency); "
-            "did you mean 'invocations'?",
+            f"'invocatons' is not a metric ({' | '.join(METRICS)}); did you mean 'invocations'?",
         )
     ]
 
@@ -578,8 +577,7 @@ def test_an_unknown_metric_name_far_from_any_is_refused_without_a_hint() -> None
     assert problems(tracking("latency")) == [
         (
             "profile p: target_tracking[0].metric",
-            "'latency' is not a metric "
-            "(invocations | concurrency | cpu | memory | gpu | gpu-memory | backlog | provisioned-concurrency)",
+            f"'latency' is not a metric ({' | '.join(METRICS)})",
         )
     ]
 

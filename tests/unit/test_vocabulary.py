@@ -132,10 +132,27 @@ def test_an_incomplete_metric_entry_is_refused_when_the_table_is_checked(entry: 
 
 def test_the_shipped_metric_table_is_complete_and_names_each_kinds_own_metric_first() -> None:
     check_metrics(METRICS)
-    assert compatible(VariantKind.ASYNC) == ("backlog", "invocations", "cpu", "memory", "gpu", "gpu-memory")
-    assert compatible(VariantKind.INSTANCE) == ("invocations", "concurrency", "cpu", "memory", "gpu", "gpu-memory")
+    for kind in VariantKind:
+        assert set(compatible(kind)) == {key for key, entry in METRICS.items() if kind in entry.aws}
+    assert compatible(VariantKind.ASYNC)[:2] == ("backlog", "invocations")
+    assert compatible(VariantKind.INSTANCE)[:2] == ("invocations", "concurrency")
     assert compatible(VariantKind.SERVERLESS) == ("provisioned-concurrency",)
     assert compatible(VariantKind.INFERENCE_COMPONENT) == ("invocations", "concurrency")
+
+
+def test_compatible_lists_the_keys_only_a_kind_takes_first_then_the_shared_ones_in_table_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    only_async = MetricKey("target-a", "count", {VariantKind.ASYNC: Endpoint("A")})
+    shared = MetricKey(
+        "target-s", "percent", {k: Instance("S", None) for k in (VariantKind.INSTANCE, VariantKind.ASYNC)}
+    )
+    also_shared = MetricKey(
+        "target-t", "percent", {VariantKind.INSTANCE: Instance("T", None), VariantKind.ASYNC: Instance("T", None)}
+    )
+    monkeypatch.setattr("autoscaler.metrics.METRICS", {"s": shared, "a": only_async, "t": also_shared})
+    assert compatible(VariantKind.ASYNC) == ("a", "s", "t")
+    assert compatible(VariantKind.INSTANCE) == ("s", "t")
 
 
 # ------------------------------------------------------------ tag keys
