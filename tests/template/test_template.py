@@ -342,7 +342,8 @@ def test_router_may_make_every_lookup_routing_needs_and_nothing_else(template: T
     }
 
     assert granted_to_router == {
-        ("sagemaker:ListEndpoints", "*"),
+        ("sagemaker:DescribeEndpoint", f"{sagemaker}endpoint/*"),
+        ("sagemaker:Search", "*"),
         ("tag:GetResources", "*"),
         ("sagemaker:DescribeInferenceComponent", f"{sagemaker}inference-component/*"),
         ("sagemaker:ListInferenceComponents", "*"),
@@ -541,7 +542,8 @@ ALARMS = ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:
 DOCUMENTED = {
     "RouterFunction": logs("RouterFunction")
     | grants(["sqs:SendMessage"], [f"{QUEUE}FailedEventsQueue", f"{QUEUE}ReconcileQueue"])
-    | grants(["sagemaker:ListEndpoints", "sagemaker:ListInferenceComponents", "tag:GetResources"], ["*"])
+    | grants(["sagemaker:Search", "sagemaker:ListInferenceComponents", "tag:GetResources"], ["*"])
+    | grants(["sagemaker:DescribeEndpoint"], [ENDPOINTS])
     | grants(["sagemaker:DescribeInferenceComponent"], [COMPONENTS])
     | grants(["cloudwatch:DescribeAlarms"], ["*"]),
     "ReconcilerFunction": logs("ReconcilerFunction")

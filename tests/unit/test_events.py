@@ -24,7 +24,8 @@ COMPONENT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:inference-component/"
 
 @dataclass
 class FakeDirectory:
-    """What ListEndpoints and the Tagging API answer. ARNs lower-case endpoint names, as AWS writes them."""
+    """What DescribeEndpoint, Search and the Tagging API answer. ARNs lower-case endpoint names, as AWS writes them;
+    DescribeEndpoint matches a name exactly (AWS documents no other matching)."""
 
     names: tuple[str, ...] = ("MyEndpoint", "fraud-detector", "recommender", "ranker", "legacy", "llm-host")
     tags: dict[str, dict[str, str]] = field(
@@ -44,9 +45,18 @@ class FakeDirectory:
     alarms: tuple[str, ...] = ("autoscaler/llm-host/Llama-Chat/scale-from-zero", "autoscaler/ranker/AllTraffic/latency")
     calls: list[str] = field(default_factory=list)
 
-    def list_endpoint_names(self) -> Sequence[str]:
-        self.calls.append("ListEndpoints")
-        return self.names
+    def find_endpoint(self, name: str, arn: str | None) -> str | None:
+        self.calls.append(f"DescribeEndpoint {name}")
+        if name in self.names:
+            return name
+        if arn is None:
+            return None
+        self.calls.append(f"Search {arn}")
+        return next((n for n in self.names if arn.endswith(f":endpoint/{n.lower()}")), None)
+
+    def read_endpoint_names(self, tag_key: str) -> dict[str, str]:
+        self.calls.append(f"Search Tags.{tag_key}")
+        return {ACCOUNT_ARN + n.lower(): n for n in self.names if tag_key in self.tags.get(n, {})}
 
     def read_tagged_endpoints(self, tag_key: str) -> Sequence[tuple[str, dict[str, str]]]:
         self.calls.append(f"GetResources {tag_key}")
@@ -239,7 +249,8 @@ def test_create_routes_the_endpoint_named_in_the_request_without_describing_the_
 
     assert routing.endpoints == ("llm-host",)
     assert routing.reason == "endpoint named in the CreateInferenceComponent request, name resolved"
-    assert directory.calls == ["ListEndpoints"]
+    # the endpoint's ARN is the component's, with the resource part for the endpoint (lower-cased, as AWS writes it)
+    assert directory.calls == ["DescribeEndpoint LLM-Host", f"Search {ACCOUNT_ARN}llm-host"]
 
 
 def test_create_on_an_endpoint_deleted_since_routes_nothing() -> None:
