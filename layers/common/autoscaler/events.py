@@ -20,11 +20,14 @@ A new AWS event source touches three files:
 1. autoscaler/event_sources.py: a parser ``(event, detail, label, event_id, settings) -> Trigger`` that reads only
    the fields it needs through autoscaler/event_fields.py (raising BadInputError for a field not of the shape AWS
    documents), and its row in ``SOURCES``: ``EventSource(source, detail_type, parser, label)``. A parser that names
-   endpoints (``names``), ARNs (``arn_names`` and ``arns``), components or a profile is routed by what is here,
+   endpoints (``names``), names from ARNs (``arn_names``, the ARNs in ``arns``), components or a profile is routed by
+   what is here,
    unchanged;
 2. template.yaml: the EventBridge rule that sends the event to RouterFunction;
-3. events/<source>-<situation>.json: a sample, which tests/unit/test_events.py routes (it lists every sample with
-   what it routes to) and tests/e2e/test_routing.py puts through the template's rules.
+3. a test with a sample event and what it routes to (tests/unit/test_event_sources.py shows how);
+   tests/template/test_template.py checks each row of ``SOURCES`` against its rule. A sample kept in events/ (for
+   ``sam local invoke``) also needs its line in tests/unit/test_events.py and tests/e2e/test_routing.py, which list
+   every sample.
 
 tests/unit/test_event_sources.py adds a source this way, through a table passed to ``route``.
 """
