@@ -21,8 +21,7 @@ A new AWS event source touches three files:
    the fields it needs through autoscaler/event_fields.py (raising BadInputError for a field not of the shape AWS
    documents), and its row in ``SOURCES``: ``EventSource(source, detail_type, parser, label)``. A parser that names
    endpoints (``names``), names from ARNs (``arn_names``, the ARNs in ``arns``), components or a profile is routed by
-   what is here,
-   unchanged;
+   what is here, unchanged;
 2. template.yaml: the EventBridge rule that sends the event to RouterFunction;
 3. a test with a sample event and what it routes to (tests/unit/test_event_sources.py shows how);
    tests/template/test_template.py checks each row of ``SOURCES`` against its rule. A sample kept in events/ (for
