@@ -724,6 +724,49 @@ def test_search_refuses_what_the_layer_does_not_implement_for_endpoints(aws: Aws
     assert refused == ["ValidationException", "ValidationException"]
 
 
+# --- rule (h): endpoint ARNs lower-case the name; names are unique in any case; exact lookups ------------------------
+
+
+@with_and_without_layer(
+    with_layer=("arn:aws:sagemaker:us-east-1:123456789012:endpoint/myendpoint", "ValidationException"),
+    plain_moto=("arn:aws:sagemaker:us-east-1:123456789012:endpoint/MyEndpoint", ACCEPTED),
+)
+def test_an_endpoint_arn_lower_cases_its_name_and_the_name_is_taken_in_any_case(
+    aws: Aws, expected: tuple[str, str]
+) -> None:
+    arn = create_endpoint(aws.sagemaker, "MyEndpoint")
+
+    assert (arn, outcome(lambda: create_endpoint(aws.sagemaker, "myendpoint"))) == expected
+
+
+def test_describe_and_name_contains_match_the_name_exactly_and_tags_work_on_the_lower_cased_arn(aws: Aws) -> None:
+    arn = create_endpoint(aws.sagemaker, "MyEndpoint")
+    aws.sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "team", "Value": "ml"}])
+
+    described = aws.sagemaker.describe_endpoint(EndpointName="MyEndpoint")
+    listed = aws.sagemaker.list_endpoints(NameContains="myendpoint")["Endpoints"]
+
+    assert (described["EndpointArn"], outcome(lambda: status(aws, "myendpoint")), listed) == (
+        arn,
+        "ValidationException",
+        [],
+    )
+    assert aws.sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+
+
+def test_search_finds_an_endpoint_by_its_arn_and_endpoints_by_a_tag(aws: Aws) -> None:
+    arn = create_endpoint(aws.sagemaker, "MyEndpoint", tags={"autoscaling:enabled": "true"})
+    create_endpoint(aws.sagemaker, "other")
+    by_arn = {"Filters": [{"Name": "EndpointArn", "Operator": "Equals", "Value": arn}]}
+    by_tag = {"Filters": [{"Name": "Tags.autoscaling:enabled", "Operator": "Exists"}]}
+
+    found = [
+        [e["EndpointName"] for page in search_pages(aws, SearchExpression=x) for e in page] for x in (by_arn, by_tag)
+    ]
+
+    assert found == [["MyEndpoint"], ["MyEndpoint"]]
+
+
 def test_endpoint_record_fields_are_the_service_model_s() -> None:
     model = boto3.client("sagemaker", region_name="us-east-1").meta.service_model
     assert set(fidelity.ENDPOINT_RECORD_FIELDS) == set(model.shape_for("Endpoint").members)

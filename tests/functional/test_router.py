@@ -376,3 +376,25 @@ def test_a_throttled_tagging_read_during_a_profile_fan_out_still_fails_the_invoc
 
     assert hit
     assert queued(world, reconcile_queue) == []
+
+
+# --- the AWS calls of a tag event do not grow with the fleet -----------------------------------------------------
+
+
+def test_a_tag_event_costs_the_same_aws_calls_at_10_and_at_300_endpoints(
+    world: World, reconcile_queue: str, router: Any
+) -> None:
+    world.endpoint("MyEndpoint", {"autoscaling:enabled": "true"})  # mixed case: DescribeEndpoint misses, Search finds
+    event = load_event("cloudtrail-addtags.json")
+
+    def calls_at(fleet: int) -> dict[tuple[str, str], int]:
+        for number in range(len(world.arns), fleet):
+            world.endpoint(f"endpoint-{number:03}")
+        world.counter.reset()
+        assert router.handler(event, CONTEXT)["endpoints"] == ["MyEndpoint"]
+        return dict(world.counter.calls)
+
+    at_10, at_300 = calls_at(10), calls_at(300)
+
+    # (the queue's client is made after the counter attached, so its one SendMessageBatch is not counted here)
+    assert at_10 == at_300 == {("sagemaker", "DescribeEndpoint"): 1, ("sagemaker", "Search"): 1}

@@ -14,6 +14,7 @@ import yaml
 
 from autoscaler import refusals
 from autoscaler.constants import DIMENSION_COPY_COUNT, DIMENSION_INSTANCE_COUNT, DIMENSION_PROVISIONED_CONCURRENCY
+from autoscaler.event_sources import SOURCES
 from autoscaler.settings import Settings
 from autoscaler.spec import VariantKind
 from localaws.pipeline import TEMPLATE, Template
@@ -342,7 +343,8 @@ def test_router_may_make_every_lookup_routing_needs_and_nothing_else(template: T
     }
 
     assert granted_to_router == {
-        ("sagemaker:ListEndpoints", "*"),
+        ("sagemaker:DescribeEndpoint", f"{sagemaker}endpoint/*"),
+        ("sagemaker:Search", "*"),
         ("tag:GetResources", "*"),
         ("sagemaker:DescribeInferenceComponent", f"{sagemaker}inference-component/*"),
         ("sagemaker:ListInferenceComponents", "*"),
@@ -358,12 +360,15 @@ def test_every_trigger_of_the_design_has_a_rule(template: Template) -> None:
         if "EventPattern" in r["Properties"]
     }
 
-    assert kinds == {
+    assert {
         (("aws.sagemaker",), ("SageMaker Endpoint State Change",)),
         (("aws.sagemaker",), ("AWS API Call via CloudTrail",)),
         (("aws.tag",), ("Tag Change on Resource",)),
         (("aws.ssm",), ("Parameter Store Change",)),
-    }
+    } <= kinds
+    # and every event source the router parses has its rule, and no rule sends one it does not parse (the schedule
+    # is the sweeper's)
+    assert kinds == {((source,), (detail_type,)) for source, detail_type in SOURCES if source != "aws.events"}
     assert [r["Properties"]["ScheduleExpression"] for r in rules if "ScheduleExpression" in r["Properties"]] == [
         {"Ref": "SweepSchedule"}
     ]
@@ -541,7 +546,8 @@ ALARMS = ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:
 DOCUMENTED = {
     "RouterFunction": logs("RouterFunction")
     | grants(["sqs:SendMessage"], [f"{QUEUE}FailedEventsQueue", f"{QUEUE}ReconcileQueue"])
-    | grants(["sagemaker:ListEndpoints", "sagemaker:ListInferenceComponents", "tag:GetResources"], ["*"])
+    | grants(["sagemaker:Search", "sagemaker:ListInferenceComponents", "tag:GetResources"], ["*"])
+    | grants(["sagemaker:DescribeEndpoint"], [ENDPOINTS])
     | grants(["sagemaker:DescribeInferenceComponent"], [COMPONENTS])
     | grants(["cloudwatch:DescribeAlarms"], ["*"]),
     "ReconcilerFunction": logs("ReconcilerFunction")

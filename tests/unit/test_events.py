@@ -24,7 +24,8 @@ COMPONENT_ARN = "arn:aws:sagemaker:us-east-1:123456789012:inference-component/"
 
 @dataclass
 class FakeDirectory:
-    """What ListEndpoints and the Tagging API answer. ARNs lower-case endpoint names, as AWS writes them."""
+    """What DescribeEndpoint, Search and the Tagging API answer. ARNs lower-case endpoint names, as AWS writes them;
+    DescribeEndpoint matches a name exactly (AWS documents no other matching)."""
 
     names: tuple[str, ...] = ("MyEndpoint", "fraud-detector", "recommender", "ranker", "legacy", "llm-host")
     tags: dict[str, dict[str, str]] = field(
@@ -44,9 +45,18 @@ class FakeDirectory:
     alarms: tuple[str, ...] = ("autoscaler/llm-host/Llama-Chat/scale-from-zero", "autoscaler/ranker/AllTraffic/latency")
     calls: list[str] = field(default_factory=list)
 
-    def list_endpoint_names(self) -> Sequence[str]:
-        self.calls.append("ListEndpoints")
-        return self.names
+    def find_endpoint(self, name: str, arn: str | None) -> str | None:
+        self.calls.append(f"DescribeEndpoint {name}")
+        if name in self.names:
+            return name
+        if arn is None:
+            return None
+        self.calls.append(f"Search {arn}")
+        return next((n for n in self.names if arn.endswith(f":endpoint/{n.lower()}")), None)
+
+    def read_endpoint_names(self, tag_key: str) -> dict[str, str]:
+        self.calls.append(f"Search Tags.{tag_key}")
+        return {ACCOUNT_ARN + n.lower(): n for n in self.names if tag_key in self.tags.get(n, {})}
 
     def read_tagged_endpoints(self, tag_key: str) -> Sequence[tuple[str, dict[str, str]]]:
         self.calls.append(f"GetResources {tag_key}")
@@ -127,6 +137,7 @@ def test_tag_event_of_an_endpoint_that_no_longer_exists_routes_nothing() -> None
 
     assert routing.endpoints == ()
     assert "myendpoint no longer exists" in routing.reason
+    assert [d.subject for d in routing.dropped] == ["endpoint myendpoint"]  # left out, and counted
 
 
 def test_state_change_uses_the_events_name_without_any_lookup() -> None:
@@ -239,7 +250,8 @@ def test_create_routes_the_endpoint_named_in_the_request_without_describing_the_
 
     assert routing.endpoints == ("llm-host",)
     assert routing.reason == "endpoint named in the CreateInferenceComponent request, name resolved"
-    assert directory.calls == ["ListEndpoints"]
+    # the endpoint's ARN is the component's, with the resource part for the endpoint (lower-cased, as AWS writes it)
+    assert directory.calls == ["DescribeEndpoint LLM-Host", f"Search {ACCOUNT_ARN}llm-host"]
 
 
 def test_create_on_an_endpoint_deleted_since_routes_nothing() -> None:
@@ -577,7 +589,43 @@ def test_profile_nobody_uses_routes_nothing_and_lists_no_endpoints() -> None:
     routing = route(load_event("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
 
     assert routing.endpoints == ()
-    assert "ListEndpoints" not in directory.calls
+    assert [c for c in directory.calls if not c.startswith("GetResources")] == []  # no name to look up
+
+
+class LaggingSearch(FakeDirectory):
+    """Search's index does not show the endpoints yet (it may lag a new endpoint)."""
+
+    def read_endpoint_names(self, tag_key: str) -> dict[str, str]:
+        self.calls.append(f"Search Tags.{tag_key}")
+        return {}
+
+
+def test_profile_users_search_does_not_show_are_looked_up_one_by_one_at_most_ten_the_rest_counted() -> None:
+    users = [f"user-{n:02}" for n in range(12)]
+    profile = {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"}
+    directory = LaggingSearch(names=tuple(users), tags=dict.fromkeys(users, profile))
+
+    routing = route(load_event("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
+
+    assert routing.endpoints == tuple(users[:10])
+    assert [c for c in directory.calls if c.startswith("DescribeEndpoint")] == [
+        f"DescribeEndpoint {u}" for u in users[:10]
+    ]
+    assert [(d.subject, d.reason.split(":")[0]) for d in routing.dropped] == [
+        ("endpoint user-10", "was past the 10 looked up"),
+        ("endpoint user-11", "was past the 10 looked up"),
+    ]
+
+
+def test_profile_users_cost_one_tagging_read_and_one_search_whatever_their_number() -> None:
+    users = [f"User-{n:03}" for n in range(250)]  # mixed case: only Search knows the real names
+    profile = {"autoscaling:enabled": "true", "autoscaling:profile": "business-hours"}
+    directory = FakeDirectory(names=tuple(users), tags=dict.fromkeys(users, profile))
+
+    routing = route(load_event("ssm-parameter-store-change-profile.json"), SETTINGS, directory)
+
+    assert routing.endpoints == tuple(users)
+    assert directory.calls == ["GetResources autoscaling:profile", "Search Tags.autoscaling:profile"]
 
 
 def test_default_profile_follows_the_default_profile_setting() -> None:

@@ -22,6 +22,9 @@ sagemaker   Search over endpoints sorts and pages (MaxResults     SageMaker API 
             ListInferenceComponents pages 10 by default, 100 at
             most
 sagemaker   AddTags overwrites an existing key                    SageMaker API Reference, AddTags
+sagemaker   an endpoint's ARN lower-cases its name; a name taken  SageMaker API Reference, CreateEndpoint; SageMaker
+            in another case is refused; Search filters endpoints  Developer Guide, CloudTrail entries; Search, Filter
+            on EndpointArn (Equals) and Tags.<key> (Exists)       (module sagemaker_names)
 autoscaling registering needs an InService endpoint variant or    AWS's answer (not worded in its documentation)
             inference component
 autoscaling policies and scheduled actions need a registered      AAS API Reference, ObjectNotFoundException
@@ -57,7 +60,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from localaws.fidelity import application_autoscaling, cloudwatch, sagemaker
+from localaws.fidelity import application_autoscaling, cloudwatch, sagemaker, sagemaker_names
 from localaws.fidelity.application_autoscaling import ObjectNotFoundException
 from localaws.fidelity.sagemaker import ENDPOINT_RECORD_FIELDS
 from localaws.fidelity.shared import _MISSING, FidelityConfig, _lock, _state, settle
@@ -76,6 +79,7 @@ __all__ = [
 PATCHES: tuple[tuple[object, str, object], ...] = (
     *application_autoscaling.PATCHES,
     *sagemaker.PATCHES,
+    *sagemaker_names.PATCHES,
     *cloudwatch.PATCHES,
 )
 

@@ -17,6 +17,7 @@ from moto.sagemaker.models import FakeEndpoint, SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter as sagemaker_arn_formatter
 
+from localaws.fidelity.sagemaker_names import endpoint_by_arn, matches, refuse_a_name_taken_in_any_case
 from localaws.fidelity.shared import (
     CREATING,
     SAGEMAKER,
@@ -69,6 +70,7 @@ def _create_endpoint_starts_creating(
     Updating on updates" (moto: "always InService at once"). The status is evaluated lazily, whenever
     DescribeEndpoint, ListEndpoints, an update or RegisterScalableTarget looks at it.
     """
+    refuse_a_name_taken_in_any_case(self, endpoint_name)
     endpoint = _moto_create_endpoint(self, endpoint_name, endpoint_config_name, tags)
     _begin_transition(endpoint, CREATING)
     return endpoint
@@ -479,6 +481,8 @@ def _tagging_knows_inference_components(self: SageMakerModelBackend, arn: str) -
     inference components (plain moto: an internal error). A missing component fails with ValidationException, worded
     like moto's own "Could not find <type> with name <name>" (unverified).
     """
+    if ":endpoint/" in arn:
+        return endpoint_by_arn(self, arn)
     if ":inference-component/" not in arn:
         return _moto_get_resource_from_arn(self, arn)
     with _lock:
@@ -572,11 +576,10 @@ def _search_endpoints(backend: SageMakerModelBackend, params: dict[str, Any]) ->
     AWS facts (SageMaker API Reference, Search): results are SearchRecord objects whose Endpoint member has the
     ENDPOINT_RECORD_FIELDS (tags included, no AsyncInferenceConfig); SortBy "The default is LastModifiedTime";
     SortOrder defaults to Descending; MaxResults is 1-100. moto's records have the right shape, but come in creation
-    order and all in one page whatever SortBy and MaxResults say. SearchExpression filters are not implemented for
-    endpoints here: they are refused, never ignored.
+    order and all in one page whatever SortBy and MaxResults say, and ignore the SearchExpression. Filters on the ARN
+    and on tags are implemented (``sagemaker_names.matches``); any other is refused, never ignored.
     """
-    if params.get("SearchExpression"):
-        raise ValidationError(message="the fidelity layer does not implement SearchExpression for Endpoint")
+    matches({}, params.get("SearchExpression"))  # refuses an expression the layer does not implement, at once
     sort_by = params.get("SortBy") or "LastModifiedTime"
     if sort_by not in _SEARCH_SORT_KEYS:
         raise ValidationError(message=f"Cannot sort Endpoint by {sort_by}")
@@ -585,7 +588,8 @@ def _search_endpoints(backend: SageMakerModelBackend, params: dict[str, Any]) ->
         described = backend.describe_endpoint(name)  # the status as of now (lifecycle rule)
         record = {key: described[key] for key in ENDPOINT_RECORD_FIELDS if described.get(key) is not None}
         record["Tags"] = list(endpoint.tags)
-        records.append(record)
+        if matches(record, params.get("SearchExpression")):
+            records.append(record)
     records.sort(key=lambda r: str(r.get(sort_by)), reverse=(params.get("SortOrder") or "Descending") == "Descending")
     found, token = _sagemaker_page(records, params, SEARCH_PAGE)
     answer: dict[str, Any] = {"Results": [{"Endpoint": r} for r in found]}

@@ -221,6 +221,56 @@ class SageMakerReads(Ec2Reads):
         lower-case."""
         return tuple(e.name for e in self.list_endpoints())
 
+    def find_endpoint(self, name: str, arn: str | None) -> str | None:
+        """The real (case-preserved) name of the endpoint an event names, in at most two calls; None when neither
+        finds it. ``name`` is as the event writes it (from an ARN: lower-cased by AWS), ``arn`` the endpoint's ARN when
+        the event gives it.
+
+        AWS facts (SageMaker API Reference): CreateEndpoint, EndpointName: "The name is case-insensitive in
+        CreateEndpoint, but the case is preserved and must be matched in InvokeEndpoint"; whether DescribeEndpoint
+        or ListEndpoints' NameContains ignore case is not documented, so neither is relied on. 1. DescribeEndpoint of
+        the name as written: exact for a name that is all lower case (the usual case) or was typed as created, and
+        its EndpointName is the real name. 2. Search (Resource Endpoint, the filter EndpointArn Equals the ARN:
+        Search, Filter): the ARN is lower case in the event and in SageMaker's record alike, so it matches whatever
+        Search does with case, and the record's EndpointName is the real name. Search reads an index that may lag a
+        new endpoint (see search_endpoints): such an endpoint is left to its IN_SERVICE event and the sweep.
+        """
+        try:
+            with classified(f"DescribeEndpoint {name}"):
+                return str(self.sagemaker.describe_endpoint(EndpointName=name)["EndpointName"])
+        except NotFoundError as exc:
+            if ENDPOINT_MISSING_TEXT not in exc.message:
+                raise
+        if arn is None:
+            return None
+        with classified(f"Search Endpoint {arn}"):
+            found = self.sagemaker.search(
+                Resource="Endpoint",
+                SearchExpression={"Filters": [{"Name": "EndpointArn", "Operator": "Equals", "Value": arn}]},
+                MaxResults=1,
+            )
+        records = [r.get("Endpoint") or {} for r in found.get("Results", ())]
+        return next((str(r["EndpointName"]) for r in records if str(r.get("EndpointArn")).lower() == arn.lower()), None)
+
+    def read_endpoint_names(self, tag_key: str) -> dict[str, str]:
+        """Search (Resource Endpoint, the filter ``Tags.<tag_key>`` Exists: SageMaker API Reference, Filter, "To
+        define a tag filter, enter a value with the form Tags.<key>"; Operator Exists, "The Name property exists"),
+        100 per call: lower-cased ARN -> real name of every endpoint carrying the tag, the paged minimum for the
+        names of the endpoints a profile change concerns (the Tagging API gives their ARNs only)."""
+        with classified(f"Search Endpoint Tags.{tag_key}"):
+            records = self._pages(
+                self.sagemaker,
+                "search",
+                "Results",
+                Resource="Endpoint",
+                SearchExpression={"Filters": [{"Name": f"Tags.{tag_key}", "Operator": "Exists"}]},
+                SortBy="EndpointName",
+                SortOrder="Ascending",
+                PaginationConfig={"PageSize": SEARCH_PAGE},
+            )
+        endpoints = (r.get("Endpoint") or {} for r in records)
+        return {str(e["EndpointArn"]).lower(): str(e["EndpointName"]) for e in endpoints if "EndpointArn" in e}
+
     def list_endpoints(self) -> tuple[EndpointSummary, ...]:
         """ListEndpoints, every page (100 per call): every endpoint's real name, ARN, status and version. Cached
         descriptions of versions no longer listed are dropped (see describe_listed)."""
