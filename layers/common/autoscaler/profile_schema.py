@@ -247,6 +247,7 @@ TRACKING = Section(
             checks=(Check(_percent_target), Check(_ratio_target), Check(_largest_target, effect="reject")),
         ),
         Field("name", name, checks=(Check(_math_named), Check(_not_step_named)), attr=NOT_BUILT),
+        # the policy's settings are read once its metric and target are good
         Field("scale_in_cooldown", COOLDOWN, default=DEFAULT_COOLDOWN_SECONDS, when=valid("metric", "target")),
         Field("scale_out_cooldown", COOLDOWN, default=DEFAULT_COOLDOWN_SECONDS, when=valid("metric", "target")),
         Field("disable_scale_in", boolean, default=False, when=valid("metric", "target")),
@@ -322,7 +323,7 @@ SCOPE = Section(
     ProfileScope,
 )
 
-LIMITS = Section((Field("max", whole(1), attr="value"),), _the_value)
+LIMITS = Section((Field("max", whole(1), attr="value"),), _the_value)  # limits: {max} -> Profile.limits_max
 
 PROFILE = Section(
     (
@@ -337,7 +338,7 @@ PROFILE = Section(
             attr="components",
         ),
     ),
-    partial(Profile, ""),
+    partial(Profile, ""),  # read_profile names its source
     partial=True,
     inline=("top", SCOPE),
 )

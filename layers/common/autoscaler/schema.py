@@ -9,13 +9,14 @@ it is required, its default, and the checks that read it against the fields befo
 3. the value object: ``make(**{attr: value})`` over the fields (plus ``derive``), or None when a required or
    ``essential`` field is bad, so a bad entry is left out of the list that holds it.
 
-Problems are reported in document order of unknown fields, then field order, so every problem is reported, once."""
+Problems are reported in document order of unknown fields, then field order, so every problem is reported, once.
+The table's types are plain slotted classes, not dataclasses: building them costs nearly nothing at import (a Lambda
+cold start)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from autoscaler.fields import FieldReader, Read, join
@@ -42,46 +43,71 @@ class Reader(FieldReader):
         self.entry: Entry | None = None
 
 
-@dataclass(frozen=True)
 class Check:
     """A rule over the fields read so far: ``test`` returns the problem, or None. Reported at ``at`` (None: the field
     it belongs to; "": the section itself; or another field's name). ``reject``: the field's value becomes None;
     ``stop``: the section reads no further and gives None."""
 
-    test: Callable[[Entry], str | None]
-    at: str | None = None
-    effect: Literal["keep", "reject", "stop"] = "keep"
+    __slots__ = ("at", "effect", "test")
+
+    def __init__(
+        self,
+        test: Callable[[Entry], str | None],
+        at: str | None = None,
+        effect: Literal["keep", "reject", "stop"] = "keep",
+    ) -> None:
+        self.test, self.at, self.effect = test, at, effect
 
 
-@dataclass(frozen=True)
 class Field:
-    name: str
-    read: Read
-    required: bool = False
-    default: Any = NO_DEFAULT  # the value when absent (already valid: it is not read)
-    default_of: Callable[[Entry], Any] | None = None  # a default that depends on the fields before
-    essential: bool = False  # the value object cannot be built when this field is bad (required fields are)
-    checks: tuple[Check, ...] = ()
-    when: Callable[[Entry], bool] | None = None  # read only when this holds
-    attr: str | None = None  # the value object's attribute (None: the field's name; NOT_BUILT: none)
+    """One row of a section: the field's name in the document and its validator, then (keywords) whether it is
+    required, its default when absent (``default``, already valid: it is not read; or ``default_of`` the fields
+    before), whether the value object cannot be built when it is bad (``essential``; required fields are), its checks,
+    when it is read at all, and the value object's attribute (None: the field's name; NOT_BUILT: none)."""
+
+    __slots__ = ("attr", "checks", "default", "default_of", "essential", "name", "read", "required", "when")
+
+    def __init__(
+        self,
+        name: str,
+        read: Read,
+        *,
+        required: bool = False,
+        default: Any = NO_DEFAULT,
+        default_of: Callable[[Entry], Any] | None = None,
+        essential: bool = False,
+        checks: tuple[Check, ...] = (),
+        when: Callable[[Entry], bool] | None = None,
+        attr: str | None = None,
+    ) -> None:
+        self.name, self.read, self.required, self.essential = name, read, required, essential
+        self.default, self.default_of, self.checks, self.when, self.attr = default, default_of, checks, when, attr
 
 
-@dataclass(frozen=True)
 class Section:
-    fields: tuple[Field, ...]
-    make: Callable[..., Any]
-    derive: Callable[[Entry], dict[str, Any]] | None = None  # attributes computed from several fields
-    partial: bool = False  # read the other fields even when a required one is missing
-    inline: tuple[str, Section] | None = None  # (attribute, section) whose fields share this mapping
+    """The fields of one mapping, in reading order, and ``make``, the value object built from them; ``derive``:
+    attributes computed from several fields; ``partial``: read the other fields even when a required one is missing;
+    ``inline``: (attribute, section) whose fields share this mapping and build that attribute."""
 
-    @property
-    def every_field(self) -> tuple[Field, ...]:
-        return self.fields + (self.inline[1].every_field if self.inline else ())
+    __slots__ = ("derive", "fields", "inline", "make", "names", "partial", "required", "rows")
+
+    def __init__(
+        self,
+        fields: tuple[Field, ...],
+        make: Callable[..., Any],
+        *,
+        derive: Callable[[Entry], dict[str, Any]] | None = None,
+        partial: bool = False,
+        inline: tuple[str, Section] | None = None,
+    ) -> None:
+        self.fields, self.make, self.derive, self.partial, self.inline = fields, make, derive, partial, inline
+        self.rows: tuple[Field, ...] = fields + (inline[1].rows if inline else ())  # every field of this mapping
+        self.names = tuple(f.name for f in self.rows)
+        self.required = tuple(f.name for f in self.rows if f.required)
 
     def read(self, r: Reader, data: Any, path: str) -> Any:
-        fields = self.every_field
-        required = tuple(f.name for f in fields if f.required)
-        body = r.mapping(data, path, tuple(f.name for f in fields), required)
+        fields, required = self.rows, self.required
+        body = r.mapping(data, path, self.names, required)
         if body is None or (not self.partial and any(key not in body for key in required)):
             return None
         entry = Entry(body, r.entry)
@@ -120,18 +146,25 @@ class Section:
         return self.make(**values)
 
 
-@dataclass(frozen=True)
 class Each:
     """A list of one section: the entries that read well, as a tuple. ``unique``: the attribute two entries may not
     share (the later one is named, as a duplicate ``what``); ``limit``: the most entries (``too_many`` formats the
     problem with ``count`` and ``limit``); ``non_empty``: the problem for anything but a non-empty list."""
 
-    section: Section
-    unique: str | None = None
-    what: str = "name"
-    limit: int | None = None
-    too_many: str = ""
-    non_empty: str | None = None
+    __slots__ = ("limit", "non_empty", "section", "too_many", "unique", "what")
+
+    def __init__(
+        self,
+        section: Section,
+        unique: str | None = None,
+        what: str = "name",
+        limit: int | None = None,
+        too_many: str = "",
+        *,
+        non_empty: str | None = None,
+    ) -> None:
+        self.section, self.unique, self.what, self.limit = section, unique, what, limit
+        self.too_many, self.non_empty = too_many, non_empty
 
     def __call__(self, r: Reader, items: Any, path: str) -> tuple[Any, ...] | None:
         if not isinstance(items, list) or (self.non_empty is not None and not items):
@@ -154,14 +187,14 @@ class Each:
         return tuple(entry for _, entry in read)
 
 
-@dataclass(frozen=True)
 class Named:
     """A mapping of names the document chooses (matching ``pattern``, else ``refused``), each one section: a tuple of
     (name, value object)."""
 
-    section: Section
-    pattern: re.Pattern[str]
-    refused: str
+    __slots__ = ("pattern", "refused", "section")
+
+    def __init__(self, section: Section, pattern: re.Pattern[str], refused: str) -> None:
+        self.section, self.pattern, self.refused = section, pattern, refused
 
     def __call__(self, r: Reader, data: Any, path: str) -> tuple[tuple[str, Any], ...]:
         named = []
