@@ -135,12 +135,12 @@ class Section:
             r.entry = outer
         if any(entry.get(f.name) is None for f in fields if f.required or f.essential):
             return None
-        return self.build(entry)
+        return self.assemble(entry)
 
-    def build(self, entry: Entry) -> Any:
+    def assemble(self, entry: Entry) -> Any:
         values = {field.attr or field.name: entry.get(field.name) for field in self.fields if field.attr != NOT_BUILT}
         if self.inline is not None:
-            values[self.inline[0]] = self.inline[1].build(entry)
+            values[self.inline[0]] = self.inline[1].assemble(entry)
         if self.derive is not None:
             values.update(self.derive(entry))
         return self.make(**values)
