@@ -1,15 +1,19 @@
-"""Generic validators for documents read into value objects (profiles): mappings with their allowed fields and a
-did-you-mean for unknown ones, whole numbers in a range, finite numbers, booleans, printable text, names, choices,
-cooldowns, suspended states and ISO-8601 instants with a zone."""
+"""Generic validators for documents read into value objects (profiles): whole numbers in a range, finite numbers,
+booleans, printable text, names, choices, suspended states and ISO-8601 instants with a zone, and the reader that
+collects their problems (with mappings: their allowed fields and a did-you-mean for unknown ones).
+
+A validator is ``read(reader, value, path) -> value``: it reports a problem at its path (prefixed with the document's
+source, e.g. ``profile business-hours: schedules[1].start``) and returns None for a bad value (a boolean returns
+False), so every problem is reported, not only the first. ``autoscaler.schema`` walks a document with them."""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS
 from autoscaler.errors import Problem
 from autoscaler.schedules import EARLIEST, LATEST
 from autoscaler.spec import SuspendedState
@@ -19,9 +23,7 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
 
 class FieldReader:
-    """Generic validators of a parsed document's values: each reports a problem at its path (prefixed with the
-    document's source, e.g. ``profile business-hours: schedules[1].start``) and returns None (or a default) for a bad
-    value, so every problem is reported, not only the first."""
+    """Collects the problems of one document, each at its path under the document's source."""
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -40,94 +42,142 @@ class FieldReader:
             for key in data:
                 if key not in allowed:
                     hint = did_you_mean(key, frozenset(allowed))
-                    where = f"{path}.{key}" if path else key
+                    where = f"{path}.{key}" if path else key  # an empty key is named too
                     self.error(where, f"unknown field{f'; did you mean {hint!r}?' if hint else ''}")
         for key in required:
             if key not in data:
-                self.error(f"{path}.{key}" if path else key, "is required")
+                self.error(join(path, key), "is required")
         return data
 
-    def integer(self, value: Any, path: str, low: int | None, high: int | None) -> int | None:
+
+Read = Callable[[Any, Any, str], Any]  # (reader, value, path) -> the value read, or None when it is bad
+
+
+def join(path: str, key: str) -> str:
+    """The path of ``key`` in the mapping at ``path`` ("" is the mapping itself)."""
+    return f"{path}.{key}" if path and key else path or key
+
+
+def whole(low: int | None = None, high: int | None = None) -> Read:
+    """An integer (not a boolean) within low..high (None: unbounded)."""
+
+    def read(r: FieldReader, value: Any, path: str) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(path, f"{value!r} is not a whole number")
+            r.error(path, f"{value!r} is not a whole number")
             return None
         if (low is not None and value < low) or (high is not None and value > high):
-            self.error(
-                path, f"{value} is outside {low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
-            )
+            shown = f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
+            r.error(path, f"{value} is outside {shown}")
             return None
         return value
 
-    def number(self, value: Any, path: str, positive: bool = False) -> float | None:
+    return read
+
+
+def number(positive: bool = False) -> Read:
+    """A finite number (not a boolean), as a float; ``positive``: greater than 0."""
+
+    def read(r: FieldReader, value: Any, path: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.error(path, f"{value!r} is not a finite number")
+            r.error(path, f"{value!r} is not a finite number")
             return None
         if positive and value <= 0:
-            self.error(path, f"{value!r} must be greater than 0")
+            r.error(path, f"{value!r} must be greater than 0")
             return None
         return float(value)
 
-    def boolean(self, value: Any, path: str) -> bool:
-        if not isinstance(value, bool):
-            self.error(path, f"{value!r} is not true or false")
-            return False
-        return value
+    return read
 
-    def text(self, value: Any, path: str, limit: int) -> str | None:
+
+def optional(read: Read) -> Read:
+    """``read``, where null means the same as absent: None, and no problem."""
+
+    def read_optional(r: FieldReader, value: Any, path: str) -> Any:
+        return None if value is None else read(r, value, path)
+
+    return read_optional
+
+
+def boolean(r: FieldReader, value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        r.error(path, f"{value!r} is not true or false")
+        return False
+    return value
+
+
+def text(limit: int, then: Callable[[str], object] | None = None) -> Read:
+    """A non-empty printable string of at most ``limit`` characters; ``then`` raises ValueError(reason) to refuse it."""
+
+    def read(r: FieldReader, value: Any, path: str) -> str | None:
         if not isinstance(value, str) or not value or len(value) > limit or not value.isprintable():
-            self.error(path, f"{value!r} is not a non-empty printable string of at most {limit} characters")
+            r.error(path, f"{value!r} is not a non-empty printable string of at most {limit} characters")
             return None
+        if then is not None:
+            try:
+                then(value)
+            except ValueError as exc:
+                r.error(path, str(exc))
+                return None
         return value
 
-    def name(self, value: Any, path: str) -> str | None:
-        if not isinstance(value, str) or not NAME.fullmatch(value):
-            self.error(path, f"{value!r}: 1-63 letters, digits, '_', '.' or '-', starting with a letter or digit")
-            return None
-        return value
+    return read
 
-    def choice(self, value: Any, path: str, choices: dict[str, str]) -> str | None:
+
+def name(r: FieldReader, value: Any, path: str) -> str | None:
+    if not isinstance(value, str) or not NAME.fullmatch(value):
+        r.error(path, f"{value!r}: 1-63 letters, digits, '_', '.' or '-', starting with a letter or digit")
+        return None
+    return value
+
+
+def choice(choices: dict[str, str]) -> Read:
+    """One of the keys (read as its value) or of the values."""
+    shown = ", ".join(dict.fromkeys([*choices, *choices.values()]))
+
+    def read(r: FieldReader, value: Any, path: str) -> str | None:
         if isinstance(value, str) and value in choices:
             return choices[value]
         if isinstance(value, str) and value in choices.values():
             return value
-        self.error(path, f"{value!r}: expected one of {', '.join(dict.fromkeys([*choices, *choices.values()]))}")
+        r.error(path, f"{value!r}: expected one of {shown}")
         return None
 
-    def cooldown(self, body: dict[str, Any], key: str, path: str) -> int:
-        if key not in body:
-            return DEFAULT_COOLDOWN_SECONDS
-        return self.integer(body[key], f"{path}.{key}", 0, MAX_COOLDOWN_SECONDS) or 0
+    return read
 
-    def suspend(self, value: Any, path: str) -> SuspendedState | None:
-        text = " ".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
-        if isinstance(value, list) and not value:
-            return SuspendedState()
-        if not isinstance(text, str):
-            self.error(path, "a list of scale-in, scale-out, scheduled (or 'all' / 'none')")
-            return None
+
+def suspend(r: FieldReader, value: Any, path: str) -> SuspendedState | None:
+    """A list of scale-in / scale-out / scheduled, or the tag grammar (``all``, ``none``, ``scale-in+scheduled``)."""
+    words = " ".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
+    if isinstance(value, list) and not value:
+        return SuspendedState()
+    if not isinstance(words, str):
+        r.error(path, "a list of scale-in, scale-out, scheduled (or 'all' / 'none')")
+        return None
+    try:
+        return parse_suspend(words)
+    except ValueError as exc:
+        r.error(path, str(exc))
+        return None
+
+
+def instant(r: FieldReader, value: Any, path: str) -> datetime | None:
+    """An ISO-8601 time with a zone, in UTC, within the years AWS schedules take."""
+    if isinstance(value, str):
         try:
-            return parse_suspend(text)
-        except ValueError as exc:
-            self.error(path, str(exc))
-            return None
-
-    def instant(self, value: Any, path: str) -> datetime | None:
-        if isinstance(value, str):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
             try:
-                moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                moment = None
-            if moment is not None and moment.tzinfo is not None:
-                try:
-                    instant = moment.astimezone(UTC)
-                except OverflowError:
-                    instant = None
-                if instant is None or not EARLIEST <= instant <= LATEST:
-                    self.error(path, f"{value!r} is outside {EARLIEST:%Y}-{LATEST:%Y}, the years AWS schedules take")
-                    return None
-                return instant
-        self.error(path, f"{value!r} is not an ISO-8601 time with a zone (e.g. 2026-01-01T00:00:00Z)")
-        return None
+                at = moment.astimezone(UTC)
+            except OverflowError:
+                at = None
+            if at is None or not EARLIEST <= at <= LATEST:
+                r.error(path, f"{value!r} is outside {EARLIEST:%Y}-{LATEST:%Y}, the years AWS schedules take")
+                return None
+            return at
+    r.error(path, f"{value!r} is not an ISO-8601 time with a zone (e.g. 2026-01-01T00:00:00Z)")
+    return None
 
 
 def kind_of(value: Any) -> str:

@@ -1,5 +1,5 @@
 """A profile's value objects: what each level of a profile sets, as read and validated by
-``autoscaler.profile_reader``."""
+``autoscaler.profile_schema``."""
 
 from __future__ import annotations
 

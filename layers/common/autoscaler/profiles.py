@@ -4,8 +4,9 @@ Every problem is reported, not only the first, and each names its place: ``profi
 schedules[1].timezone 'Europe/Berln' is not an IANA time zone``. Metric dimensions are kept as templates here
 (``{endpoint}`` / ``{variant}`` placeholders, or None for the defaults) and resolved per variant by ``resolve``.
 
-The value objects are ``profile_model``, the schema ``profile_reader`` (its metrics ``profile_metrics``), the generic
-validators ``fields``; this module parses a document and loads profiles from SSM.
+The value objects are ``profile_model``, the schema ``profile_schema`` (a table per section, its metrics
+``profile_metrics``), read by the engine ``schema`` with the generic validators ``fields``; this module parses a
+document and loads profiles from SSM.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Protocol
 from autoscaler.documents import STANDARD_PARAMETER_BYTES, DocumentError, parse_document
 from autoscaler.errors import ConfigError, Problem
 from autoscaler.profile_model import MetricTemplate, Profile, ProfileScope, ScheduleEntry, StepEntry, TrackingEntry
-from autoscaler.profile_reader import COMPARISONS, ProfileReader
+from autoscaler.profile_schema import COMPARISONS, read_profile
 from autoscaler.tags import ProfileRef
 
 __all__ = [
@@ -40,10 +41,9 @@ def parse_profile(text: str, source: str) -> Profile:
         data = parse_document(text)
     except DocumentError as exc:
         raise ConfigError([Problem(source, str(exc))]) from None
-    reader = ProfileReader(source)
-    profile = reader.profile(data)
-    if reader.problems or profile is None:
-        raise ConfigError(reader.problems)
+    profile, problems = read_profile(data, source)
+    if problems or profile is None:
+        raise ConfigError(problems)
     size = len(text.encode("utf-8"))
     if size > STANDARD_PARAMETER_BYTES:
         warning = Problem(source, f"{size} bytes: needs an advanced SSM parameter (standard ones hold 4 KB)")
