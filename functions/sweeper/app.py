@@ -18,7 +18,9 @@ from autoscaler.sweep import sweep
 @cache
 def deps() -> tuple[Deps, str]:
     settings = Settings.from_env()
-    return Deps(settings, Aws.create(max_attempts=settings.max_attempts)), settings.reconcile_queue()
+    # Adaptive retries: client-side rate limiting for the sweep's bulk reads (autoscaler.aws.RetryMode).
+    aws = Aws.create(max_attempts=settings.max_attempts, retry_mode="adaptive")
+    return Deps(settings, aws), settings.reconcile_queue()
 
 
 @logger.inject_lambda_context

@@ -200,18 +200,21 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     rejected: list[str] = []
     skipped: list[tuple[str, str]] = []
     described = descriptions.described
+    # Owners that carry no opt-in tag: their tags from ListTags, read together (botocore clients are thread-safe).
+    untagged = [e for name in candidates if name not in tagged and (e := descriptions.endpoints[name]) is not None]
+    tags_of = {**tagged, **aws.read_tags_of({e.name: e.arn for e in untagged})}
     for name in candidates:
         endpoint = descriptions.endpoints[name]
-        if endpoint is not None:
-            tags = tagged[name] if name in tagged else aws.read_tags(endpoint.arn)
-            endpoint = look.with_components(endpoint)
-            if not endpoint.kinds_known:
-                endpoint, again = look.resolve_kinds(endpoint, tags, listed[name])
-                described += again
         if endpoint is None:
             skipped.append((name, "endpoint does not exist"))
             continue
-        verdict = _unless_refused(look.judge(endpoint, tags), refusals.get(name), look.now)
+        tags = tags_of[name]
+        endpoint, verdict, again = look.resolve_kinds(look.with_components(endpoint), tags, listed[name])
+        described += again
+        if endpoint is None:
+            skipped.append((name, "endpoint does not exist"))
+            continue
+        verdict = _unless_refused(verdict, refusals.get(name), look.now)
         request = ReconcileRequest(name, SWEEP_TRIGGER, components=look.hinted(endpoint))
         if verdict.rejected:
             rejected.append(name)
@@ -285,13 +288,21 @@ class _Pass:
 
     def resolve_kinds(
         self, endpoint: EndpointInfo, tags: Mapping[str, str], listed: EndpointSummary
-    ) -> tuple[EndpointInfo | None, int]:
-        """A description from a Search record does not say whether the endpoint is asynchronous: when the verdict
-        is the same either way, it does not matter; else the endpoint is described (returns the calls made)."""
-        if self.judge(endpoint, tags) == self.judge(endpoint.as_asynchronous(), tags):
-            return endpoint, 0
+    ) -> tuple[EndpointInfo | None, _Verdict, int]:
+        """The endpoint's verdict, judged once. A description from a Search record does not say whether the endpoint
+        is asynchronous: when the verdict is the same either way, it does not matter; else the endpoint is described
+        and judged as it is (returns the description, its verdict and the DescribeEndpoint calls made)."""
+        verdict = self.judge(endpoint, tags)
+        if endpoint.kinds_known:
+            return endpoint, verdict, 0
+        asynchronous = endpoint.as_asynchronous()
+        if asynchronous == endpoint or verdict == self.judge(asynchronous, tags):  # equal: no instance variant
+            return endpoint, verdict, 0
         described = self.deps.aws.describe_listed(listed, fresh=True)
-        return (None if described is None else replace(described, components=endpoint.components)), 1
+        if described is None:
+            return None, verdict, 1
+        described = replace(described, components=endpoint.components)
+        return described, self.judge(described, tags), 1
 
 
 @dataclass(frozen=True)

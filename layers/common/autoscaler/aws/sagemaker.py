@@ -206,8 +206,21 @@ class SageMakerReads(Ec2Reads):
         return tuple(component_info(c) for c in listed)
 
     def tagged_components(self, components: Iterable[ComponentInfo]) -> tuple[ComponentInfo, ...]:
-        """The components with their tags (ListTags, one call per component)."""
-        return tuple(replace(c, tags=tuple(sorted(self.read_tags(c.arn).items()))) for c in components)
+        """The components with their tags (ListTags, one call per component, read together: see read_tags_of)."""
+        found = tuple(components)
+        tags = self.read_tags_of({c.arn: c.arn for c in found})
+        return tuple(replace(c, tags=tuple(sorted(tags[c.arn].items()))) for c in found)
+
+    def read_tags_of(self, arns: Mapping[str, str]) -> dict[str, dict[str, str]]:
+        """read_tags of many resources (key -> ARN), in DESCRIBE_WORKERS threads when there is more than one (botocore
+        clients are thread-safe; SageMaker's API has no call that reads the tags of several resources). The first AWS
+        failure is raised."""
+        if len(arns) <= 1:
+            return {key: self.read_tags(arn) for key, arn in arns.items()}
+        with classified("SageMaker client"):
+            self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
+        with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(arns))) as pool:
+            return dict(zip(arns, pool.map(self.read_tags, arns.values()), strict=True))
 
     def read_tags(self, arn: str) -> dict[str, str]:
         tags: dict[str, str] = {}
