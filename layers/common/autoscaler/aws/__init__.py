@@ -41,10 +41,12 @@ from autoscaler.aws.classify import REFUSED_CODES, TEMPORARY_CODES, classified, 
 from autoscaler.aws.cloudwatch import CloudWatchReads, CloudWatchWrites
 from autoscaler.aws.dynamodb import RefusalsTable
 from autoscaler.aws.events import EventsWrites
+from autoscaler.aws.pages import PageReads
 from autoscaler.aws.sagemaker import SageMakerReads, SageMakerWrites
 from autoscaler.aws.sagemaker_shapes import Descriptions, EndpointSummary, endpoint_version
 from autoscaler.aws.sqs import SqsWrites
 from autoscaler.aws.ssm import ParameterText, SsmReads
+from autoscaler.aws.sweepstore import SweepStore
 from autoscaler.aws.tagging import TaggingReads
 from autoscaler.state import EndpointInfo, Hardware
 
@@ -86,6 +88,8 @@ class Aws(
     SqsWrites,
     EventsWrites,
     RefusalsTable,
+    PageReads,
+    SweepStore,
 ):
     sagemaker: Any
     autoscaling: Any
