@@ -76,7 +76,12 @@ def handle(
 
 def start(deps: Deps, queue_url: str, place: Place, spent: Callable[[], bool], sweep_id: str) -> dict[str, Any]:
     aws, now = deps.aws, int(deps.clock().timestamp())
-    item = {**LOCK, "sweep": {"S": sweep_id}, "expires_at": {"N": str(now + LOCK_SECONDS)}, "segment": {"N": "0"}}
+    item = {
+        **LOCK,
+        "sweep_id": {"S": sweep_id},
+        "expires_at": {"N": str(now + LOCK_SECONDS)},
+        "read_segment": {"N": "0"},
+    }
     if not aws.put_if(place.table, item, "attribute_not_exists(pk) OR expires_at < :now", {":now": {"N": str(now)}}):
         logger.warning("sweep skipped: the previous sweep is still running", extra={"sweep": sweep_id})
         metrics.add_metric(name="SweepSkipped", unit=MetricUnit.Count, value=1)
@@ -147,8 +152,8 @@ def _checkpoint(
     claimed = aws.update_if(
         place.table,
         LOCK,
-        "SET segment = :next, claimed_by = :by, expires_at = :exp",
-        "sweep = :id AND (segment = :cur OR (segment = :next AND claimed_by = :by))",
+        "SET read_segment = :next, claimed_by = :by, expires_at = :exp",
+        "sweep_id = :id AND (read_segment = :cur OR (read_segment = :next AND claimed_by = :by))",
         {
             ":id": {"S": sweep_id},
             ":cur": {"N": str(segment)},
@@ -198,19 +203,20 @@ def _complete(deps: Deps, place: Place, sweep_id: str, shard: int, shards: int, 
     after = deps.aws.update_if(
         place.table,
         LOCK,
-        "ADD finished :shard, " + ", ".join(f"{name} :{name}" for name in COUNTED),
-        "sweep = :id AND NOT contains(finished, :name)",
+        "ADD finished_shards :shard, " + ", ".join(f"count_{name} :{name}" for name in COUNTED),
+        "sweep_id = :id AND NOT contains(finished_shards, :name)",
         {**values, ":shard": {"SS": [str(shard)]}, ":name": {"S": str(shard)}, ":id": {"S": sweep_id}},
     )
     if after is None:  # counted already (a retried shard), or the sweep is no longer the lock's
         return
-    if len(after.get("finished", {}).get("SS", ())) == shards:
-        report({name: int(after.get(name, {}).get("N", "0")) for name in COUNTED}, sweep=sweep_id, shards=shards)
+    if len(after.get("finished_shards", {}).get("SS", ())) == shards:
+        totals = {name: int(after.get(f"count_{name}", {}).get("N", "0")) for name in COUNTED}
+        report(totals, sweep=sweep_id, shards=shards)
         _release(deps, place, sweep_id)
 
 
 def _release(deps: Deps, place: Place, sweep_id: str) -> None:
-    deps.aws.delete_if(place.table, LOCK, "sweep = :id", {":id": {"S": sweep_id}})
+    deps.aws.delete_if(place.table, LOCK, "sweep_id = :id", {":id": {"S": sweep_id}})
 
 
 def _input(
