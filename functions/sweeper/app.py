@@ -14,7 +14,7 @@ from autoscaler.observability import logger, metrics
 from autoscaler.reconciler import Deps
 from autoscaler.settings import Settings
 from autoscaler.sweep import sweep
-from autoscaler.sweep_shards import Place, handle, time_budget
+from autoscaler.sweep_shards import Place, run_sweep_step, time_budget
 
 
 @cache
@@ -36,4 +36,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return sweep(sweep_deps, queue_url, sweep_id).to_dict()
     place = Place(settings.sweep_bucket, settings.sweep_queue_url, settings.sweep_table, settings.sweep_shards)
     # The time budget: never more than half of what the invocation has left.
-    return handle(event, sweep_deps, queue_url, place, time_budget(context.get_remaining_time_in_millis()), sweep_id)
+    return run_sweep_step(
+        event, sweep_deps, queue_url, place, time_budget(context.get_remaining_time_in_millis()), sweep_id
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from autoscaler.aws import Aws
 from autoscaler.reconciler import Deps
-from autoscaler.sweep_shards import Place, handle, time_budget
+from autoscaler.sweep_shards import Place, run_sweep_step, time_budget
 from localaws.calls import CallCounter
 
 # The services a sweep's invocations call beyond Aws's own six clients (made by Aws.client).
@@ -112,7 +112,7 @@ def _invoke(
     counter = CallCounter(*clients)
     started = time.perf_counter()
     try:
-        answer = handle(event, deps, queue_url, place, budget(), sweep_id)
+        answer = run_sweep_step(event, deps, queue_url, place, budget(), sweep_id)
     finally:
         counter.detach()
     return Invocation(kind, Counter(counter.calls), time.perf_counter() - started, answer)

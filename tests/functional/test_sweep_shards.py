@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from autoscaler.sweep import SweepResult, sweep
-from autoscaler.sweep_shards import LOCK, Place, handle
+from autoscaler.sweep_shards import LOCK, Place, run_sweep_step
 from localaws.pipeline import LambdaContext
 from localaws.sweeps import Invocation, create_place, pages_budget, run_sweep
 from tests.conftest import load_event
@@ -136,17 +136,17 @@ def test_a_split_sweep_reports_once_with_the_totals_and_cleans_up(
 def test_a_sweep_still_running_makes_the_next_one_skip(fleet: World, reconcile_queue: str) -> None:
     where = place(fleet, 2)
     deps = fleet.deps()
-    first = handle({"id": "first"}, deps, reconcile_queue, where, pages_budget(0)(), "first")
+    first = run_sweep_step({"id": "first"}, deps, reconcile_queue, where, pages_budget(0)(), "first")
     assert "checkpoint" in first
 
-    answer = handle({"id": "second"}, deps, reconcile_queue, where, lambda: False, "second")
+    answer = run_sweep_step({"id": "second"}, deps, reconcile_queue, where, lambda: False, "second")
 
     assert answer == {"skipped": "second"}
 
 
 def test_a_message_that_is_not_a_sweep_step_is_dropped_with_its_reason(fleet: World, reconcile_queue: str) -> None:
     event = {"Records": [{"eventSource": "aws:sqs", "messageId": "m", "body": "{not json"}]}
-    answer = handle(event, fleet.deps(), reconcile_queue, place(fleet, 2), lambda: False, "x")
+    answer = run_sweep_step(event, fleet.deps(), reconcile_queue, place(fleet, 2), lambda: False, "x")
 
     assert answer["messages"][0]["dropped"].startswith("sweep queue message is not a sweep step: JSONDecodeError")
 

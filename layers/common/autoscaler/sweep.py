@@ -81,7 +81,7 @@ class SweepResult:
     searched: int = 0  # descriptions made from SageMaker Search records
     released_components: tuple[str, ...] = ()  # owned targets of inference components that no longer exist
 
-    def counts(self) -> dict[str, int]:
+    def sweep_counts(self) -> dict[str, int]:
         """What a sweep adds up over its shards."""
         return {
             "endpoints": len(self.endpoints),
@@ -131,7 +131,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     )
     result = plan_part(deps, queue_url, sweep_id, found)
     assert result is not None  # no budget: it always finishes
-    report(result.counts(), **result.to_dict())
+    report_sweep(result.sweep_counts(), **result.to_dict())
     return result
 
 
@@ -356,7 +356,7 @@ def _judge(
     return _Verdict(drift=bool(reasons), reason="; ".join(reasons), actions=planned.actions)
 
 
-def report(counts: Mapping[str, int], **details: Any) -> None:
+def report_sweep(counts: Mapping[str, int], **details: Any) -> None:
     """The sweep's metrics, once per sweep (by the one invocation, or by the shard that completes it)."""
     logger.info("sweep done", extra={**counts, **details})
     metrics.add_metric(name="SweepEndpoints", unit=MetricUnit.Count, value=counts["endpoints"])

@@ -26,19 +26,19 @@ from aws_lambda_powertools.metrics import MetricUnit
 from autoscaler.aws.pages import SEARCH, STREAMS
 from autoscaler.observability import logger, metrics
 from autoscaler.reconciler import Deps
-from autoscaler.sweep import SweepInput, SweepResult, plan_part, report
+from autoscaler.sweep import SweepInput, SweepResult, plan_part, report_sweep
 from autoscaler.sweep_store import (
     COMPONENTS,
     Reads,
-    advance,
+    advance_streams,
     empty_reads,
-    load,
-    merge,
+    load_part,
+    merge_reads,
     namespace_of,
-    partition,
+    partition_reads,
     records_of,
     shard_of,
-    store,
+    store_parts,
     tagged_of,
 )
 
@@ -64,17 +64,17 @@ class Place:
     shards: int
 
 
-def handle(
+def run_sweep_step(
     event: Mapping[str, Any], deps: Deps, queue_url: str, place: Place, spent: Callable[[], bool], sweep_id: str
 ) -> dict[str, Any]:
     """The sweeper's one entry: the schedule starts a sweep; a sweep-queue message continues one."""
     records = event.get("Records")
     if isinstance(records, list) and records:
-        return {"messages": [_message(r, deps, queue_url, place, spent) for r in records]}
-    return start(deps, queue_url, place, spent, sweep_id)
+        return {"messages": [_sweep_message(r, deps, queue_url, place, spent) for r in records]}
+    return start_sweep(deps, queue_url, place, spent, sweep_id)
 
 
-def start(deps: Deps, queue_url: str, place: Place, spent: Callable[[], bool], sweep_id: str) -> dict[str, Any]:
+def start_sweep(deps: Deps, queue_url: str, place: Place, spent: Callable[[], bool], sweep_id: str) -> dict[str, Any]:
     aws, now = deps.aws, int(deps.clock().timestamp())
     item = {
         **LOCK,
@@ -82,30 +82,32 @@ def start(deps: Deps, queue_url: str, place: Place, spent: Callable[[], bool], s
         "expires_at": {"N": str(now + LOCK_SECONDS)},
         "read_segment": {"N": "0"},
     }
-    if not aws.put_if(place.table, item, "attribute_not_exists(pk) OR expires_at < :now", {":now": {"N": str(now)}}):
+    if not aws.put_sweep_item(
+        place.table, item, "attribute_not_exists(pk) OR expires_at < :now", {":now": {"N": str(now)}}
+    ):
         logger.warning("sweep skipped: the previous sweep is still running", extra={"sweep": sweep_id})
         metrics.add_metric(name="SweepSkipped", unit=MetricUnit.Count, value=1)
         return {"skipped": sweep_id}
     try:
         reads, pending = empty_reads(), dict.fromkeys(STREAMS, "")
-        advance(aws, deps.settings, pending, reads, spent)
+        advance_streams(aws, deps.settings, pending, reads, spent)
         if not pending:
-            found = _input(deps, reads, len(reads["endpoints"]), None, prune=True)
+            found = _sweep_input(deps, reads, len(reads["endpoints"]), None, prune=True)
             result = plan_part(deps, queue_url, sweep_id, found, spent)
             if result is not None:
-                report(result.counts(), **result.to_dict())
-                _release(deps, place, sweep_id)
+                report_sweep(result.sweep_counts(), **result.to_dict())
+                _release_lock(deps, place, sweep_id)
                 return result.to_dict()
             logger.info("sweep: planning outgrew the budget, sharding", extra={"sweep": sweep_id})
         else:
             pending[SEARCH] = ""
-        return _checkpoint(deps, place, sweep_id, 0, 0, "", pending, reads)
+        return _checkpoint_reads(deps, place, sweep_id, 0, 0, "", pending, reads)
     except Exception:
-        _release(deps, place, sweep_id)  # the next schedule starts afresh
+        _release_lock(deps, place, sweep_id)  # the next schedule starts afresh
         raise
 
 
-def _message(
+def _sweep_message(
     record: Mapping[str, Any], deps: Deps, queue_url: str, place: Place, spent: Callable[[], bool]
 ) -> dict[str, Any]:
     try:
@@ -116,24 +118,24 @@ def _message(
         logger.warning("sweep: message dropped", extra={"reason": reason})
         return {"dropped": reason}
     if phase == "read":
-        return _continue(deps, place, spent, sweep_id, message, str(record.get("messageId", "")))
+        return _continue_reads(deps, place, spent, sweep_id, message, str(record.get("messageId", "")))
     if phase == "shard":
-        return _shard(deps, queue_url, place, sweep_id, message)
+        return _sweep_shard(deps, queue_url, place, sweep_id, message)
     logger.warning("sweep: message dropped", extra={"reason": f"unknown phase {phase!r}"})
     return {"dropped": f"unknown phase {phase!r}"}
 
 
-def _continue(
+def _continue_reads(
     deps: Deps, place: Place, spent: Callable[[], bool], sweep_id: str, message: Mapping[str, Any], message_id: str
 ) -> dict[str, Any]:
     reads, pending = empty_reads(), dict(message["pending"])
-    advance(deps.aws, deps.settings, pending, reads, spent)
-    return _checkpoint(
+    advance_streams(deps.aws, deps.settings, pending, reads, spent)
+    return _checkpoint_reads(
         deps, place, sweep_id, int(message["segment"]), int(message["among"]), message_id, pending, reads
     )
 
 
-def _checkpoint(
+def _checkpoint_reads(
     deps: Deps,
     place: Place,
     sweep_id: str,
@@ -146,10 +148,10 @@ def _checkpoint(
     """Stores this invocation's reads as segment ``segment``, claims the step in the lock item (a retried message
     claims it again; a stale one, of a sweep the lock no longer holds, stops), then continues or fans out."""
     aws = deps.aws
-    store(aws, place.bucket, sweep_id, segment, partition(reads, place.shards, deps.settings.name_prefix))
+    store_parts(aws, place.bucket, sweep_id, segment, partition_reads(reads, place.shards, deps.settings.name_prefix))
     among += len(reads["endpoints"])
     expires = int(deps.clock().timestamp()) + LOCK_SECONDS
-    claimed = aws.update_if(
+    claimed = aws.update_sweep_item(
         place.table,
         LOCK,
         "SET read_segment = :next, claimed_by = :by, expires_at = :exp",
@@ -168,7 +170,7 @@ def _checkpoint(
     step = {"sweep": sweep_id, "segments": segment + 1, "among": among}
     if pending:
         body = {"phase": "read", "sweep": sweep_id, "segment": segment + 1, "among": among, "pending": pending}
-        aws.send_messages(place.queue_url, [json.dumps(body)])
+        aws.send_sweep_messages(place.queue_url, [json.dumps(body)])
         logger.info("sweep: checkpoint", extra={**step, "pending": sorted(pending)})
         return {"checkpoint": step}
     searched = segment > 0  # continuations read Search
@@ -176,31 +178,31 @@ def _checkpoint(
         json.dumps({"phase": "shard", "shard": k, "shards": place.shards, "searched": searched, **step})
         for k in range(place.shards)
     ]
-    aws.send_messages(place.queue_url, shards)
+    aws.send_sweep_messages(place.queue_url, shards)
     logger.info("sweep: reads done, shards sent", extra={**step, "shards": place.shards})
     return {"shards": step}
 
 
-def _shard(deps: Deps, queue_url: str, place: Place, sweep_id: str, message: Mapping[str, Any]) -> dict[str, Any]:
+def _sweep_shard(deps: Deps, queue_url: str, place: Place, sweep_id: str, message: Mapping[str, Any]) -> dict[str, Any]:
     shard, shards, segments = int(message["shard"]), int(message["shards"]), int(message["segments"])
-    mine = load(deps.aws, place.bucket, sweep_id, segments, str(shard))
-    reads = merge([mine, load(deps.aws, place.bucket, sweep_id, segments, COMPONENTS)])
+    mine = load_part(deps.aws, place.bucket, sweep_id, segments, str(shard))
+    reads = merge_reads([mine, load_part(deps.aws, place.bucket, sweep_id, segments, COMPONENTS)])
     records = records_of(reads) if message.get("searched") else None
-    found = _input(deps, reads, int(message["among"]), records, prune=False)
+    found = _sweep_input(deps, reads, int(message["among"]), records, prune=False)
     found = SweepInput(
         found.listed, found.tagged, found.namespace, found.among, records, lambda c: shard_of(c, shards) == shard
     )
     result = plan_part(deps, queue_url, sweep_id, found)
     assert result is not None  # no budget: a shard always finishes
     logger.info("sweep: shard done", extra={"sweep": sweep_id, "shard": shard, **result.to_dict()})
-    _complete(deps, place, sweep_id, shard, shards, result)
+    _complete_shard(deps, place, sweep_id, shard, shards, result)
     return {"shard": shard, **result.to_dict()}
 
 
-def _complete(deps: Deps, place: Place, sweep_id: str, shard: int, shards: int, result: SweepResult) -> None:
-    counts = result.counts()
+def _complete_shard(deps: Deps, place: Place, sweep_id: str, shard: int, shards: int, result: SweepResult) -> None:
+    counts = result.sweep_counts()
     values = {f":{name}": {"N": str(counts[name])} for name in COUNTED}
-    after = deps.aws.update_if(
+    after = deps.aws.update_sweep_item(
         place.table,
         LOCK,
         "ADD finished_shards :shard, " + ", ".join(f"count_{name} :{name}" for name in COUNTED),
@@ -211,16 +213,16 @@ def _complete(deps: Deps, place: Place, sweep_id: str, shard: int, shards: int, 
         return
     if len(after.get("finished_shards", {}).get("SS", ())) == shards:
         totals = {name: int(after.get(f"count_{name}", {}).get("N", "0")) for name in COUNTED}
-        report(totals, sweep=sweep_id, shards=shards)
-        _release(deps, place, sweep_id)
+        report_sweep(totals, sweep=sweep_id, shards=shards)
+        _release_lock(deps, place, sweep_id)
 
 
-def _release(deps: Deps, place: Place, sweep_id: str) -> None:
-    deps.aws.delete_if(place.table, LOCK, "sweep_id = :id", {":id": {"S": sweep_id}})
+def _release_lock(deps: Deps, place: Place, sweep_id: str) -> None:
+    deps.aws.delete_sweep_item(place.table, LOCK, "sweep_id = :id", {":id": {"S": sweep_id}})
 
 
-def _input(
+def _sweep_input(
     deps: Deps, reads: Reads, among: int, records: Mapping[str, dict[str, Any]] | None, *, prune: bool
 ) -> SweepInput:
-    listed = deps.aws.summaries(reads["endpoints"], prune=prune)
+    listed = deps.aws.endpoint_summaries(reads["endpoints"], prune=prune)
     return SweepInput(listed, tagged_of(reads), namespace_of(reads), among, records)

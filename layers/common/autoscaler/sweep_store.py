@@ -27,7 +27,9 @@ def empty_reads() -> Reads:
     return {stream: [] for stream in (*STREAMS, SEARCH)}
 
 
-def advance(aws: Aws, settings: Settings, pending: dict[str, str], reads: Reads, spent: Callable[[], bool]) -> None:
+def advance_streams(
+    aws: Aws, settings: Settings, pending: dict[str, str], reads: Reads, spent: Callable[[], bool]
+) -> None:
     """Reads the ``pending`` streams (stream -> next page token, empty at the start) concurrently, one thread per
     stream (each is its own API, or its own call of one), each at least one page and then until ``spent`` says the
     budget is used. Finished streams leave ``pending``; the others keep the token to resume from."""
@@ -36,7 +38,7 @@ def advance(aws: Aws, settings: Settings, pending: dict[str, str], reads: Reads,
         client.meta  # noqa: B018 - make the (lazy) clients once, before the threads share them
     aws.client("resourcegroupstaggingapi")
 
-    def run(stream: str) -> str:
+    def _read_stream(stream: str) -> str:
         token, first = pending[stream], True
         while first or not spent():
             first = False
@@ -49,7 +51,7 @@ def advance(aws: Aws, settings: Settings, pending: dict[str, str], reads: Reads,
 
     streams = list(pending)
     with ThreadPoolExecutor(max_workers=len(streams)) as pool:
-        tokens = dict(zip(streams, pool.map(run, streams), strict=True))
+        tokens = dict(zip(streams, pool.map(_read_stream, streams), strict=True))
     for stream, token in tokens.items():
         if token:
             pending[stream] = token
@@ -63,38 +65,38 @@ def shard_of(name: str, shards: int) -> int:
     return zlib.crc32(name.lower().encode()) % shards
 
 
-def partition(reads: Reads, shards: int, name_prefix: str) -> dict[str, Reads]:
+def partition_reads(reads: Reads, shards: int, name_prefix: str) -> dict[str, Reads]:
     """The reads by shard (``"0"``..), each endpoint's items in its own shard; the inference components' targets,
     policies and schedules in ``COMPONENTS``, which every shard reads (a component's endpoint is known only from the
     component listing)."""
     parts = {str(k): empty_reads() for k in range(shards)} | {COMPONENTS: empty_reads()}
 
-    def put(stream: str, name: str, item: dict[str, Any]) -> None:
+    def _put_item(stream: str, name: str, item: dict[str, Any]) -> None:
         parts[str(shard_of(name, shards))][stream].append(item)
 
     for item in reads["endpoints"]:
-        put("endpoints", item["EndpointName"], item)
+        _put_item("endpoints", item["EndpointName"], item)
     for item in reads["tagged"]:
-        put("tagged", item["ResourceARN"].rsplit("/", 1)[-1], item)
+        _put_item("tagged", item["ResourceARN"].rsplit("/", 1)[-1], item)
     for stream in ("targets", "policies", "schedules"):
         for item in reads[stream]:
             kind, name = item["ResourceId"].split("/")[:2]
             if kind == "inference-component":
                 parts[COMPONENTS][stream].append(item)
             else:
-                put(stream, name, item)
+                _put_item(stream, name, item)
     for item in reads["alarms"]:
         owner = parse_alarm_name(name_prefix, item["AlarmName"])
         if owner is not None:  # else not the controller's: no plan reads it
-            put("alarms", owner.endpoint, {k: v for k, v in item.items() if k not in _UNREAD_ALARM_MEMBERS})
+            _put_item("alarms", owner.endpoint, {k: v for k, v in item.items() if k not in _UNREAD_ALARM_MEMBERS})
     for item in reads[SEARCH]:
         record = item.get("Endpoint") or {}
         if "EndpointName" in record:
-            put(SEARCH, record["EndpointName"], {"Endpoint": record})
+            _put_item(SEARCH, record["EndpointName"], {"Endpoint": record})
     return parts
 
 
-def merge(parts: Iterable[Reads]) -> Reads:
+def merge_reads(parts: Iterable[Reads]) -> Reads:
     merged = empty_reads()
     for part in parts:
         for stream, items in part.items():
@@ -118,25 +120,25 @@ def records_of(reads: Reads) -> dict[str, dict[str, Any]]:
     return {e["EndpointArn"]: e for e in endpoints if "EndpointArn" in e}
 
 
-def encode(reads: Reads) -> bytes:
+def encode_reads(reads: Reads) -> bytes:
     """gzip JSON; datetimes (AWS's timestamps) as ``{"$t": ISO 8601}``."""
 
-    def default(value: Any) -> Any:
+    def _stored_value(value: Any) -> Any:
         if isinstance(value, datetime):
             return {"$t": value.isoformat()}
         raise TypeError(f"{type(value).__name__} is not stored")
 
-    return gzip.compress(json.dumps(reads, default=default, separators=(",", ":")).encode(), mtime=0)
+    return gzip.compress(json.dumps(reads, default=_stored_value, separators=(",", ":")).encode(), mtime=0)
 
 
-def decode(body: bytes, source: str) -> Reads:
+def decode_reads(body: bytes, source: str) -> Reads:
     """``encode``'s inverse; a body that is not one raises ValueError naming ``source``."""
 
-    def hook(value: dict[str, Any]) -> Any:
+    def _stored_object(value: dict[str, Any]) -> Any:
         return datetime.fromisoformat(value["$t"]) if value.keys() == {"$t"} else value
 
     try:
-        found = json.loads(gzip.decompress(body), object_hook=hook)
+        found = json.loads(gzip.decompress(body), object_hook=_stored_object)
     except (OSError, ValueError) as exc:
         raise ValueError(f"{source}: not a stored sweep read: {exc}") from exc
     if not isinstance(found, dict):
@@ -148,20 +150,24 @@ def object_key(sweep_id: str, segment: int, part: str) -> str:
     return f"sweeps/{sweep_id}/{segment}/{part}.json.gz"
 
 
-def store(aws: Aws, bucket: str, sweep_id: str, segment: int, parts: Mapping[str, Reads]) -> None:
+def store_parts(aws: Aws, bucket: str, sweep_id: str, segment: int, parts: Mapping[str, Reads]) -> None:
     """One object per part for this segment (the reads of one invocation), written together in threads."""
     aws.client("s3")  # made once, before the threads share it
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda p: aws.put_object(bucket, object_key(sweep_id, segment, p), encode(parts[p])), parts))
+        list(
+            pool.map(
+                lambda p: aws.put_sweep_object(bucket, object_key(sweep_id, segment, p), encode_reads(parts[p])), parts
+            )
+        )
 
 
-def load(aws: Aws, bucket: str, sweep_id: str, segments: int, part: str) -> Reads:
+def load_part(aws: Aws, bucket: str, sweep_id: str, segments: int, part: str) -> Reads:
     """A part's reads over every segment of the sweep."""
     aws.client("s3")
 
-    def one(segment: int) -> Reads:
+    def _one_segment(segment: int) -> Reads:
         key = object_key(sweep_id, segment, part)
-        return decode(aws.get_object(bucket, key), f"s3://{bucket}/{key}")
+        return decode_reads(aws.get_sweep_object(bucket, key), f"s3://{bucket}/{key}")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return merge(pool.map(one, range(segments)))
+        return merge_reads(pool.map(_one_segment, range(segments)))

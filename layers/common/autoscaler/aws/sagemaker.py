@@ -247,9 +247,9 @@ class SageMakerReads(Ec2Reads):
         descriptions of versions no longer listed are dropped (see describe_listed)."""
         with classified("ListEndpoints"):
             endpoints = self._pages(self.sagemaker, "list_endpoints", "Endpoints", PaginationConfig={"PageSize": 100})
-        return self.summaries(endpoints, prune=True)
+        return self.endpoint_summaries(endpoints, prune=True)
 
-    def summaries(self, endpoints: Iterable[Mapping[str, Any]], *, prune: bool) -> tuple[EndpointSummary, ...]:
+    def endpoint_summaries(self, endpoints: Iterable[Mapping[str, Any]], *, prune: bool) -> tuple[EndpointSummary, ...]:
         """ListEndpoints entries decoded; ``prune``: they are every endpoint of the region, so the cached descriptions
         of versions no longer listed are dropped (see describe_listed)."""
         listed = tuple(

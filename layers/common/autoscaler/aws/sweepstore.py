@@ -14,15 +14,15 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 class SweepStore(Clients):
-    def put_object(self, bucket: str, key: str, body: bytes) -> None:
+    def put_sweep_object(self, bucket: str, key: str, body: bytes) -> None:
         with classified(f"PutObject {key}"):
             self.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
 
-    def get_object(self, bucket: str, key: str) -> bytes:
+    def get_sweep_object(self, bucket: str, key: str) -> bytes:
         with classified(f"GetObject {key}"):
             return bytes(self.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
 
-    def send_messages(self, queue_url: str, bodies: Sequence[str]) -> None:
+    def send_sweep_messages(self, queue_url: str, bodies: Sequence[str]) -> None:
         """SendMessageBatch, ten at a time, to a standard queue; any entry SQS did not accept raises TemporaryError
         (the invocation fails and its own message returns)."""
         failed: list[dict[str, Any]] = []
@@ -33,7 +33,7 @@ class SweepStore(Clients):
         if failed:
             raise TemporaryError(f"SendMessageBatch: {len(failed)} message(s) not accepted: {failed}")
 
-    def put_if(self, table: str, item: Mapping[str, Any], condition: str, values: Mapping[str, Any]) -> bool:
+    def put_sweep_item(self, table: str, item: Mapping[str, Any], condition: str, values: Mapping[str, Any]) -> bool:
         """PutItem under a condition; False when the condition did not hold."""
         try:
             with classified(f"PutItem {table}"):
@@ -46,7 +46,7 @@ class SweepStore(Clients):
             raise
         return True
 
-    def update_if(
+    def update_sweep_item(
         self, table: str, key: Mapping[str, Any], update: str, condition: str, values: Mapping[str, Any]
     ) -> dict[str, Any] | None:
         """UpdateItem under a condition: the item as it is after the update, or None when the condition did not hold
@@ -67,7 +67,7 @@ class SweepStore(Clients):
             raise
         return dict(answer.get("Attributes", {}))
 
-    def delete_if(self, table: str, key: Mapping[str, Any], condition: str, values: Mapping[str, Any]) -> None:
+    def delete_sweep_item(self, table: str, key: Mapping[str, Any], condition: str, values: Mapping[str, Any]) -> None:
         """DeleteItem under a condition; nothing when it did not hold."""
         try:
             with classified(f"DeleteItem {table}"):
