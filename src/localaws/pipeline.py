@@ -269,7 +269,7 @@ def clients(endpoint_url: str | None, region: str) -> Callable[[str], Any]:
 
 
 def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True) -> Deployed:
-    """Creates the queues, tables, SSM parameters and rules of the template (idempotent: create-or-keep).
+    """Creates the queues, tables, buckets, SSM parameters and rules of the template (idempotent: create-or-keep).
 
     ``capture``: every pattern rule gets an SQS capture queue as its target (the tests read what it matched).
     """
@@ -312,6 +312,16 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
         arn = create_table(client("dynamodb"), name, properties)
         template.physical[logical_id] = name
         template.attributes[(logical_id, "Arn")] = arn
+
+    for logical_id in template.of_type("AWS::S3::Bucket"):
+        name = f"{template.stack_name}-{logical_id}".lower()[:63]  # bucket names: lower case, at most 63 characters
+        try:
+            client("s3").create_bucket(Bucket=name)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+                raise
+        template.physical[logical_id] = name
+        template.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
 
     for logical_id, resource in template.of_type("AWS::SSM::Parameter").items():
         properties = template.resolve(resource["Properties"])
