@@ -314,12 +314,7 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
         template.attributes[(logical_id, "Arn")] = arn
 
     for logical_id in template.of_type("AWS::S3::Bucket"):
-        name = f"{template.stack_name}-{logical_id}".lower()[:63]  # bucket names: lower case, at most 63 characters
-        try:
-            client("s3").create_bucket(Bucket=name)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
-                raise
+        name = create_bucket(client("s3"), f"{template.stack_name}-{logical_id}")
         template.physical[logical_id] = name
         template.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
 
@@ -345,6 +340,17 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
             events.put_targets(Rule=name, Targets=[{"Id": "capture", "Arn": arn}])
             deployed.captures[logical_id] = url
     return deployed
+
+
+def create_bucket(s3: Any, name: str) -> str:
+    """Creates the bucket, or keeps it; returns its name (bucket names: lower case, at most 63 characters)."""
+    name = name.lower()[:63]
+    try:
+        s3.create_bucket(Bucket=name)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+            raise
+    return name
 
 
 def create_table(dynamodb: Any, name: str, properties: Mapping[str, Any]) -> str:
