@@ -579,7 +579,7 @@ def _owners(app: App) -> tuple[str, ...]:
     """Endpoints the controller owns something on: a policy or scheduled action on a variant's target, or on the
     target of an inference component they host (the components are listed, once, only when there is one), or an
     alarm (also of an endpoint deleted since)."""
-    from autoscaler.sweep import group_namespace
+    from autoscaler.sweep_namespace import group_namespace
 
     namespace = group_namespace(app.aws.read_namespace(app.settings.name_prefix), app.settings.name_prefix)
     owned = namespace.owned_components()

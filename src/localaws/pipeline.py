@@ -269,7 +269,7 @@ def clients(endpoint_url: str | None, region: str) -> Callable[[str], Any]:
 
 
 def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True) -> Deployed:
-    """Creates the queues, tables, SSM parameters and rules of the template (idempotent: create-or-keep).
+    """Creates the queues, tables, buckets, SSM parameters and rules of the template (idempotent: create-or-keep).
 
     ``capture``: every pattern rule gets an SQS capture queue as its target (the tests read what it matched).
     """
@@ -313,6 +313,11 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
         template.physical[logical_id] = name
         template.attributes[(logical_id, "Arn")] = arn
 
+    for logical_id in template.of_type("AWS::S3::Bucket"):
+        name = create_bucket(client("s3"), f"{template.stack_name}-{logical_id}")
+        template.physical[logical_id] = name
+        template.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+
     for logical_id, resource in template.of_type("AWS::SSM::Parameter").items():
         properties = template.resolve(resource["Properties"])
         ssm.put_parameter(Name=properties["Name"], Value=properties["Value"], Type=properties["Type"], Overwrite=True)
@@ -335,6 +340,17 @@ def deploy(template: Template, endpoint_url: str | None, *, capture: bool = True
             events.put_targets(Rule=name, Targets=[{"Id": "capture", "Arn": arn}])
             deployed.captures[logical_id] = url
     return deployed
+
+
+def create_bucket(s3: Any, name: str) -> str:
+    """Creates the bucket, or keeps it; returns its name (bucket names: lower case, at most 63 characters)."""
+    name = name.lower()[:63]
+    try:
+        s3.create_bucket(Bucket=name)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "BucketAlreadyOwnedByYou":
+            raise
+    return name
 
 
 def create_table(dynamodb: Any, name: str, properties: Mapping[str, Any]) -> str:

@@ -55,6 +55,7 @@ IAM_PREFIX = {
     "ec2": "ec2",
     "events": "events",
     "resourcegroupstaggingapi": "tag",
+    "s3": "s3",
     "sagemaker": "sagemaker",
     "sqs": "sqs",
     "ssm": "ssm",

@@ -85,7 +85,8 @@ AAS_CHECKS_CLOUDWATCH = {"cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm
 LAMBDA_NEEDS = {
     "RouterFunction": {"sqs:SendMessage"},
     "ReconcilerFunction": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
-    "SweeperFunction": {"sqs:SendMessage"},
+    # and the sweep queue's event source mapping (the same three as the reconciler's).
+    "SweeperFunction": {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
     "CapacityFunction": set(),
 }
 LAMBDA_NEEDS_EVERYWHERE = {
@@ -110,6 +111,8 @@ def template() -> Template:
             deployed.attributes[(logical_id, "Arn")] = f"{ACCOUNT_ARN.format(service='logs')}log-group:{logical_id}:*"
         if resource["Type"] in ("AWS::Lambda::Function", "AWS::IAM::Role"):
             deployed.attributes[(logical_id, "Arn")] = f"arn:aws:lambda:us-east-1:123456789012:function:{logical_id}"
+        if resource["Type"] == "AWS::S3::Bucket":
+            deployed.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{logical_id}"
         if resource["Type"] == "AWS::DynamoDB::Table":
             deployed.attributes[(logical_id, "Arn")] = f"{ACCOUNT_ARN.format(service='dynamodb')}table/{logical_id}"
     return deployed
@@ -242,6 +245,7 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
     queue = "https://sqs.us-east-1.amazonaws.com/123456789012/q.fifo"
     template.physical["ReconcileQueue"] = queue
     template.physical["RefusalsTable"] = "refusals"
+    template.physical.update({"SweepBucket": "sweep-bucket", "SweepQueue": "sweep-queue", "SweepTable": "sweep-table"})
 
     settings = Settings.from_env(template.environment(function))
 
@@ -254,6 +258,11 @@ def test_functions_get_the_stack_parameters_as_their_settings(function: str) -> 
         write_status_tags=True,
         queue_url=queue if function in ("RouterFunction", "SweeperFunction") else "",  # the functions that enqueue
         refusals_table="refusals" if function in ("ReconcilerFunction", "SweeperFunction") else "",
+        **(
+            {"sweep_bucket": "sweep-bucket", "sweep_queue_url": "sweep-queue", "sweep_table": "sweep-table"}
+            if function == "SweeperFunction"  # where a sweep too large for one invocation continues
+            else {}
+        ),
     )
 
 
@@ -303,7 +312,11 @@ def test_reconcile_queue_is_fifo_with_a_fifo_dead_letter_queue(template: Templat
 
 
 def test_reconciler_event_source_is_fifo_shaped_and_bounded(template: Template) -> None:
-    (mapping,) = template.of_type("AWS::Lambda::EventSourceMapping").values()
+    (mapping,) = [
+        m
+        for m in template.of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": ["ReconcileQueue", "Arn"]}
+    ]
     properties = mapping["Properties"]
     queue = template.resources["ReconcileQueue"]["Properties"]
 
@@ -314,6 +327,37 @@ def test_reconciler_event_source_is_fifo_shaped_and_bounded(template: Template) 
     assert template.body["Parameters"]["ReconcilerConcurrency"]["MinValue"] == 2
     # Lambda developer guide: at least six times the function timeout.
     assert queue["VisibilityTimeout"] >= 6 * template.resources["ReconcilerFunction"]["Properties"]["Timeout"]
+
+
+def test_sweep_steps_are_bounded_one_a_time_dead_lettered_and_alarmed(template: Template) -> None:
+    (mapping,) = [
+        m
+        for m in template.of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": ["SweepQueue", "Arn"]}
+    ]
+    queue = template.resources["SweepQueue"]["Properties"]
+    sweeper = template.body["Resources"]["SweeperFunction"]["Properties"]
+    parameters = template.body["Parameters"]
+
+    assert mapping["Properties"]["BatchSize"] == 1  # one step, one budget
+    assert mapping["Properties"]["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "SweeperConcurrency"}}
+    assert (sweeper["Timeout"], sweeper["MemorySize"]) == ({"Ref": "SweeperTimeout"}, {"Ref": "SweeperMemory"})
+    # Lambda requires the queue's visibility timeout to be at least the function's: six times the largest allowed.
+    assert queue["VisibilityTimeout"] >= 6 * parameters["SweeperTimeout"]["MaxValue"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}
+    assert alarmed(
+        template, "ApproximateNumberOfMessagesVisible", {"Fn::GetAtt": ["SweepDeadLetterQueue", "QueueName"]}
+    )  # type: ignore[arg-type]
+
+
+def test_sweep_bucket_is_private_encrypted_and_expires_its_reads(template: Template) -> None:
+    bucket = template.resources["SweepBucket"]["Properties"]
+
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert bucket["LifecycleConfiguration"]["Rules"] == [
+        {"Id": "ExpireSweepReads", "Status": "Enabled", "ExpirationInDays": 1}
+    ]
 
 
 def test_cloudtrail_rule_takes_tag_and_inference_component_calls_and_excludes_failed_ones(template: Template) -> None:
@@ -535,6 +579,7 @@ def grants(
     return {(a, r, json.dumps(condition, sort_keys=True)) for a in actions for r in resources}
 
 
+SWEEP_TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/SweepTable"  # the sweep's lock and counts
 REFUSALS = "arn:aws:dynamodb:us-east-1:123456789012:table/RefusalsTable"  # the sweep reads, the reconciler writes
 DESCRIBE_SCALING = [
     "application-autoscaling:DescribeScalableTargets",
@@ -610,7 +655,12 @@ DOCUMENTED = {
         },
     )
     | grants(["ssm:GetParameter"], [PROFILES])
-    | grants(["dynamodb:Scan"], [REFUSALS]),
+    | grants(["dynamodb:Scan"], [REFUSALS])
+    | grants(
+        ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [f"{QUEUE}SweepQueue"]
+    )
+    | grants(["s3:PutObject", "s3:GetObject"], ["arn:aws:s3:::SweepBucket/sweeps/*"])
+    | grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [SWEEP_TABLE]),
     "CapacityFunction": logs("CapacityFunction")
     | grants(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], [ENDPOINTS])
     | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])
@@ -805,7 +855,7 @@ def test_profiles_queue_events_and_logs_are_scoped(template: Template, function:
         if service == "ssm":
             assert resource == "arn:aws:ssm:us-east-1:123456789012:parameter/sagemaker-autoscaler/profiles/*"
         if service == "sqs":
-            assert resource.endswith(("ReconcileQueue", "FailedEventsQueue")), resource
+            assert resource.endswith(("ReconcileQueue", "FailedEventsQueue", "SweepQueue")), resource
         if service == "events":
             assert resource == "arn:aws:events:us-east-1:123456789012:event-bus/default"
         if service == "logs":
@@ -818,7 +868,8 @@ def test_xray_only_when_tracing_is_active(function: str) -> None:
         template = Template.load(overrides={"Tracing": tracing})
         for logical_id in template.of_type("AWS::Logs::LogGroup"):
             template.attributes[(logical_id, "Arn")] = "log-group"
-        for logical_id in ("ReconcileQueue", "FailedEventsQueue", "RefusalsTable"):
+        stateful = ("ReconcileQueue", "FailedEventsQueue", "RefusalsTable", "SweepQueue", "SweepBucket", "SweepTable")
+        for logical_id in stateful:
             template.attributes[(logical_id, "Arn")] = logical_id
         return any(a.startswith("xray:") for a, _, _ in granted(template, function))
 
@@ -864,7 +915,12 @@ def test_only_the_reconciler_writes_refusals_and_only_the_sweeper_reads_them(tem
     assert grants == {
         "RouterFunction": [],
         "ReconcilerFunction": [("dynamodb:DeleteItem", table), ("dynamodb:PutItem", table)],
-        "SweeperFunction": [("dynamodb:Scan", table)],
+        "SweeperFunction": [
+            ("dynamodb:DeleteItem", SWEEP_TABLE),
+            ("dynamodb:PutItem", SWEEP_TABLE),
+            ("dynamodb:Scan", table),
+            ("dynamodb:UpdateItem", SWEEP_TABLE),
+        ],
         "CapacityFunction": [],
     }
     # Their policies are attached before the functions run.

@@ -41,6 +41,23 @@ def test_clients_are_made_on_first_use_and_extras_share_the_session() -> None:
     assert aws.client("sqs").meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
 
 
+def test_the_sweeper_rate_limits_its_clients_and_keeps_the_attempts(monkeypatch: Any) -> None:
+    """botocore's adaptive mode (client-side rate limiting) with total_max_attempts as AWS_MAX_ATTEMPTS sets it."""
+    import importlib
+
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "4")
+    monkeypatch.setenv("QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/reconcile.fifo")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    sweeper = importlib.import_module("functions.sweeper.app")
+    sweeper.deps.cache_clear()
+    try:
+        deps, _ = sweeper.deps()
+        assert deps.aws.sagemaker.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 4}
+        assert deps.aws.client("sqs").meta.config.retries == {"mode": "adaptive", "total_max_attempts": 4}
+    finally:
+        sweeper.deps.cache_clear()
+
+
 def stubbed(service: str) -> tuple[Any, Stubber]:
     client = boto3.client(service, region_name="us-east-1")  # type: ignore[call-overload]
     return client, Stubber(client)

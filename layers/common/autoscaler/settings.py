@@ -27,6 +27,12 @@ class Settings:
     max_attempts: int = 5
     queue_url: str = ""  # the reconcile queue, for the router and the sweeper (see reconcile_queue)
     refusals_table: str = ""  # the DynamoDB table of refused plans (autoscaler.refusals); empty: none remembered
+    # Where a sweep too large for one invocation keeps its reads, its next steps and its lock (autoscaler.sweep_shards):
+    # all three, or none (the sweep then always runs in one go, as the CLI's does).
+    sweep_bucket: str = ""
+    sweep_queue_url: str = ""
+    sweep_table: str = ""
+    sweep_shards: int = 16
 
     def __post_init__(self) -> None:
         if not _NAME_PREFIX.match(self.name_prefix):
@@ -40,6 +46,11 @@ class Settings:
             raise SettingsError(f"PROFILE_PREFIX {self.profile_prefix!r}: must start with '/' and not end with '/'")
         if self.max_capacity_ceiling < 1:
             raise SettingsError(f"MAX_CAPACITY_CEILING {self.max_capacity_ceiling}: must be at least 1")
+        places = (self.sweep_bucket, self.sweep_queue_url, self.sweep_table)
+        if any(places) and not all(places):
+            raise SettingsError("SWEEP_BUCKET, SWEEP_QUEUE_URL and SWEEP_TABLE: set all three or none")
+        if not 1 <= self.sweep_shards <= 1000:
+            raise SettingsError(f"SWEEP_SHARDS {self.sweep_shards}: must be 1-1000")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +68,10 @@ class Settings:
             max_attempts=_int(env, "AWS_MAX_ATTEMPTS", defaults.max_attempts),
             queue_url=env.get("QUEUE_URL", defaults.queue_url),
             refusals_table=env.get("REFUSALS_TABLE", defaults.refusals_table),
+            sweep_bucket=env.get("SWEEP_BUCKET", defaults.sweep_bucket),
+            sweep_queue_url=env.get("SWEEP_QUEUE_URL", defaults.sweep_queue_url),
+            sweep_table=env.get("SWEEP_TABLE", defaults.sweep_table),
+            sweep_shards=_int(env, "SWEEP_SHARDS", defaults.sweep_shards),
         )
 
     def reconcile_queue(self) -> str:

@@ -39,14 +39,14 @@ Decisions:
 - An expired capacity hold tag is drift too, even when the bounds already match: the reconciler removes it.
 - Owned alarms whose endpoint no longer exists are deleted here (AAS leaves step-scaling alarms behind, and no
   endpoint remains whose reconcile could own the write). So are owned scalable targets of inference components that
-  no longer exist (``_release_orphan_components``): the only writes the sweep makes itself.
+  no longer exist (``autoscaler.sweep_namespace.release_orphan_components``): the only writes the sweep makes itself.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,22 +57,14 @@ from autoscaler.aws import EndpointSummary
 from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
 from autoscaler.messages import ReconcileRequest
-from autoscaler.names import owned_prefix, parse_alarm_name
 from autoscaler.observability import logger, metrics
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
 from autoscaler.reconciler import Deps, desirable, hosts_components, rejecting_crashes
 from autoscaler.refusals import Refusal
 from autoscaler.sources import desire
-from autoscaler.spec import TargetKey, VariantKind
-from autoscaler.state import (
-    ComponentInfo,
-    EndpointInfo,
-    ScalingState,
-    TargetState,
-    normalise_alarm,
-    normalise_target,
-)
+from autoscaler.state import ComponentInfo, EndpointInfo
+from autoscaler.sweep_namespace import Namespace, delete_orphan_alarms, group_namespace, release_orphan_components
 from autoscaler.tags import OPT_IN, expired_holds, tag_key
 
 SWEEP_TRIGGER = "sweep"
@@ -89,6 +81,17 @@ class SweepResult:
     searched: int = 0  # descriptions made from SageMaker Search records
     released_components: tuple[str, ...] = ()  # owned targets of inference components that no longer exist
 
+    def sweep_counts(self) -> dict[str, int]:
+        """What a sweep adds up over its shards."""
+        return {
+            "endpoints": len(self.endpoints),
+            "drifted": len(self.drifted),
+            "rejected": len(self.rejected),
+            "skipped": len(self.skipped),
+            "deleted_alarms": len(self.deleted_alarms),
+            "released_components": len(self.released_components),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "endpoints": len(self.endpoints),
@@ -103,95 +106,58 @@ class SweepResult:
 
 
 @dataclass(frozen=True)
-class Namespace:
-    """Everything AAS and CloudWatch hold, grouped by endpoint name (as AAS spells it: the real name)."""
+class SweepInput:
+    """What a sweep (or one shard of it) plans from: the listed endpoints, the opted-in ones with their tags (Tagging
+    API), the raw namespace pages (``group_namespace``), and how many endpoints the region lists in all."""
 
-    targets: Mapping[str, tuple[TargetState, ...]]
-    alarms: Mapping[str, tuple[dict[str, Any], ...]]
-    components: Mapping[str, TargetState] = field(default_factory=dict)  # inference components' targets, by name
-    alarmed: Mapping[str, frozenset[str]] = field(default_factory=dict)  # endpoint -> what its owned alarms are for
-
-    def state(self, endpoint: EndpointInfo) -> ScalingState:
-        """The same ScalingState ``Aws.read_state`` reads for one endpoint: targets of its current variants and of
-        the inference components it was given (``EndpointInfo.components``) only."""
-        keys = {TargetKey.for_variant(endpoint.name, v.name, v.kind) for v in endpoint.variants}
-        targets = [t for t in self.targets.get(endpoint.name, ()) if t.key in keys]
-        for component in endpoint.components:
-            target = self.components.get(component.name)
-            key = TargetKey.for_variant(endpoint.name, component.name, VariantKind.INFERENCE_COMPONENT)
-            if target is not None and target.key == key:
-                targets.append(target)
-        return ScalingState(
-            endpoint.name, tuple(targets), tuple(normalise_alarm(a) for a in self.alarms.get(endpoint.name, ()))
-        )
-
-    def owners(self) -> set[str]:
-        """Endpoints on which the controller owns a policy or a scheduled action of a variant."""
-        return {name for name, targets in self.targets.items() if any(t.owns_anything for t in targets)}
-
-    def owned_components(self) -> set[str]:
-        """Inference components on which the controller owns a policy or a scheduled action."""
-        return {name for name, target in self.components.items() if target.owns_anything}
-
-    def alarmed_components(self, endpoint: EndpointInfo) -> set[str]:
-        """Names an owned alarm of the endpoint is for that are not its variants: its inference components."""
-        return set(self.alarmed.get(endpoint.name, ())) - {v.name for v in endpoint.variants}
-
-
-def group_namespace(raw: Mapping[str, Sequence[dict[str, Any]]], name_prefix: str) -> Namespace:
-    """Pure: the namespace's raw pages -> normalised targets (with their policies and schedules) per endpoint."""
-    owned = owned_prefix(name_prefix)
-    policies: dict[TargetKey, list[dict[str, Any]]] = defaultdict(list)
-    schedules: dict[TargetKey, list[dict[str, Any]]] = defaultdict(list)
-    for policy in raw["policies"]:
-        policies[TargetKey(policy["ResourceId"], policy["ScalableDimension"])].append(policy)
-    for schedule in raw["schedules"]:
-        schedules[TargetKey(schedule["ResourceId"], schedule["ScalableDimension"])].append(schedule)
-    targets: dict[str, list[TargetState]] = defaultdict(list)
-    components: dict[str, TargetState] = {}
-    for raw_target in raw["targets"]:
-        key = TargetKey(raw_target["ResourceId"], raw_target["ScalableDimension"])
-        target = normalise_target(raw_target, policies[key], schedules[key], owned)
-        parts = key.resource_id.split("/")
-        if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
-            targets[parts[1]].append(target)
-        elif len(parts) == 2 and parts[0] == "inference-component":
-            components[parts[1]] = target
-    alarms: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    alarmed: dict[str, set[str]] = defaultdict(set)
-    for alarm in raw["alarms"]:
-        owner = parse_alarm_name(name_prefix, alarm["AlarmName"])
-        if owner is not None:
-            alarms[owner.endpoint].append(alarm)
-            alarmed[owner.endpoint].add(owner.variant)
-    return Namespace(
-        {name: tuple(found) for name, found in targets.items()},
-        {name: tuple(found) for name, found in alarms.items()},
-        components,
-        {name: frozenset(found) for name, found in alarmed.items()},
-    )
+    listed: tuple[EndpointSummary, ...]
+    tagged: tuple[tuple[str, dict[str, str]], ...]
+    namespace: Mapping[str, Sequence[dict[str, Any]]]
+    among: int
+    records: Mapping[str, dict[str, Any]] | None = None  # Search records read as a page stream, by ARN
+    releases: Callable[[str], bool] = lambda component: True  # the owned components this part may release
 
 
 def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
-    """One pass over the account and region. Raises TemporaryError when AWS throttled or failed (the next sweep
-    comes soon, and the missing heartbeat says so if none succeeds)."""
+    """One pass over the account and region in one go. Raises TemporaryError when AWS throttled or failed (the next
+    sweep comes soon, and the missing heartbeat says so if none succeeds)."""
     settings, aws = deps.settings, deps.aws
-    listed = {endpoint.name: endpoint for endpoint in aws.list_endpoints()}
+    listed = aws.list_endpoints()
+    found = SweepInput(
+        listed,
+        aws.read_tagged_endpoints(tag_key(settings.tag_prefix, OPT_IN)),
+        aws.read_namespace(settings.name_prefix),
+        len(listed),
+    )
+    result = plan_part(deps, queue_url, sweep_id, found)
+    assert result is not None  # no budget: it always finishes
+    report_sweep(result.sweep_counts(), **result.to_dict())
+    return result
+
+
+def plan_part(
+    deps: Deps, queue_url: str, sweep_id: str, found: SweepInput, spent: Callable[[], bool] | None = None
+) -> SweepResult | None:
+    """Plans the endpoints ``found`` holds, enqueues the drifted ones and cleans up what only the sweep can; the
+    same for the whole region or for one shard of it (autoscaler/sweep_shards.py). ``spent``: asked before each
+    endpoint; when it says the time is up, stops and returns None, having written and enqueued nothing."""
+    settings, aws = deps.settings, deps.aws
+    listed = {endpoint.name: endpoint for endpoint in found.listed}
     real_names = {name.lower(): name for name in listed}
     tagged: dict[str, dict[str, str]] = {}
-    for arn, tags in aws.read_tagged_endpoints(tag_key(settings.tag_prefix, OPT_IN)):
+    for arn, tags in found.tagged:
         name = real_names.get(arn.rsplit("/", 1)[-1].lower())
         if name is not None:  # else deleted since (the Tagging API lags): nothing to reconcile
             tagged[name] = tags
-    namespace = group_namespace(aws.read_namespace(settings.name_prefix), settings.name_prefix)
+    namespace = group_namespace(found.namespace, settings.name_prefix)
     existing = set(real_names.values())
-    deleted = _delete_orphan_alarms(deps, namespace, existing)
 
     look = _Pass(deps, namespace, tagged, ProfileStore(aws.read_parameter, settings.profile_prefix), deps.clock())
     refusals = _read_refusals(deps)
-    released = _release_orphan_components(deps, namespace, look)
     candidates = sorted(set(tagged) | ((namespace.owners() | look.component_owners()) & existing))
-    descriptions = aws.describe_all_listed([listed[name] for name in candidates], among=len(listed))
+    descriptions = aws.describe_all_listed(
+        [listed[name] for name in candidates], among=found.among, records=found.records
+    )
     if descriptions.search_error:
         logger.warning(
             "sweep: Search failed, endpoints described one by one", extra={"reason": descriptions.search_error}
@@ -200,18 +166,23 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     rejected: list[str] = []
     skipped: list[tuple[str, str]] = []
     described = descriptions.described
+    # Owners that carry no opt-in tag: their tags from ListTags, read together (botocore clients are thread-safe).
+    untagged = [e for name in candidates if name not in tagged and (e := descriptions.endpoints[name]) is not None]
+    tags_of = {**tagged, **aws.read_tags_of({e.name: e.arn for e in untagged})}
     for name in candidates:
+        if spent is not None and spent():
+            return None
         endpoint = descriptions.endpoints[name]
-        if endpoint is not None:
-            tags = tagged[name] if name in tagged else aws.read_tags(endpoint.arn)
-            endpoint = look.with_components(endpoint)
-            if not endpoint.kinds_known:
-                endpoint, again = look.resolve_kinds(endpoint, tags, listed[name])
-                described += again
         if endpoint is None:
             skipped.append((name, "endpoint does not exist"))
             continue
-        verdict = _unless_refused(look.judge(endpoint, tags), refusals.get(name), look.now)
+        tags = tags_of[name]
+        endpoint, verdict, again = look.resolve_kinds(look.with_components(endpoint), tags, listed[name])
+        described += again
+        if endpoint is None:
+            skipped.append((name, "endpoint does not exist"))
+            continue
+        verdict = _unless_refused(verdict, refusals.get(name), look.now)
         request = ReconcileRequest(name, SWEEP_TRIGGER, components=look.hinted(endpoint))
         if verdict.rejected:
             rejected.append(name)
@@ -224,8 +195,11 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
             drifted.append(request)
             logger.info("sweep: drift", extra={"endpoint": name, "reason": verdict.reason})
 
+    # The writes come last, so a part stopped by its time budget has written nothing.
+    deleted = delete_orphan_alarms(deps, namespace, existing)
+    released = release_orphan_components(deps, namespace, look.listed_components(), found.releases)
     enqueue(aws, queue_url, sweep_id, drifted)
-    result = SweepResult(
+    return SweepResult(
         tuple(candidates),
         tuple(r.endpoint for r in drifted),
         tuple(rejected),
@@ -235,8 +209,6 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
         descriptions.searched,
         released,
     )
-    _report(result)
-    return result
 
 
 class _Pass:
@@ -255,22 +227,35 @@ class _Pass:
         self.deps, self.namespace, self.profiles, self.now = deps, namespace, profiles, now
         self.asking = {name for name, tags in tagged.items() if _asks(name, tags, deps, profiles)}
         self.owned = namespace.owned_components()
-        self.hosted: dict[str, list[ComponentInfo]] = defaultdict(list)
-        for component in deps.aws.list_components() if self.asking or self.owned else ():
-            self.hosted[component.endpoint].append(component)
+        self._hosted: dict[str, list[ComponentInfo]] | None = None
+
+    @property
+    def hosted(self) -> Mapping[str, Sequence[ComponentInfo]]:
+        """The region's components by hosting endpoint, listed on first need: so whether an endpoint's components are
+        looked at depends on that endpoint alone (and on what is owned), however the sweep is split into shards."""
+        if self._hosted is None:
+            self._hosted = defaultdict(list)
+            for component in self.deps.aws.list_components():
+                self._hosted[component.endpoint].append(component)
+        return self._hosted
 
     def listed_components(self) -> set[str]:
-        return {c.name for found in self.hosted.values() for c in found}
+        return {c.name for found in self.hosted.values() for c in found} if self.owned else set()
 
     def component_owners(self) -> set[str]:
         """Endpoints hosting a component on which the controller owns something."""
+        if not self.owned:
+            return set()
         return {name for name, found in self.hosted.items() if any(c.name in self.owned for c in found)}
 
     def with_components(self, endpoint: EndpointInfo) -> EndpointInfo:
         """The endpoint with its components and their tags, when its configuration asks for them or the controller
         owns something on one of them (a policy or schedule, or an alarm); else as it is."""
+        alarmed = self.namespace.alarmed_components(endpoint)
+        if not (endpoint.name in self.asking or self.owned or alarmed):
+            return endpoint
         found = self.hosted.get(endpoint.name, ())
-        owns = {c.name for c in found} & (self.owned | self.namespace.alarmed_components(endpoint))
+        owns = {c.name for c in found} & (self.owned | alarmed)
         if found and (endpoint.name in self.asking or owns):
             return replace(endpoint, components=self.deps.aws.tagged_components(found))
         return endpoint
@@ -285,13 +270,21 @@ class _Pass:
 
     def resolve_kinds(
         self, endpoint: EndpointInfo, tags: Mapping[str, str], listed: EndpointSummary
-    ) -> tuple[EndpointInfo | None, int]:
-        """A description from a Search record does not say whether the endpoint is asynchronous: when the verdict
-        is the same either way, it does not matter; else the endpoint is described (returns the calls made)."""
-        if self.judge(endpoint, tags) == self.judge(endpoint.as_asynchronous(), tags):
-            return endpoint, 0
+    ) -> tuple[EndpointInfo | None, _Verdict, int]:
+        """The endpoint's verdict, judged once. A description from a Search record does not say whether the endpoint
+        is asynchronous: when the verdict is the same either way, it does not matter; else the endpoint is described
+        and judged as it is (returns the description, its verdict and the DescribeEndpoint calls made)."""
+        verdict = self.judge(endpoint, tags)
+        if endpoint.kinds_known:
+            return endpoint, verdict, 0
+        asynchronous = endpoint.as_asynchronous()
+        if asynchronous == endpoint or verdict == self.judge(asynchronous, tags):  # equal: no instance variant
+            return endpoint, verdict, 0
         described = self.deps.aws.describe_listed(listed, fresh=True)
-        return (None if described is None else replace(described, components=endpoint.components)), 1
+        if described is None:
+            return None, verdict, 1
+        described = replace(described, components=endpoint.components)
+        return described, self.judge(described, tags), 1
 
 
 @dataclass(frozen=True)
@@ -363,48 +356,11 @@ def _judge(
     return _Verdict(drift=bool(reasons), reason="; ".join(reasons), actions=planned.actions)
 
 
-def _delete_orphan_alarms(deps: Deps, namespace: Namespace, existing: set[str]) -> tuple[str, ...]:
-    orphans = tuple(
-        sorted(a["AlarmName"] for name, alarms in namespace.alarms.items() if name not in existing for a in alarms)
-    )
-    if orphans:
-        logger.info(
-            "sweep: alarms of deleted endpoints",
-            extra={"action": "DeleteAlarms", "subject": list(orphans), "reason": "endpoint no longer exists"},
-        )
-        if not deps.settings.dry_run:
-            deps.aws.delete_alarms(orphans)
-    return orphans
-
-
-def _release_orphan_components(deps: Deps, namespace: Namespace, look: _Pass) -> tuple[str, ...]:
-    """Deregisters the owned scalable targets of inference components that no longer exist.
-
-    AWS documents that deleting an endpoint deregisters its scalable targets, not that deleting an inference component
-    does; a target left on ``inference-component/<gone>`` has no endpoint whose reconcile could own the clean-up. The
-    component listing may lag, so each one missing from it is confirmed gone with DescribeInferenceComponent first;
-    deregistering deletes the target's policies and scheduled actions with it (the alarms go with their endpoint's
-    next reconcile or the router's DeleteInferenceComponent route).
-    """
-    listed = look.listed_components()
-    candidates = sorted(name for name in namespace.owned_components() if name not in listed)
-    # The name is the target's, exactly as the component was created: no case-insensitive search is needed.
-    gone = tuple(name for name in candidates if deps.aws.describe_component(name) is None)
-    for name in gone:
-        target = namespace.components[name].key
-        logger.info(
-            "sweep: owned target of a deleted inference component",
-            extra={"action": "DeregisterTarget", "subject": target.resource_id, "reason": "component no longer exists"},
-        )
-        if not deps.settings.dry_run:
-            deps.aws.deregister_target(target)
-    return gone
-
-
-def _report(result: SweepResult) -> None:
-    logger.info("sweep done", extra=result.to_dict())
-    metrics.add_metric(name="SweepEndpoints", unit=MetricUnit.Count, value=len(result.endpoints))
-    metrics.add_metric(name="SweepDrifted", unit=MetricUnit.Count, value=len(result.drifted))
-    metrics.add_metric(name="SweepRejected", unit=MetricUnit.Count, value=len(result.rejected))
+def report_sweep(counts: Mapping[str, int], **details: Any) -> None:
+    """The sweep's metrics, once per sweep (by the one invocation, or by the shard that completes it)."""
+    logger.info("sweep done", extra={**counts, **details})
+    metrics.add_metric(name="SweepEndpoints", unit=MetricUnit.Count, value=counts["endpoints"])
+    metrics.add_metric(name="SweepDrifted", unit=MetricUnit.Count, value=counts["drifted"])
+    metrics.add_metric(name="SweepRejected", unit=MetricUnit.Count, value=counts["rejected"])
     # Last, so only a sweep that got this far counts as a heartbeat.
     metrics.add_metric(name="SweepHeartbeat", unit=MetricUnit.Count, value=1)

@@ -2,7 +2,8 @@
 into the ``Aws`` facade the functions are given (``deps.aws.read_endpoint(...)``).
 
 Clients are created once per execution environment (``Aws.create``) with botocore's standard retry mode (exponential
-backoff with jitter for throttling, 5xx and timeouts), configured here and nowhere else. AWS errors leave this package
+backoff with jitter for throttling, 5xx and timeouts), or its adaptive mode for the sweep (``RetryMode``), configured
+here and nowhere else. AWS errors leave this package
 classified (autoscaler/aws/classify.py): TemporaryError (retry later), EndpointNotReadyError (skip until IN_SERVICE),
 RefusedError (a write of a plan that AWS refused for what it asked: permanent, see REFUSED_CODES), anything else
 re-raised.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -40,10 +41,12 @@ from autoscaler.aws.classify import REFUSED_CODES, TEMPORARY_CODES, classified, 
 from autoscaler.aws.cloudwatch import CloudWatchReads, CloudWatchWrites
 from autoscaler.aws.dynamodb import RefusalsTable
 from autoscaler.aws.events import EventsWrites
+from autoscaler.aws.pages import PageReads
 from autoscaler.aws.sagemaker import SageMakerReads, SageMakerWrites
 from autoscaler.aws.sagemaker_shapes import Descriptions, EndpointSummary, endpoint_version
 from autoscaler.aws.sqs import SqsWrites
 from autoscaler.aws.ssm import ParameterText, SsmReads
+from autoscaler.aws.sweepstore import SweepStore
 from autoscaler.aws.tagging import TaggingReads
 from autoscaler.state import EndpointInfo, Hardware
 
@@ -54,10 +57,22 @@ __all__ = [
     "Descriptions",
     "EndpointSummary",
     "ParameterText",
+    "RetryMode",
     "classified",
     "endpoint_version",
     "error_code",
 ]
+
+
+# AWS SDKs and Tools Reference Guide, "Retry behavior": standard is "(Recommended) ... safe for use in multi-tenant
+# applications"; adaptive "includes the functionality of standard mode as well as automatic client-side rate
+# limiting", is "appropriate only for specialized use-cases", "not recommended for multi-tenant applications, unless
+# you take care to isolate application tenants", and "assumes that you are pooling clients based on the scope at which
+# requests might be throttled by the backend service" (it "can throttle or delay the initial request attempt"). The
+# sweep fits it: its own clients, one per service, read account-wide APIs that throttle per account and Region, so its
+# threads slow down together when AWS throttles instead of each spending its attempts. The router, reconciler and
+# capacity function stay on standard: few calls each, latency first.
+RetryMode = Literal["standard", "adaptive"]
 
 
 @dataclass
@@ -73,6 +88,8 @@ class Aws(
     SqsWrites,
     EventsWrites,
     RefusalsTable,
+    PageReads,
+    SweepStore,
 ):
     sagemaker: Any
     autoscaling: Any
@@ -90,13 +107,20 @@ class Aws(
 
     @classmethod
     def create(
-        cls, session: boto3.session.Session | None = None, *, endpoint_url: str | None = None, max_attempts: int = 5
+        cls,
+        session: boto3.session.Session | None = None,
+        *,
+        endpoint_url: str | None = None,
+        max_attempts: int = 5,
+        retry_mode: RetryMode = "standard",
     ) -> Aws:
+        """``retry_mode``: botocore's "standard" (every function's), or "adaptive" for a caller that makes many calls
+        of the same few APIs, each client on its own (the sweep: see RetryMode)."""
         session = session or boto3.session.Session()
         # total_max_attempts counts the first attempt, as AWS_MAX_ATTEMPTS does; botocore's max_attempts key would
-        # count retries only (one attempt more than asked).
+        # count retries only (one attempt more than asked). Both modes honour it.
         config = Config(
-            retries={"mode": "standard", "total_max_attempts": max_attempts}, connect_timeout=5, read_timeout=30
+            retries={"mode": retry_mode, "total_max_attempts": max_attempts}, connect_timeout=5, read_timeout=30
         )
 
         def make(name: str) -> Any:

@@ -115,13 +115,20 @@ class SageMakerReads(Ec2Reads):
         """The kept description, used only while the listing says InService (see describe_listed)."""
         return self._described.get(listed.key) if listed.status == ENDPOINT_IN_SERVICE else None
 
-    def describe_all_listed(self, listed: Sequence[EndpointSummary], *, among: int = 0) -> Descriptions:
+    def describe_all_listed(
+        self,
+        listed: Sequence[EndpointSummary],
+        *,
+        among: int = 0,
+        records: Mapping[str, dict[str, Any]] | None = None,
+    ) -> Descriptions:
         """describe_listed for many endpoints, with the fewest calls: the cached ones cost none; the others come
         from one SageMaker Search over all ``among`` listed endpoints (100 per call) when that takes fewer calls than
         describing them one by one; the rest (those Search did not show InService at their listed version, or all of
         them when Search is not cheaper or fails) from DescribeEndpoint calls in DESCRIBE_WORKERS threads (botocore
         clients are thread-safe). A description made from a Search record has ``kinds_known`` False (see
-        ``search_endpoints``). The first AWS failure of a DescribeEndpoint is raised."""
+        ``search_endpoints``). ``records``: Search records already read (by ARN), used instead of a Search of its own.
+        The first AWS failure of a DescribeEndpoint is raised."""
         found: dict[str, EndpointInfo | None] = {}
         missing: list[EndpointSummary] = []
         for entry in listed:
@@ -131,11 +138,12 @@ class SageMakerReads(Ec2Reads):
             else:
                 found[entry.name] = cached
         searched, search_error = 0, ""
-        if len(missing) > math.ceil(max(among, len(listed)) / SEARCH_PAGE):
-            try:
-                records = self.search_endpoints()
-            except AwsError as exc:  # not a temporary failure (classified raised those): describe instead
-                records, search_error = {}, str(exc)
+        if missing and (records is not None or len(missing) > math.ceil(max(among, len(listed)) / SEARCH_PAGE)):
+            if records is None:
+                try:
+                    records = self.search_endpoints()
+                except AwsError as exc:  # not a temporary failure (classified raised those): describe instead
+                    records, search_error = {}, str(exc)
             still: list[EndpointSummary] = []
             for entry in missing:
                 record = records.get(entry.arn)
@@ -206,8 +214,21 @@ class SageMakerReads(Ec2Reads):
         return tuple(component_info(c) for c in listed)
 
     def tagged_components(self, components: Iterable[ComponentInfo]) -> tuple[ComponentInfo, ...]:
-        """The components with their tags (ListTags, one call per component)."""
-        return tuple(replace(c, tags=tuple(sorted(self.read_tags(c.arn).items()))) for c in components)
+        """The components with their tags (ListTags, one call per component, read together: see read_tags_of)."""
+        found = tuple(components)
+        tags = self.read_tags_of({c.arn: c.arn for c in found})
+        return tuple(replace(c, tags=tuple(sorted(tags[c.arn].items()))) for c in found)
+
+    def read_tags_of(self, arns: Mapping[str, str]) -> dict[str, dict[str, str]]:
+        """read_tags of many resources (key -> ARN), in DESCRIBE_WORKERS threads when there is more than one (botocore
+        clients are thread-safe; SageMaker's API has no call that reads the tags of several resources). The first AWS
+        failure is raised."""
+        if len(arns) <= 1:
+            return {key: self.read_tags(arn) for key, arn in arns.items()}
+        with classified("SageMaker client"):
+            self.sagemaker.meta  # noqa: B018 - make the (lazy) client once, before the threads share it
+        with ThreadPoolExecutor(max_workers=min(DESCRIBE_WORKERS, len(arns))) as pool:
+            return dict(zip(arns, pool.map(self.read_tags, arns.values()), strict=True))
 
     def read_tags(self, arn: str) -> dict[str, str]:
         tags: dict[str, str] = {}
@@ -276,13 +297,19 @@ class SageMakerReads(Ec2Reads):
         descriptions of versions no longer listed are dropped (see describe_listed)."""
         with classified("ListEndpoints"):
             endpoints = self._pages(self.sagemaker, "list_endpoints", "Endpoints", PaginationConfig={"PageSize": 100})
+        return self.endpoint_summaries(endpoints, prune=True)
+
+    def endpoint_summaries(self, endpoints: Iterable[Mapping[str, Any]], *, prune: bool) -> tuple[EndpointSummary, ...]:
+        """ListEndpoints entries decoded; ``prune``: they are every endpoint of the region, so the cached descriptions
+        of versions no longer listed are dropped (see describe_listed)."""
         listed = tuple(
             EndpointSummary(e["EndpointName"], e["EndpointArn"], e["EndpointStatus"], endpoint_version(e))
             for e in endpoints
         )
-        current = {e.key for e in listed}
-        for key in [k for k in self._described if k not in current]:
-            del self._described[key]
+        if prune:
+            current = {e.key for e in listed}
+            for key in [k for k in self._described if k not in current]:
+                del self._described[key]
         return listed
 
     def describe_component(self, name: str) -> dict[str, Any] | None:
