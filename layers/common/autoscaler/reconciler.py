@@ -25,20 +25,14 @@ retries, the dead-letter queue and alarms work.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
-
-from aws_lambda_powertools.metrics import MetricUnit
 
 from autoscaler.actions import Action, PutStepScalingPolicy
 from autoscaler.aws import Aws
-from autoscaler.constants import OUTCOME_EVENT_DETAIL_TYPE, OUTCOME_EVENT_SOURCE, TAG_VALUE_MAX_LENGTH
 from autoscaler.errors import (
     AutoscalerError,
     AwsError,
@@ -49,7 +43,8 @@ from autoscaler.errors import (
     RefusedError,
     TemporaryError,
 )
-from autoscaler.observability import logger, metrics
+from autoscaler.observability import logger
+from autoscaler.outcomes import Outcome, Status, report, status_tag_changes
 from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
 from autoscaler.refusals import Refusal
@@ -57,28 +52,22 @@ from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
 from autoscaler.spec import EndpointSpec
 from autoscaler.state import EndpointInfo, ScalingState
-from autoscaler.tags import ProfileRef, expired_holds, parse_tags, tag_key
+from autoscaler.tags import ProfileRef, expired_holds, parse_tags
 
-
-class Status(StrEnum):
-    APPLIED = "applied"
-    UNCHANGED = "unchanged"
-    DRY_RUN = "dry-run"
-    REJECTED = "rejected"
-    SKIPPED = "skipped"
-    DISABLED = "disabled"
-    DELETED = "deleted"
-
-
-# The status tag says what the configuration is, not what this pass did: `unchanged` is still `applied`.
-STATUS_TAG_VALUES = {
-    Status.APPLIED: "applied",
-    Status.UNCHANGED: "applied",
-    Status.DRY_RUN: "dry-run",
-    Status.REJECTED: "rejected",
-    Status.DISABLED: "disabled",
-}
-QUIET = frozenset({Status.UNCHANGED, Status.SKIPPED})  # no outcome event: nothing happened
+__all__ = [
+    "Deps",
+    "Evaluation",
+    "Outcome",
+    "PlanRefusedError",
+    "Status",
+    "apply_actions",
+    "desirable",
+    "evaluate",
+    "hosts_components",
+    "owns_anything",
+    "reconcile_endpoint",
+    "rejecting_crashes",
+]
 
 
 @dataclass(frozen=True)
@@ -88,39 +77,6 @@ class Deps:
     settings: Settings
     aws: Aws
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-
-@dataclass(frozen=True)
-class Outcome:
-    endpoint: str
-    status: Status
-    reason: str
-    actions: tuple[Action, ...] = ()
-    notes: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    errors: tuple[Problem, ...] = ()
-    writes: int = 0
-    refusal: Refusal | None = None  # AWS refused a write of the plan (``actions`` were written before it)
-    not_attempted: tuple[Action, ...] = ()  # planned after the refused write
-
-    def to_dict(self) -> dict[str, Any]:
-        found = {
-            "endpoint": self.endpoint,
-            "status": str(self.status),
-            "reason": self.reason,
-            "actions": _actions(self.actions),
-            "notes": list(self.notes),
-            "warnings": [str(w) for w in self.warnings],
-            "errors": [str(e) for e in self.errors],
-            "writes": self.writes,
-        }
-        if self.refusal is not None:
-            found["refused"] = {**self.refusal.to_dict(), "not_attempted": _actions(self.not_attempted)}
-        return found
-
-
-def _actions(actions: Sequence[Action]) -> list[dict[str, str]]:
-    return [{"action": a.verb, "subject": a.subject, "reason": a.reason} for a in actions]
 
 
 class PlanRefusedError(AutoscalerError):
@@ -154,7 +110,7 @@ def reconcile_endpoint(name: str, deps: Deps, *, components: bool = False) -> Ou
     ``components``: look up the endpoint's inference components even if its configuration does not ask."""
     started = time.perf_counter()
     outcome = _reconcile(name, deps, components)
-    report(outcome, deps, time.perf_counter() - started)
+    report(outcome, deps.settings, deps.aws, time.perf_counter() - started)
     return outcome
 
 
@@ -375,78 +331,8 @@ def _forget(name: str, deps: Deps) -> Outcome:
 
 def _with_status_tags(outcome: Outcome, tags: dict[str, str], arn: str, deps: Deps) -> Outcome:
     """Write the status tags when enabled and changed; their own tag events are ignored by the router."""
-    settings = deps.settings
-    value = STATUS_TAG_VALUES.get(outcome.status)
-    if not settings.write_status_tags or value is None:
-        return outcome
-    if outcome.status is Status.DISABLED and tag_key(settings.tag_prefix, "status") not in tags:
-        return outcome  # never configured here: an endpoint that is not opted in is not modified, not even tagged
-    # The reason describes the configuration, not this pass, so an unchanged endpoint gets no tag write.
-    reason = {
-        Status.REJECTED: "; ".join(str(e) for e in outcome.errors),
-        Status.DISABLED: "not opted in",
-        Status.DRY_RUN: f"dry run: {len(outcome.actions)} action(s) pending",
-    }.get(outcome.status, "configuration applied")
-    wanted = {
-        tag_key(settings.tag_prefix, "status"): value,
-        tag_key(settings.tag_prefix, "status-reason"): sanitise_tag_value(reason),
-    }
-    changed = {k: v for k, v in wanted.items() if tags.get(k) != v}
-    if not changed or settings.dry_run:
+    changed = status_tag_changes(outcome, tags, deps.settings)
+    if not changed or deps.settings.dry_run:
         return outcome
     deps.aws.write_tags(arn, changed)
     return replace(outcome, writes=outcome.writes + 1)
-
-
-def sanitise_tag_value(text: str) -> str:
-    """SageMaker tag values allow letters, digits, spaces and _ . : / = + - @ only."""
-    cleaned = re.sub(r"[^\w .:/=+\-@]", " ", text, flags=re.UNICODE).replace("\n", " ")
-    return re.sub(r" +", " ", cleaned).strip()[:TAG_VALUE_MAX_LENGTH]
-
-
-def report(outcome: Outcome, deps: Deps, seconds: float) -> None:
-    """One structured log line per decision, EMF metrics, and an outcome event when something happened."""
-    fields = {
-        "endpoint": outcome.endpoint,
-        "outcome": str(outcome.status),
-        "reason": outcome.reason,
-        "writes": outcome.writes,
-        "duration_ms": round(seconds * 1000),
-    }
-    for action in outcome.actions:
-        logger.info(
-            "planned" if outcome.status is Status.DRY_RUN else "applied",
-            extra={
-                "endpoint": outcome.endpoint,
-                "action": action.verb,
-                "subject": action.subject,
-                "reason": action.reason,
-            },
-        )
-    for note in outcome.notes:
-        logger.info("kept", extra={"endpoint": outcome.endpoint, "reason": note})
-    for warning in outcome.warnings:
-        logger.warning(
-            "configuration warning",
-            extra={"endpoint": outcome.endpoint, "source": warning.source, "reason": warning.message},
-        )
-    if outcome.status is Status.REJECTED:
-        logger.error("configuration rejected", extra={**fields, "errors": [str(e) for e in outcome.errors]})
-    else:
-        logger.info("reconciled", extra=fields)
-
-    metrics.add_metric(name="Reconciles", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="Writes", unit=MetricUnit.Count, value=outcome.writes)
-    metrics.add_metric(name="ReconcileDuration", unit=MetricUnit.Milliseconds, value=seconds * 1000)
-    if outcome.status is Status.REJECTED:
-        metrics.add_metric(name="Rejects", unit=MetricUnit.Count, value=1)
-
-    if outcome.status in QUIET:
-        return
-    try:
-        deps.aws.put_event(
-            deps.settings.event_bus_name, OUTCOME_EVENT_SOURCE, OUTCOME_EVENT_DETAIL_TYPE, outcome.to_dict()
-        )
-    except (TemporaryError, AwsError) as exc:
-        # The reconcile itself succeeded; losing its notification must not undo or repeat it.
-        logger.warning("outcome event not sent", extra={"endpoint": outcome.endpoint, "reason": str(exc)})
