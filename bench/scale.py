@@ -256,15 +256,16 @@ def measure_burst(url: str, messages: int, endpoints: int, log: Callable[[str], 
     counter = CallCounter()
     env = Environment(url, counter)
     function = Function(Template.load(), "ReconcilerFunction", {"REFUSALS_TABLE": world.REFUSALS_TABLE})
-    function.module.deps = lambda: env.deps()
+    module: Any = function.module
+    module.deps = env.deps  # the handler's execution environment: this one, counted
     runs = Counter[str]()
-    reconcile = function.module.reconcile_endpoint
+    reconcile = module.reconcile_endpoint
 
     def counted(name: str, *args: Any, **kwargs: Any) -> Any:
         runs[name] += 1
         return reconcile(name, *args, **kwargs)
 
-    function.module.reconcile_endpoint = counted
+    module.reconcile_endpoint = counted
     mapping = EventSourceMapping(world.client(url, "sqs"), queue_url, partial(_deliver, function), batch_size=10)
     started = time.perf_counter()
     delivered = mapping.drain(max_batches=messages)

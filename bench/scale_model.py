@@ -206,13 +206,9 @@ def table(results: Mapping[str, Any]) -> str:
             )
     lines.append("\nrouter: AWS calls per tag event (one endpoint)")
     for size in results["sizes"]:
-        lines.append(
-            f"  N={size['endpoints']}: "
-            + "; ".join(
-                f"{r['event']} {r['environment']} {r['calls']} ({', '.join(f'{k} {v}' for k, v in r['by_operation'].items())})"
-                for r in size["router"]
-            )
-        )
+        for r in size["router"]:
+            ops = ", ".join(f"{k} {v}" for k, v in r["by_operation"].items())
+            lines.append(f"  N={size['endpoints']} {r['event']} ({r['environment']}): {r['calls']} ({ops})")
     burst = results.get("burst")
     if burst:
         lines.append(

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from moto.applicationautoscaling.models import FakeScheduledAction, applicationautoscaling_backends
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.sagemaker.models import sagemaker_backends
 
 from bench import world
@@ -93,8 +93,8 @@ def apply_templates(endpoint_url: str, count: int, templates: Mapping[str, Seque
                     params["ScalableDimension"],
                     min_capacity=params.get("MinCapacity"),
                     max_capacity=params.get("MaxCapacity"),
-                    role_arn=params.get("RoleARN"),  # type: ignore[arg-type]
-                    suspended_state=params.get("SuspendedState"),  # type: ignore[arg-type]
+                    role_arn=params.get("RoleARN"),
+                    suspended_state=params.get("SuspendedState"),
                 )
             elif operation == "PutScalingPolicy":
                 policy = backend.put_scaling_policy(
@@ -114,14 +114,14 @@ def apply_templates(endpoint_url: str, count: int, templates: Mapping[str, Seque
                 backend.scheduled_actions.append(
                     FakeScheduledAction(
                         params["ServiceNamespace"],
-                        params.get("Schedule"),  # type: ignore[arg-type]
-                        params.get("Timezone"),  # type: ignore[arg-type]
+                        params.get("Schedule"),
+                        params.get("Timezone"),
                         params["ScheduledActionName"],
                         params["ResourceId"],
                         params["ScalableDimension"],
-                        params.get("StartTime"),  # type: ignore[arg-type]
-                        params.get("EndTime"),  # type: ignore[arg-type]
-                        params.get("ScalableTargetAction"),  # type: ignore[arg-type]
+                        params.get("StartTime"),
+                        params.get("EndTime"),
+                        params.get("ScalableTargetAction"),
                         DEFAULT_ACCOUNT_ID,
                         world.REGION,
                     )
@@ -142,4 +142,4 @@ def _renamed(value: Any, old: str, new: str) -> Any:
     ``model-0007`` occurs in no other template's strings, nor in any other part of its own)."""
     if old == new:
         return value
-    return json.loads(json.dumps(value).replace(f'{old}/', f'{new}/').replace(f'"{old}"', f'"{new}"'))
+    return json.loads(json.dumps(value).replace(f"{old}/", f"{new}/").replace(f'"{old}"', f'"{new}"'))

@@ -54,7 +54,9 @@ class BenchServer:
     def command(self, name: str, **arguments: Any) -> dict[str, Any]:
         """Runs ``bench.seeding``'s ``name`` in the server process; returns its answer (``result``, ``seconds``)."""
         process = self._process
-        assert process is not None and process.stdin is not None and process.stdout is not None
+        assert process is not None
+        assert process.stdin is not None
+        assert process.stdout is not None
         process.stdin.write(json.dumps({"command": name, **arguments}) + "\n")
         process.stdin.flush()
         answer: dict[str, Any] = json.loads(process.stdout.readline() or '{"error": "bench.server exited"}')
