@@ -1,5 +1,6 @@
 """python -m bench [--sizes 10,100,500] [--out bench-results] [--runs 10] [--build] [--no-coldstart] [--no-plot]
-python -m bench scale [--sizes 1000,5000,20000] [--out docs/bench-scale.json] [--no-memory] [--burst 1000,100]"""
+python -m bench scale [--sizes 1000,5000,20000] [--out docs/bench-scale.json] [--memory again|same|none]
+    [--burst 1000,100]"""
 
 from __future__ import annotations
 

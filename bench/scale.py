@@ -59,6 +59,7 @@ EVENTS = {
     "Tag Change on Resource": ROOT / "events" / "tag-change-on-resource-endpoint.json",
 }
 ROUTED_ENDPOINT = world.endpoint_name(1)
+TEMPLATE_OPERATIONS: dict[str, dict[str, int]] = {}  # of the last world seeded: for the projected sizes
 
 
 # ------------------------------------------------------------------------------------------------ the sweep driver
@@ -109,11 +110,17 @@ def templates(url: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def seeded_counts(size: int, rendered: dict[str, list[dict[str, Any]]]) -> scale_model.Seeded:
+def template_operations(rendered: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, int]]:
+    """Per template endpoint: how many of each write its first apply makes."""
+    return {name: dict(Counter(r["operation"] for r in requests)) for name, requests in rendered.items()}
+
+
+def seeded_counts(size: int, operations: dict[str, dict[str, int]]) -> scale_model.Seeded:
+    """What N endpoints of the mix hold once applied (``operations``: ``template_operations``)."""
     mix = world.endpoint_mix(size)
     per = Counter[str]()
     for i in range(size):
-        per.update(r["operation"] for r in rendered[world.endpoint_name(i % world.MIX_PERIOD)])
+        per.update(operations[world.endpoint_name(i % world.MIX_PERIOD)])
     cpu = [e for e in mix if e.category == "cpu-batch"]  # the profile with a CPU target
     return scale_model.Seeded(
         endpoints=size,
@@ -128,14 +135,16 @@ def seeded_counts(size: int, rendered: dict[str, list[dict[str, Any]]]) -> scale
 
 
 def seed(server: BenchServer, size: int, log: Callable[[str], None]) -> tuple[str, scale_model.Seeded, float]:
+    """The shared resources over HTTP, the endpoints and their first apply inside the server (``bench.seeding``)."""
     started = time.perf_counter()
     queue_url = world.seed_shared(server.endpoint_url)
     made = server.command("create_endpoints", count=size)
     log(f"N={size}: {size} endpoints created in the server in {made['seconds']:.1f}s")
     rendered = templates(server.endpoint_url)
+    TEMPLATE_OPERATIONS.update(template_operations(rendered))
     applied = server.command("apply_templates", count=size, templates=rendered)
     log(f"N={size}: first apply seeded ({applied['result']} writes) in {applied['seconds']:.1f}s")
-    return queue_url, seeded_counts(size, rendered), time.perf_counter() - started
+    return queue_url, seeded_counts(size, template_operations(rendered)), time.perf_counter() - started
 
 
 # ------------------------------------------------------------------------------------------------ measuring
@@ -152,7 +161,7 @@ def traced() -> Iterator[Callable[[], int]]:
 
 
 def measure_sweeps(
-    url: str, queue_url: str, seeded: scale_model.Seeded, timeout: int, memory: bool, log: Callable[[str], None]
+    url: str, queue_url: str, seeded: scale_model.Seeded, timeout: int, memory: str, log: Callable[[str], None]
 ) -> list[dict[str, Any]]:
     counter = CallCounter()
     total = lambda: sum(counter.calls.values())  # noqa: E731
@@ -161,17 +170,23 @@ def measure_sweeps(
     for kind in ("cold", "warm"):
         gc.collect()
         counter.reset()
-        invocations = run_sweep(env.deps(), queue_url, f"scale-{kind}", total)
+        peak = None
+        if memory == "same":  # timed under tracemalloc: one sweep for both
+            with traced() as peak_now:
+                invocations = run_sweep(env.deps(), queue_url, f"scale-{kind}", total)
+                peak = round(peak_now() / 2**20, 2)
+        else:
+            invocations = run_sweep(env.deps(), queue_url, f"scale-{kind}", total)
         by_operation = {f"{s}:{op}": n for (s, op), n in sorted(counter.calls.items())}
         enqueued = len(world.drain(url, queue_url))
-        peak = None
-        if memory:  # the same pass again, in the same kind of environment, under tracemalloc
+        if memory == "again":  # the same pass again, in the same kind of environment, under tracemalloc
             again = Environment(url, CallCounter()) if kind == "cold" else env
             with traced() as peak_now:
                 run_sweep(again.deps(), queue_url, f"scale-{kind}-memory", lambda: 0)
                 peak = round(peak_now() / 2**20, 2)
             world.drain(url, queue_url)
         rows.append(sweep_row(kind, seeded, by_operation, invocations, enqueued, peak, timeout))
+        rows[-1]["timed_under_tracemalloc"] = memory == "same"
         log(
             f"N={seeded.endpoints}: {kind} sweep {rows[-1]['calls']} calls, {rows[-1]['seconds']:.1f}s, "
             f"ratio to floor {rows[-1]['ratio_to_floor']:.3f}, peak {peak} MiB"
@@ -304,7 +319,7 @@ def sweeper_timeout() -> int:
 
 
 def measure_size(
-    size: int, memory: bool, burst: tuple[int, int] | None, timeout: int, log: Callable[[str], None]
+    size: int, memory: str, burst: tuple[int, int] | None, timeout: int, log: Callable[[str], None]
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     with BenchServer() as server:
         queue_url, seeded, seconds = seed(server, size, log)
@@ -327,10 +342,22 @@ def main(argv: list[str], cwd: Path) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scale", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", "--scale-sizes", default="1000,5000,20000", help="endpoint counts, comma-separated")
     parser.add_argument("--out", default="docs/bench-scale.json", help="where the results go (JSON)")
-    parser.add_argument("--no-memory", action="store_true", help="skip the second, tracemalloc run of each sweep")
+    parser.add_argument(
+        "--memory",
+        choices=("again", "same", "none"),
+        default="again",
+        help="peak memory from a second run of each sweep under tracemalloc (again: the timed run is not traced), "
+        "from the timed run itself (same: one sweep, timed under tracemalloc), or not at all",
+    )
+    parser.add_argument(
+        "--project",
+        default="20000",
+        help="sizes not measured, projected from the largest measured N (its ratio to the floor), comma-separated",
+    )
     parser.add_argument("--burst", default="1000,100", help="messages,endpoints of the burst (on the first N)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    projected = [int(s) for s in args.project.split(",") if s.strip() and int(s) not in sizes]
     messages, over = (int(n) for n in args.burst.split(","))
     if over > sizes[0] or messages % over:
         parser.error(f"--burst {args.burst}: the endpoints must be among the first N and divide the messages")
@@ -352,9 +379,14 @@ def main(argv: list[str], cwd: Path) -> int:
         "burst": None,
     }
     for i, size in enumerate(sizes):
-        row, found = measure_size(size, not args.no_memory, (messages, over) if i == 0 else None, timeout, log)
+        row, found = measure_size(size, args.memory, (messages, over) if i == 0 else None, timeout, log)
         results["sizes"].append(row)
         results["burst"] = results["burst"] or found
+        results["projected"] = [
+            scale_model.project(seeded_counts(n, TEMPLATE_OPERATIONS), results["sizes"][-1], timeout)
+            for n in projected
+            if n > size
+        ]
         results["targets"] = scale_model.targets(results)
         results["run_seconds"] = round(time.perf_counter() - started, 1)
         out.write_text(json.dumps(results, indent=2) + "\n")  # after each N: a long run keeps what it measured

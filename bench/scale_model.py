@@ -114,6 +114,31 @@ def projection(calls: int, timeout_seconds: int) -> list[dict[str, Any]]:
     return rows
 
 
+def project(seeded: Seeded, measured: Mapping[str, Any], timeout_seconds: int) -> dict[str, Any]:
+    """A size not measured: its floor (exact: the same arithmetic), its calls assumed at the ratio to the floor
+    measured at the largest N (``measured``, a size row), in as many invocations as measured there (all calls in the
+    longest when it was one)."""
+    sweeps = []
+    for sweep in measured["sweeps"]:
+        floor_total = sum(floor(seeded, cold=sweep["environment"] == "cold").values())
+        calls = round(floor_total * sweep["ratio_to_floor"])
+        share = sweep["longest_invocation"]["calls"] / sweep["calls"]  # of the calls, in the longest invocation
+        longest = round(calls * share)
+        sweeps.append(
+            {
+                "environment": sweep["environment"],
+                "calls": calls,
+                "calls_per_endpoint": round(calls / seeded.endpoints, 4),
+                "floor_total": floor_total,
+                "ratio_to_floor": sweep["ratio_to_floor"],
+                "invocations": sweep["invocations"],
+                "longest_invocation": {"calls": longest},
+                "projection": projection(longest, timeout_seconds),
+            }
+        )
+    return {"endpoints": seeded.endpoints, "from_measured": measured["endpoints"], "sweeps": sweeps}
+
+
 def targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     checks: list[dict[str, Any]] = []
 
@@ -149,7 +174,8 @@ def targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                 len({calls for _, calls in found}) == 1,
                 ", ".join(f"N={n}: {calls}" for n, calls in found),
             )
-    largest = max(sizes, key=lambda s: s["endpoints"])
+    largest = max([*sizes, *results.get("projected", ())], key=lambda s: s["endpoints"])
+    how = f" (projected from N={largest['from_measured']})" if "from_measured" in largest else ""
     timeout = results["sweeper_timeout_seconds"]
     latency = LATENCIES_MS[0]
     for sweep in largest["sweeps"]:
@@ -157,7 +183,7 @@ def targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
         seconds = projected_seconds(longest["calls"], latency)
         share = share_of_limit(seconds, timeout)
         check(
-            f"N={largest['endpoints']} {sweep['environment']} sweep: no invocation over "
+            f"N={largest['endpoints']}{how} {sweep['environment']} sweep: no invocation over "
             f"{INVOCATION_SHARE_LIMIT:.0%} of its {timeout} s timeout at {latency} ms per call",
             share <= INVOCATION_SHARE_LIMIT,
             f"{sweep['invocations']} invocation(s); the longest {longest['calls']} calls -> {seconds:.0f} s = "
@@ -196,6 +222,17 @@ def table(results: Mapping[str, Any]) -> str:
                 f"{sweep['seconds']:>8.1f} {'-' if peak is None else f'{peak:.1f}':>9} {sweep['invocations']:>5} "
                 f"{longest['calls']:>8} {slow['seconds']:>7.0f}s {fast['seconds']:>6.0f}s "
                 f"{slow['share_of_timeout']:>10.0%} {slow['share_of_lambda_limit']:>9.0%}"
+            )
+    for size in results.get("projected", ()):
+        for sweep in size["sweeps"]:
+            slow, fast = sweep["projection"]
+            lines.append(
+                f"{size['endpoints']:>6} {sweep['environment']:<5} {sweep['calls']:>7} "
+                f"{sweep['calls_per_endpoint']:>7.4f} {sweep['floor_total']:>6} {sweep['ratio_to_floor']:>6.3f} "
+                f"{'-':>8} {'-':>9} {sweep['invocations']:>5} {sweep['longest_invocation']['calls']:>8} "
+                f"{slow['seconds']:>7.0f}s {fast['seconds']:>6.0f}s "
+                f"{slow['share_of_timeout']:>10.0%} {slow['share_of_lambda_limit']:>9.0%}  "
+                f"projected from N={size['from_measured']}"
             )
     lines.append("\ncalls above the floor, by operation (measured - floor):")
     for size in results["sizes"]:
