@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.scale_model import Seeded, floor, pages, projection, targets
+from bench.scale_model import Seeded, floor, pages, project, projection, targets
 
 SEEDED = Seeded(
     endpoints=20_000,
@@ -91,3 +91,25 @@ def test_targets_fail_past_the_limits() -> None:
     assert _status(checks, "router") == ["FAIL", "FAIL"]
     assert _status(checks, "N=20000 warm sweep: no invocation") == ["FAIL"]
     assert _status(checks, "burst") == ["FAIL"]
+
+
+def test_a_projected_size_has_its_own_floor_at_the_measured_ratio() -> None:
+    measured = {
+        "endpoints": 5000,
+        "sweeps": [
+            {
+                "environment": "warm",
+                "calls": 1500,
+                "ratio_to_floor": 1.05,
+                "invocations": 1,
+                "longest_invocation": {"calls": 1500},
+            },
+        ],
+    }
+    (warm,) = project(SEEDED, measured, timeout_seconds=300)["sweeps"]
+    floor_total = sum(floor(SEEDED, cold=False).values())  # 5817
+    assert (warm["floor_total"], warm["calls"], warm["longest_invocation"]) == (
+        floor_total,
+        round(floor_total * 1.05),
+        {"calls": round(floor_total * 1.05)},
+    )
