@@ -354,20 +354,28 @@ def main(argv: list[str], cwd: Path) -> int:
         default="20000",
         help="sizes not measured, projected from the largest measured N (its ratio to the floor), comma-separated",
     )
-    parser.add_argument("--burst", default="1000,100", help="messages,endpoints of the burst (on the first N)")
+    parser.add_argument("--burst", default="1000,100", help="messages,endpoints of the burst (on the first N), or none")
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: combine the results of runs made in parallel (each its own sizes) into --out",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     projected = [int(s) for s in args.project.split(",") if s.strip() and int(s) not in sizes]
-    messages, over = (int(n) for n in args.burst.split(","))
-    if over > sizes[0] or messages % over:
+    burst = None if args.burst == "none" else tuple(int(n) for n in args.burst.split(","))
+    if burst is not None and (len(burst) != 2 or burst[1] > sizes[0] or burst[0] % burst[1]):
         parser.error(f"--burst {args.burst}: the endpoints must be among the first N and divide the messages")
     timeout = sweeper_timeout()
+    out = (cwd / args.out).resolve()
+    if args.merge:
+        return merge([json.loads((cwd / path).read_text()) for path in args.merge], projected, out)
 
     def log(message: str) -> None:
         print(f"# {message}", file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    out = (cwd / args.out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -379,7 +387,7 @@ def main(argv: list[str], cwd: Path) -> int:
         "burst": None,
     }
     for i, size in enumerate(sizes):
-        row, found = measure_size(size, args.memory, (messages, over) if i == 0 else None, timeout, log)
+        row, found = measure_size(size, args.memory, burst if i == 0 else None, timeout, log)
         results["sizes"].append(row)
         results["burst"] = results["burst"] or found
         results["projected"] = [
@@ -389,8 +397,34 @@ def main(argv: list[str], cwd: Path) -> int:
         ]
         results["targets"] = scale_model.targets(results)
         results["run_seconds"] = round(time.perf_counter() - started, 1)
+        results["template_operations"] = TEMPLATE_OPERATIONS
         out.write_text(json.dumps(results, indent=2) + "\n")  # after each N: a long run keeps what it measured
         log(f"N={size} done after {results['run_seconds']:.0f} s; wrote {out}")
     print(scale_model.table(results))
     print(f"\nrun: {results['run_seconds']:.0f} s; wrote {out}")
+    return 0 if all(t["status"] == "PASS" for t in results["targets"]) else 1
+
+
+def merge(runs: list[dict[str, Any]], projected: list[int], out: Path) -> int:
+    """Runs made side by side (``--sizes 1000`` and ``--sizes 5000`` at once: on a loaded machine, two processes get
+    more of it than one) as one result: their sizes in order, the burst, the projections from the largest N."""
+    results = dict(runs[0])
+    results["sizes"] = sorted((row for run in runs for row in run["sizes"]), key=lambda row: row["endpoints"])
+    results["burst"] = next((run["burst"] for run in runs if run.get("burst")), None)
+    results["run_seconds"] = max(run["run_seconds"] for run in runs)  # side by side: the longest
+    results["merged_runs"] = [
+        {"sizes": [r["endpoints"] for r in run["sizes"]], "seconds": run["run_seconds"]} for run in runs
+    ]
+    largest = results["sizes"][-1]
+    operations = next(run["template_operations"] for run in runs if run["sizes"][-1] is largest)
+    timeout = results["sweeper_timeout_seconds"]
+    results["projected"] = [
+        scale_model.project(seeded_counts(n, operations), largest, timeout)
+        for n in projected
+        if n > largest["endpoints"]
+    ]
+    results["targets"] = scale_model.targets(results)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(scale_model.table(results))
+    print(f"\nrun: {results['run_seconds']:.0f} s (the longest of {len(runs)} side by side); wrote {out}")
     return 0 if all(t["status"] == "PASS" for t in results["targets"]) else 1
