@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck validate scan build invoke bench unit functional e2e clean
+.PHONY: demo test lint typecheck validate scan build invoke bench bench-scale unit functional e2e clean
 
 # sam without prompts or telemetry, in a fixed region, with the venv's python and pip first on PATH (the makefile
 # builds of the layer and the functions run pip from there).
@@ -65,6 +65,12 @@ invoke: $(STAMP)
 SIZES ?= 10,100,500
 bench: $(STAMP) build
 	$(BIN)/python -m bench --sizes $(SIZES)
+
+## bench-scale: the no-drift sweep against its paged-read floor, projected to AWS latencies; the router per tag event;
+## a reconcile burst; N = 1,000, 5,000, 20,000 (SCALE_SIZES=...); writes docs/bench-scale.json
+SCALE_SIZES ?= 1000,5000,20000
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench scale --sizes $(SCALE_SIZES)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -1,4 +1,6 @@
-"""python -m bench [--sizes 10,100,500] [--out bench-results] [--runs 10] [--build] [--no-coldstart] [--no-plot]"""
+"""python -m bench [--sizes 10,100,500] [--out bench-results] [--runs 10] [--build] [--no-coldstart] [--no-plot]
+python -m bench scale [--sizes 1000,5000,20000] [--out docs/bench-scale.json] [--memory again|same|none]
+    [--burst 1000,100]"""
 
 from __future__ import annotations
 
@@ -26,4 +28,8 @@ for _var in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "A
 from bench.main import main  # noqa: E402  (after the environment is fixed)
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["scale"]:
+        from bench import scale
+
+        sys.exit(scale.main(sys.argv[2:], Path.cwd()))
     sys.exit(main(sys.argv[1:], Path.cwd()))

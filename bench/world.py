@@ -91,6 +91,13 @@ class SeededEndpoint:
         return {"tags-only": None, "default-profile": "default"}.get(self.category, self.category)
 
 
+MIX_PERIOD = 60  # i % 3, i % 10 and i % 4 (the tags-only max) repeat every 60 endpoints
+
+
+def endpoint_name(i: int) -> str:
+    return f"model-{i:04d}"
+
+
 def endpoint_mix(count: int) -> list[SeededEndpoint]:
     seeded = []
     for i in range(count):
@@ -110,7 +117,7 @@ def endpoint_mix(count: int) -> list[SeededEndpoint]:
             category = "latency-step"
         if category not in ("tags-only", "default-profile"):
             tags["autoscaling:profile"] = category
-        seeded.append(SeededEndpoint(f"model-{i:04d}", variants, category, tags))
+        seeded.append(SeededEndpoint(endpoint_name(i), variants, category, tags))
     return seeded
 
 
@@ -135,19 +142,29 @@ def put_profiles(endpoint_url: str, business_hours_target: float = CHANGED_FROM)
 
 def seed(endpoint_url: str, count: int) -> tuple[list[SeededEndpoint], str]:
     """Profiles, the FIFO queue, the refusals table and ``count`` endpoints; returns them and the queue URL."""
-    put_profiles(endpoint_url)
-    sqs = client(endpoint_url, "sqs")
-    queue_url = sqs.create_queue(
-        QueueName="reconcile.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"}
-    )["QueueUrl"]
-    table = Template.load().resources["RefusalsTable"]["Properties"]
-    create_table(client(endpoint_url, "dynamodb"), REFUSALS_TABLE, table)
+    queue_url = seed_shared(endpoint_url)
     sagemaker = client(endpoint_url, "sagemaker")
     seeded = endpoint_mix(count)
     for endpoint in seeded:
         variants = tuple(VariantSeed(v, instance_type(endpoint, v)) for v in endpoint.variants)
         create_endpoint(sagemaker, endpoint.name, variants, endpoint.tags)
-    return seeded, str(queue_url)
+    return seeded, queue_url
+
+
+def seed_shared(endpoint_url: str, queue_name: str = "reconcile.fifo") -> str:
+    """Profiles, the FIFO queue and the refusals table; returns the queue URL."""
+    put_profiles(endpoint_url)
+    queue_url = create_queue(endpoint_url, queue_name)
+    table = Template.load().resources["RefusalsTable"]["Properties"]
+    create_table(client(endpoint_url, "dynamodb"), REFUSALS_TABLE, table)
+    return queue_url
+
+
+def create_queue(endpoint_url: str, name: str) -> str:
+    """A FIFO queue like the template's reconcile queue (explicit deduplication ids)."""
+    sqs = client(endpoint_url, "sqs")
+    attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "false"}
+    return str(sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"])
 
 
 def drain(endpoint_url: str, queue_url: str) -> list[str]:
