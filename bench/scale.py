@@ -44,7 +44,6 @@ from autoscaler.actions import CLOUDWATCH, PutAlarm, request
 from autoscaler.events import enqueue, route
 from autoscaler.messages import ReconcileRequest
 from autoscaler.reconciler import Deps
-from autoscaler.sweep import sweep
 from bench import scale_model, world
 from bench.main import quiet
 from bench.passes import SETTINGS, Environment, naive_actions
@@ -52,6 +51,8 @@ from bench.seeding import POLICY_ARN_PLACEHOLDER
 from bench.server import BenchServer
 from localaws.calls import CallCounter
 from localaws.pipeline import EventSourceMapping, Function, Template
+from localaws.sweeps import create_place, pages_budget
+from localaws.sweeps import run_sweep as run_local_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = {
@@ -74,13 +75,17 @@ class InvocationStats:
 
 
 def run_sweep(deps: Deps, queue_url: str, sweep_id: str, calls: Callable[[], int]) -> list[InvocationStats]:
-    """THE DRIVER TO SWITCH when the sweep runs as several invocations (continuation, shards): one whole sweep of the
-    namespace as the sweeper function runs it, one ``InvocationStats`` per invocation, in order. ``deps`` is the
-    execution environment (its ``Aws`` counts every call); ``calls()`` is the running total of the calls counted so
-    far. Today the sweep is one invocation of ``autoscaler.sweep.sweep``."""
-    before, started = calls(), time.perf_counter()
-    sweep(deps, queue_url, sweep_id)
-    return [InvocationStats(calls() - before, time.perf_counter() - started)]
+    """One whole sweep as the sweeper function runs it (``localaws.sweeps.run_sweep``: the scheduled invocation, then
+    every continuation and shard message of the sweep queue, each its own invocation), one ``InvocationStats`` per
+    invocation, in order; its calls include the sweep's own S3, SQS and DynamoDB calls. Each invocation's budget is
+    what the handler's would be on real AWS at the projection's latency: half the sweeper's timeout, counted in pages
+    read (``pages_budget``) at ``scale_model.LATENCIES_MS[0]`` per call, so a fleet the benchmark measures splits into
+    invocations where a real one would. ``calls`` (the running total) is not needed: each invocation counts its own."""
+    del calls
+    place = create_place(deps.aws, name=sweep_id)
+    budget = pages_budget(scale_model.budget_calls(sweeper_timeout(), scale_model.LATENCIES_MS[0]))
+    runs = run_local_sweep(deps, queue_url, place, budget, sweep_id=sweep_id)
+    return [InvocationStats(run.call_count, run.seconds) for run in runs]
 
 
 # ------------------------------------------------------------------------------------------------ seeding
@@ -315,7 +320,10 @@ def _deliver(function: Function, event: dict[str, Any]) -> Any:
 
 def sweeper_timeout() -> int:
     """The sweeper's Timeout in template.yaml: the limit of each of its invocations."""
-    return int(Template.load().resources["SweeperFunction"]["Properties"]["Timeout"])
+    timeout = Template.load().resources["SweeperFunction"]["Properties"]["Timeout"]
+    if isinstance(timeout, dict):  # !Ref SweeperTimeout: its default
+        return int(Template.load().parameters()[timeout["Ref"]])
+    return int(timeout)
 
 
 def measure_size(

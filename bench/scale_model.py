@@ -94,6 +94,12 @@ def projected_seconds(calls: int, latency_ms: float) -> float:
     return calls * latency_ms / 1000
 
 
+def budget_calls(timeout_seconds: int, latency_ms: float) -> int:
+    """The calls one sweep invocation makes before it checkpoints, at ``latency_ms`` per call: it works until half
+    its remaining time is used (``autoscaler.sweep_shards.time_budget``)."""
+    return int(timeout_seconds / 2 * 1000 / latency_ms)
+
+
 def share_of_limit(seconds: float, limit_seconds: float) -> float:
     return seconds / limit_seconds
 
@@ -116,14 +122,15 @@ def projection(calls: int, timeout_seconds: int) -> list[dict[str, Any]]:
 
 def project(seeded: Seeded, measured: Mapping[str, Any], timeout_seconds: int) -> dict[str, Any]:
     """A size not measured: its floor (exact: the same arithmetic), its calls assumed at the ratio to the floor
-    measured at the largest N (``measured``, a size row), in as many invocations as measured there (all calls in the
-    longest when it was one)."""
+    measured at the largest N (``measured``, a size row), its longest invocation at most the calls of one
+    invocation's budget (``budget_calls``), as the sweep checkpoints there."""
     sweeps = []
     for sweep in measured["sweeps"]:
         floor_total = sum(floor(seeded, cold=sweep["environment"] == "cold").values())
         calls = round(floor_total * sweep["ratio_to_floor"])
-        share = sweep["longest_invocation"]["calls"] / sweep["calls"]  # of the calls, in the longest invocation
-        longest = round(calls * share)
+        # A read invocation checkpoints when half its time is used, so none makes more than the budget's calls
+        # (and a shard's share of the planning calls is smaller still).
+        longest = min(calls, budget_calls(timeout_seconds, LATENCIES_MS[0]))
         sweeps.append(
             {
                 "environment": sweep["environment"],
@@ -131,7 +138,7 @@ def project(seeded: Seeded, measured: Mapping[str, Any], timeout_seconds: int) -
                 "calls_per_endpoint": round(calls / seeded.endpoints, 4),
                 "floor_total": floor_total,
                 "ratio_to_floor": sweep["ratio_to_floor"],
-                "invocations": sweep["invocations"],
+                "invocations": max(sweep["invocations"], math.ceil(calls / longest)),
                 "longest_invocation": {"calls": longest},
                 "projection": projection(longest, timeout_seconds),
             }

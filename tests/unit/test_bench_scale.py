@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.scale_model import Seeded, floor, pages, project, projection, targets
+from bench.scale_model import Seeded, budget_calls, floor, pages, project, projection, targets
 
 SEEDED = Seeded(
     endpoints=20_000,
@@ -106,10 +106,17 @@ def test_a_projected_size_has_its_own_floor_at_the_measured_ratio() -> None:
             },
         ],
     }
-    (warm,) = project(SEEDED, measured, timeout_seconds=300)["sweeps"]
+    (warm,) = project(SEEDED, measured, timeout_seconds=900)["sweeps"]
     floor_total = sum(floor(SEEDED, cold=False).values())  # 5817
-    assert (warm["floor_total"], warm["calls"], warm["longest_invocation"]) == (
+    calls = round(floor_total * 1.05)
+    # at 100 ms a call an invocation checkpoints after 450 s: 4,500 calls
+    assert (warm["floor_total"], warm["calls"], warm["longest_invocation"], warm["invocations"]) == (
         floor_total,
-        round(floor_total * 1.05),
-        {"calls": round(floor_total * 1.05)},
+        calls,
+        {"calls": 4500},
+        -(-calls // 4500),
     )
+
+
+def test_an_invocation_checkpoints_after_half_its_timeout_in_calls() -> None:
+    assert (budget_calls(900, 100), budget_calls(300, 100), budget_calls(900, 30)) == (4500, 1500, 15000)
