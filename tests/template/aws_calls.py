@@ -56,6 +56,7 @@ IAM_PREFIX = {
     "events": "events",
     "resourcegroupstaggingapi": "tag",
     "sagemaker": "sagemaker",
+    "service-quotas": "servicequotas",
     "sqs": "sqs",
     "ssm": "ssm",
 }

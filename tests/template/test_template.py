@@ -51,6 +51,10 @@ UNSCOPABLE = {
     "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
     "application-autoscaling:DescribeScheduledActions",
+    # Service Authorization Reference, "Actions, resources, and condition keys for Service Quotas": read actions on
+    # quota values, granted on "*" (the sweep reads one quota: autoscaler/quota.py).
+    "servicequotas:GetServiceQuota",
+    "servicequotas:GetAWSDefaultServiceQuota",
 }
 # The same reference: the actions that support application-autoscaling:service-namespace and :scalable-dimension (a
 # condition on any other action would deny it), all on the scalable-target resource type.
@@ -604,7 +608,8 @@ DOCUMENTED = {
         },
     )
     | grants(["ssm:GetParameter"], [PROFILES])
-    | grants(["dynamodb:Scan"], [REFUSALS]),
+    | grants(["dynamodb:Scan"], [REFUSALS])
+    | grants(["servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota"], ["*"]),
     "CapacityFunction": logs("CapacityFunction")
     | grants(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], [ENDPOINTS])
     | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])

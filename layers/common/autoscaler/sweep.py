@@ -61,6 +61,7 @@ from autoscaler.names import owned_prefix, parse_alarm_name
 from autoscaler.observability import logger, metrics
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
+from autoscaler.quota import report_usage
 from autoscaler.reconciler import Deps, desirable, hosts_components, rejecting_crashes
 from autoscaler.refusals import Refusal
 from autoscaler.sources import desire
@@ -184,6 +185,9 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
         if name is not None:  # else deleted since (the Tagging API lags): nothing to reconcile
             tagged[name] = tags
     namespace = group_namespace(aws.read_namespace(settings.name_prefix), settings.name_prefix)
+    # Quota hook (autoscaler/quota.py): the SageMaker scalable targets just read, against the account's quota; logs and
+    # metrics only, and a failed quota read is a warning, never a failed sweep.
+    report_usage(aws, sum(map(len, namespace.targets.values())) + len(namespace.components))
     existing = set(real_names.values())
     deleted = _delete_orphan_alarms(deps, namespace, existing)
 

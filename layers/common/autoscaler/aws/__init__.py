@@ -42,6 +42,7 @@ from autoscaler.aws.dynamodb import RefusalsTable
 from autoscaler.aws.events import EventsWrites
 from autoscaler.aws.sagemaker import SageMakerReads, SageMakerWrites
 from autoscaler.aws.sagemaker_shapes import Descriptions, EndpointSummary, endpoint_version
+from autoscaler.aws.servicequotas import ServiceQuota, ServiceQuotasReads
 from autoscaler.aws.sqs import SqsWrites
 from autoscaler.aws.ssm import ParameterText, SsmReads
 from autoscaler.aws.tagging import TaggingReads
@@ -54,6 +55,7 @@ __all__ = [
     "Descriptions",
     "EndpointSummary",
     "ParameterText",
+    "ServiceQuota",
     "classified",
     "endpoint_version",
     "error_code",
@@ -69,6 +71,7 @@ class Aws(
     CloudWatchReads,
     CloudWatchWrites,
     SsmReads,
+    ServiceQuotasReads,
     TaggingReads,
     SqsWrites,
     EventsWrites,
@@ -87,6 +90,7 @@ class Aws(
     # How create() makes a client (session, retry configuration, endpoint URL), for the extra clients of client().
     _make_client: Callable[[str], Any] | None = None
     _extra_clients: dict[str, Any] = field(default_factory=dict)  # see client()
+    _quotas: dict[tuple[str, str], tuple[float, ServiceQuota]] = field(default_factory=dict)  # see read_service_quota
 
     @classmethod
     def create(
@@ -124,7 +128,7 @@ class Aws(
 
     def without_caches(self) -> Aws:
         """The same clients with none of the per-environment caches: what a cold execution environment holds."""
-        return replace(self, _configs={}, _hardware={}, _described={})
+        return replace(self, _configs={}, _hardware={}, _described={}, _quotas={})
 
     def apply(self, action: Action, policy_arns: dict[str, str] | None = None) -> str | None:
         """Carry out one planned action; returns the policy ARN of a put policy.
