@@ -432,6 +432,21 @@ def test_sweep_heartbeat_and_reject_rate_are_alarmed(template: Template) -> None
     assert alarms["Rejects"]["Namespace"] == {"Ref": "MetricsNamespace"}
 
 
+def test_scalable_target_quota_is_alarmed_before_it_is_reached(template: Template) -> None:
+    (alarm,) = [
+        a["Properties"]
+        for a in template.of_type("AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == "ScalableTargetsQuotaUsage"  # what autoscaler/quota.py publishes
+    ]
+    threshold = template.body["Parameters"]["ScalableTargetsAlarmPercent"]
+
+    assert alarm["Threshold"] == {"Ref": "ScalableTargetsAlarmPercent"}
+    assert threshold["Default"] == 80 and threshold["MaxValue"] == 100
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["Namespace"] == {"Ref": "MetricsNamespace"}
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "sagemaker-autoscaler"}]
+
+
 def test_the_dashboard_is_valid_json_naming_the_controllers_metrics(template: Template) -> None:
     import json
 
@@ -441,6 +456,8 @@ def test_the_dashboard_is_valid_json_naming_the_controllers_metrics(template: Te
     for metric in ("Reconciles", "Writes", "Rejects", "SweepHeartbeat", "ReconcileDuration", "Errors", "Throttles"):
         assert f'"{metric}"' in text
     for metric in ("RoutedEndpoints", "DroppedEvents", "DroppedEndpoints", "DroppedMessages"):  # bad input, counted
+        assert f'"{metric}"' in text
+    for metric in ("ScalableTargets", "ScalableTargetsQuota", "ScalableTargetsQuotaUsage"):  # autoscaler/quota.py
         assert f'"{metric}"' in text
 
 
