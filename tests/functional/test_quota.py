@@ -4,16 +4,21 @@ value, else AWS's default), publishes both and their ratio, and never fails for 
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from click.testing import CliRunner
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from autoscaler.aws import Aws
 from autoscaler.quota import read_usage
 from autoscaler.reconciler import Deps
 from autoscaler.sweep import sweep
+from autoscaler_cli import main as cli_main
+from autoscaler_cli.app import App
+from autoscaler_cli.render import Output
 from localaws.fidelity import grant_quota
 from localaws.pipeline import LambdaContext
 from tests.conftest import load_event
@@ -127,3 +132,48 @@ def test_usage_describes_count_quota_percent_code_and_advice(fresh: Aws) -> None
         "scalable targets: 412 of 500 (82%) — quota L-1AAF0700 (applied); "
         "raise it in Service Quotas or split the fleet across accounts"
     )
+
+
+def cli_output(world: World, aws: Aws, *args: str, as_json: bool = False) -> str:
+    result = CliRunner(env={"COLUMNS": "250"}).invoke(
+        cli_main.cli.commands[args[0]], list(args[1:]), obj=App(world.settings, Output(as_json), lambda: aws)
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_validate_account_shows_targets_against_the_quota(
+    world: World, fresh: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The instance-type check lists SageMaker's quotas (ListServiceQuotas), which moto does not implement: not this
+    # test's subject.
+    monkeypatch.setattr(cli_main.checks, "endpoint_quota", lambda *_: 10.0)
+    world.endpoint("fraud-detector", BASE_TAGS)
+    world.reconcile("fraud-detector")
+    grant_quota(DEFAULT_ACCOUNT_ID, "us-east-1", 1)  # an account at its quota
+
+    text = cli_output(world, fresh, "validate", "max=4", "--account")
+    answer = json.loads(cli_output(world, fresh.without_caches(), "validate", "max=4", "--account", as_json=True))
+
+    assert "scalable targets: 1 of 1 (100%) — quota L-1AAF0700 (applied); raise it in Service Quotas" in text
+    assert answer["account"] == {
+        "scalable_targets": 1,
+        "quota_code": "L-1AAF0700",
+        "quota": 1.0,
+        "quota_applied": True,
+        "percent": 100.0,
+    }
+
+
+def test_status_shows_targets_against_the_default_quota(world: World, fresh: Aws) -> None:
+    for name in ("fraud-detector", "recommender"):
+        world.endpoint(name, BASE_TAGS)
+        world.reconcile(name)
+
+    text = cli_output(world, fresh, "status")
+
+    assert text.splitlines()[0] == (
+        "scalable targets: 2 of 500 (0%) — quota L-1AAF0700 (AWS default); raise it in Service Quotas or split the "
+        "fleet across accounts"
+    )
+    assert "fraud-detector" in text

@@ -441,7 +441,8 @@ def test_scalable_target_quota_is_alarmed_before_it_is_reached(template: Templat
     threshold = template.body["Parameters"]["ScalableTargetsAlarmPercent"]
 
     assert alarm["Threshold"] == {"Ref": "ScalableTargetsAlarmPercent"}
-    assert threshold["Default"] == 80 and threshold["MaxValue"] == 100
+    assert threshold["Default"] == 80
+    assert threshold["MaxValue"] == 100
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert alarm["Namespace"] == {"Ref": "MetricsNamespace"}
     assert alarm["Dimensions"] == [{"Name": "service", "Value": "sagemaker-autoscaler"}]
