@@ -52,6 +52,7 @@ from autoscaler.errors import (
 from autoscaler.observability import logger, metrics
 from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
+from autoscaler.recent import RecentReconciles
 from autoscaler.refusals import Refusal
 from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
@@ -88,6 +89,7 @@ class Deps:
     settings: Settings
     aws: Aws
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    recent: RecentReconciles = field(default_factory=RecentReconciles)  # see autoscaler/coalesce.py
 
 
 @dataclass(frozen=True)
