@@ -3,12 +3,11 @@ failures skip only the failed group, so a failed reconcile returns every message
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from autoscaler.aws import Aws
@@ -29,9 +28,5 @@ def deps() -> Deps:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    batch = Batch.of(event.get("Records") or [])
-
-    def record_handler(record: SQSRecord) -> None:
-        reconcile_record(record, batch, deps())
-
+    record_handler = partial(reconcile_record, batch=Batch.of(event.get("Records") or []), deps=deps())
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

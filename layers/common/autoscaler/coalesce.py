@@ -79,7 +79,7 @@ def reconcile_record(
     record: SQSRecord,
     batch: Batch,
     deps: Deps,
-    reconcile: Callable[..., Outcome] = reconcile_endpoint,
+    reconcile: Callable[..., Outcome] | None = None,
 ) -> None:
     """The record handler: a reconcile for the first message of each endpoint in the batch unless one that completed
     here already covers them all; the others acknowledged as covered. TemporaryError propagates (retried)."""
@@ -99,7 +99,7 @@ def reconcile_record(
         _covered(record, request, "a reconcile of the endpoint that started after the message was sent")
         return
     started = deps.clock()
-    reconcile(request.endpoint, deps, components=group.components)
+    (reconcile or reconcile_endpoint)(request.endpoint, deps, components=group.components)
     deps.recent.completed(request.endpoint, started, group.components)
 
 
