@@ -36,7 +36,7 @@ from autoscaler.spec import EndpointSpec
 from autoscaler.state import EndpointInfo, Hardware
 from autoscaler.tags import OPT_IN, parse_bool, tag_key
 from autoscaler.update import UpdatePlan, plan_update
-from autoscaler_cli import checks, sagemaker_calls
+from autoscaler_cli import checks, quota, sagemaker_calls
 from autoscaler_cli.app import App, pass_app
 from autoscaler_cli.render import Output, actions_json, problems_json
 from autoscaler_cli.simulate import recommend_command, simulate_command
@@ -130,7 +130,9 @@ def _fail(code: int) -> NoReturn:
 @click.option("--vcpus", type=int, help="vCPUs of the instance type (for cpu targets; offline).")
 @click.option("--gpus", type=int, default=0, help="GPUs of the instance type (for gpu targets; offline).")
 @click.option("--production", is_flag=True, help="Warn about settings that are risky in production.")
-@click.option("--account", is_flag=True, help="Also check max against the account's Service Quotas (reads AWS).")
+@click.option(
+    "--account", is_flag=True, help="Also check max and the scalable targets against the account's Service Quotas."
+)
 @pass_app
 def validate(
     app: App,
@@ -168,19 +170,23 @@ def validate(
     )
     warnings = list(result.warnings)
     if account and result.spec is not None:
-        quota = checks.endpoint_quota(app.aws.client("service-quotas"), instance_type)
-        warnings += checks.quota_warnings(result.spec, instance_type, quota)
+        instances = checks.endpoint_quota(app.aws.client("service-quotas"), instance_type)
+        warnings += checks.quota_warnings(result.spec, instance_type, instances)
+    targets = quota.account_usage(app.aws) if account else None
     if app.out.as_json:
-        app.out.json(
-            {
-                "valid": not result.errors,
-                "errors": problems_json(result.errors),
-                "warnings": problems_json(warnings),
-            }
-        )
+        answer: dict[str, Any] = {
+            "valid": not result.errors,
+            "errors": problems_json(result.errors),
+            "warnings": problems_json(warnings),
+        }
+        if targets is not None:
+            answer["account"] = targets if isinstance(targets, str) else targets.to_dict()
+        app.out.json(answer)
     else:
         app.out.problems("Errors", result.errors, "bold red")
         app.out.problems("Warnings", warnings, "yellow")
+        if targets is not None:
+            app.out.line(*quota.describe(targets))
         if not result.errors and result.spec is not None:
             for variant in result.spec.variants:
                 app.out.line(
@@ -277,13 +283,15 @@ def _show_evaluation(out: Output, found: Evaluation) -> None:
 @pass_app
 def status(app: App, endpoints: tuple[str, ...]) -> None:
     """Bounds, instances, policies, scheduled actions (next run in their own time zone), owned alarms and drift per
-    endpoint, its variants and the inference components it hosts."""
+    endpoint, its variants and the inference components it hosts; first, the account's SageMaker scalable targets
+    against their Application Auto Scaling quota."""
     names = endpoints or _opted_in(app)
     deps = app.deps()
     report = [status_entry(name, deps) for name in names]
     if app.out.as_json:
         app.out.json(report)
         return
+    app.out.line(*quota.describe(quota.account_usage(app.aws)))
     if not report:
         app.out.line("no opted-in endpoints")
     for entry in report:

@@ -85,3 +85,46 @@ def test_a_message_that_is_no_valid_request_is_acknowledged_logged_and_counted_w
     (dropped,) = log_lines(logs, "message dropped")
     assert dropped["reason"].startswith(("'endpoint'", "message body"))
     assert emitted(capsys.readouterr().out, "DroppedMessages") == [1.0]
+
+
+def _burst(endpoint: str, count: int) -> dict[str, Any]:
+    """``count`` messages of one endpoint in one batch, as SQS delivers a FIFO group (in order)."""
+    first = EVENT["Records"][0]
+    records = []
+    for number in range(count):
+        record = copy.deepcopy(first)
+        record["messageId"] = f"burst-{number}"
+        record["body"] = json.dumps(
+            {"endpoint": endpoint, "trigger": "test", **({"components": True} if number else {})}
+        )
+        record["attributes"]["MessageGroupId"] = endpoint
+        records.append(record)
+    return {"Records": records}
+
+
+def test_a_burst_of_one_endpoint_in_a_batch_is_one_reconcile_and_the_rest_counted_coalesced(
+    world: World, app: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app.metrics.clear_metrics()
+    world.endpoint("fraud-detector", BASE_TAGS)
+
+    assert app.handler(_burst("fraud-detector", 4), CONTEXT) == {"batchItemFailures": []}
+
+    out = capsys.readouterr().out
+    assert sum(emitted(out, "Reconciles")) == 1
+    assert sum(emitted(out, "CoalescedMessages")) == 3
+    assert world.targets("fraud-detector") == {"AllTraffic": (1, 4)}
+
+
+def test_a_failed_coalesced_reconcile_returns_every_message_it_covered(world: World, app: Any) -> None:
+    world.endpoint("fraud-detector", BASE_TAGS)
+    event = _burst("fraud-detector", 3)
+    event["Records"].append(copy.deepcopy(EVENT["Records"][1]))  # another endpoint in the same batch
+    world.endpoint("recommender", BASE_TAGS)
+
+    with inject(world.aws.autoscaling, "RegisterScalableTarget", "ThrottlingException", when="fraud-detector") as hit:
+        response = app.handler(event, CONTEXT)
+
+    assert hit
+    assert response == {"batchItemFailures": [{"itemIdentifier": f"burst-{n}"} for n in range(3)]}
+    assert world.targets("recommender") == {"AllTraffic": (1, 4)}

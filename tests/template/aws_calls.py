@@ -57,6 +57,7 @@ IAM_PREFIX = {
     "resourcegroupstaggingapi": "tag",
     "s3": "s3",
     "sagemaker": "sagemaker",
+    "service-quotas": "servicequotas",
     "sqs": "sqs",
     "ssm": "ssm",
 }

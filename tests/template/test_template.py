@@ -52,6 +52,10 @@ UNSCOPABLE = {
     "application-autoscaling:DescribeScalableTargets",
     "application-autoscaling:DescribeScalingPolicies",
     "application-autoscaling:DescribeScheduledActions",
+    # Service Authorization Reference, "Actions, resources, and condition keys for Service Quotas": read actions on
+    # quota values, granted on "*" (the sweep reads one quota: autoscaler/quota.py).
+    "servicequotas:GetServiceQuota",
+    "servicequotas:GetAWSDefaultServiceQuota",
 }
 # The same reference: the actions that support application-autoscaling:service-namespace and :scalable-dimension (a
 # condition on any other action would deny it), all on the scalable-target resource type.
@@ -477,6 +481,22 @@ def test_sweep_heartbeat_and_reject_rate_are_alarmed(template: Template) -> None
     assert alarms["Rejects"]["Namespace"] == {"Ref": "MetricsNamespace"}
 
 
+def test_scalable_target_quota_is_alarmed_before_it_is_reached(template: Template) -> None:
+    (alarm,) = [
+        a["Properties"]
+        for a in template.of_type("AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == "ScalableTargetsQuotaUsage"  # what autoscaler/quota.py publishes
+    ]
+    threshold = template.body["Parameters"]["ScalableTargetsAlarmPercent"]
+
+    assert alarm["Threshold"] == {"Ref": "ScalableTargetsAlarmPercent"}
+    assert threshold["Default"] == 80
+    assert threshold["MaxValue"] == 100
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["Namespace"] == {"Ref": "MetricsNamespace"}
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "sagemaker-autoscaler"}]
+
+
 def test_the_dashboard_is_valid_json_naming_the_controllers_metrics(template: Template) -> None:
     import json
 
@@ -486,6 +506,8 @@ def test_the_dashboard_is_valid_json_naming_the_controllers_metrics(template: Te
     for metric in ("Reconciles", "Writes", "Rejects", "SweepHeartbeat", "ReconcileDuration", "Errors", "Throttles"):
         assert f'"{metric}"' in text
     for metric in ("RoutedEndpoints", "DroppedEvents", "DroppedEndpoints", "DroppedMessages"):  # bad input, counted
+        assert f'"{metric}"' in text
+    for metric in ("ScalableTargets", "ScalableTargetsQuota", "ScalableTargetsQuotaUsage"):  # autoscaler/quota.py
         assert f'"{metric}"' in text
 
 
@@ -660,7 +682,8 @@ DOCUMENTED = {
         ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [f"{QUEUE}SweepQueue"]
     )
     | grants(["s3:PutObject", "s3:GetObject"], ["arn:aws:s3:::SweepBucket/sweeps/*"])
-    | grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [SWEEP_TABLE]),
+    | grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [SWEEP_TABLE])
+    | grants(["servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota"], ["*"]),
     "CapacityFunction": logs("CapacityFunction")
     | grants(["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"], [ENDPOINTS])
     | grants(["sagemaker:DescribeEndpointConfig"], [CONFIGS])

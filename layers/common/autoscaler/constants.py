@@ -59,6 +59,13 @@ MAX_COOLDOWN_SECONDS: Final = 86_400
 # Quotas (AAS user guide, application-auto-scaling-limits).
 MAX_POLICIES_PER_TARGET: Final = 50
 MAX_SCHEDULED_ACTIONS_PER_TARGET: Final = 200
+# Scalable targets per resource type, per account and region: "Other resource types: 500", adjustable (Application
+# Auto Scaling User Guide, "Quotas for Application Auto Scaling"). In Service Quotas it is "Scalable targets for
+# SageMaker" of service code application-autoscaling, quota code L-1AAF0700 (Service Quotas console, Application Auto
+# Scaling; ListServiceQuotas names each quota's QuotaCode).
+QUOTAS_SERVICE_CODE: Final = "application-autoscaling"
+SAGEMAKER_TARGETS_QUOTA_CODE: Final = "L-1AAF0700"
+SAGEMAKER_TARGETS_DEFAULT_QUOTA: Final = 500
 
 OUTCOME_EVENT_SOURCE: Final = "sagemaker-autoscaler"
 OUTCOME_EVENT_DETAIL_TYPE: Final = "SageMaker Autoscaler Reconcile Outcome"

@@ -47,6 +47,7 @@ from autoscaler.observability import logger
 from autoscaler.outcomes import Outcome, Status, report, status_tag_changes
 from autoscaler.planner import Plan, plan
 from autoscaler.profiles import ProfileStore
+from autoscaler.recent import RecentReconciles
 from autoscaler.refusals import Refusal
 from autoscaler.settings import Settings
 from autoscaler.sources import Desired, desire
@@ -77,6 +78,7 @@ class Deps:
     settings: Settings
     aws: Aws
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    recent: RecentReconciles = field(default_factory=RecentReconciles)  # see autoscaler/coalesce.py
 
 
 class PlanRefusedError(AutoscalerError):

@@ -53,13 +53,14 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from autoscaler.actions import Action
-from autoscaler.aws import EndpointSummary
+from autoscaler.aws import Aws, EndpointSummary
 from autoscaler.errors import ConfigError
 from autoscaler.events import enqueue
 from autoscaler.messages import ReconcileRequest
 from autoscaler.observability import logger, metrics
 from autoscaler.planner import plan
 from autoscaler.profiles import ProfileStore
+from autoscaler.quota import report_usage
 from autoscaler.reconciler import Deps, desirable, hosts_components, rejecting_crashes
 from autoscaler.refusals import Refusal
 from autoscaler.sources import desire
@@ -80,6 +81,7 @@ class SweepResult:
     described: int = 0  # DescribeEndpoint calls (the others were cached, or read from SageMaker Search)
     searched: int = 0  # descriptions made from SageMaker Search records
     released_components: tuple[str, ...] = ()  # owned targets of inference components that no longer exist
+    scalable_targets: int = 0  # SageMaker scalable targets read (all of them, not only the owned): the quota's use
 
     def sweep_counts(self) -> dict[str, int]:
         """What a sweep adds up over its shards."""
@@ -90,6 +92,7 @@ class SweepResult:
             "skipped": len(self.skipped),
             "deleted_alarms": len(self.deleted_alarms),
             "released_components": len(self.released_components),
+            "scalable_targets": self.scalable_targets,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,7 +134,7 @@ def sweep(deps: Deps, queue_url: str, sweep_id: str) -> SweepResult:
     )
     result = plan_part(deps, queue_url, sweep_id, found)
     assert result is not None  # no budget: it always finishes
-    report_sweep(result.sweep_counts(), **result.to_dict())
+    report_sweep(aws, result.sweep_counts(), **result.to_dict())
     return result
 
 
@@ -208,6 +211,9 @@ def plan_part(
         described,
         descriptions.searched,
         released,
+        # A shard holds its endpoints' targets; every shard reads all components' targets, counted by the one that
+        # may release them (all, in one go).
+        sum(map(len, namespace.targets.values())) + sum(1 for c in namespace.components if found.releases(c)),
     )
 
 
@@ -356,11 +362,14 @@ def _judge(
     return _Verdict(drift=bool(reasons), reason="; ".join(reasons), actions=planned.actions)
 
 
-def report_sweep(counts: Mapping[str, int], **details: Any) -> None:
-    """The sweep's metrics, once per sweep (by the one invocation, or by the shard that completes it)."""
+def report_sweep(aws: Aws, counts: Mapping[str, int], **details: Any) -> None:
+    """The sweep's metrics, once per sweep (by the one invocation, or by the shard that completes it). With them, the
+    SageMaker scalable targets it read against the account's quota (``autoscaler.quota``: one quota read per sweep;
+    a failed read is a warning, never a failed sweep)."""
     logger.info("sweep done", extra={**counts, **details})
     metrics.add_metric(name="SweepEndpoints", unit=MetricUnit.Count, value=counts["endpoints"])
     metrics.add_metric(name="SweepDrifted", unit=MetricUnit.Count, value=counts["drifted"])
     metrics.add_metric(name="SweepRejected", unit=MetricUnit.Count, value=counts["rejected"])
+    report_usage(aws, counts["scalable_targets"])
     # Last, so only a sweep that got this far counts as a heartbeat.
     metrics.add_metric(name="SweepHeartbeat", unit=MetricUnit.Count, value=1)

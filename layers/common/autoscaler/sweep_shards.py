@@ -44,7 +44,15 @@ from autoscaler.sweep_store import (
 
 LOCK = {"pk": {"S": "lock"}}
 LOCK_SECONDS = 3600  # a lock left by a sweep that died expires: renewed by every continuation
-COUNTED = ("endpoints", "drifted", "rejected", "skipped", "deleted_alarms", "released_components")
+COUNTED = (
+    "endpoints",
+    "drifted",
+    "rejected",
+    "skipped",
+    "deleted_alarms",
+    "released_components",
+    "scalable_targets",
+)
 
 
 def time_budget(remaining_ms: int, clock: Callable[[], float] = time.monotonic) -> Callable[[], bool]:
@@ -95,7 +103,7 @@ def start_sweep(deps: Deps, queue_url: str, place: Place, spent: Callable[[], bo
             found = _sweep_input(deps, reads, len(reads["endpoints"]), None, prune=True)
             result = plan_part(deps, queue_url, sweep_id, found, spent)
             if result is not None:
-                report_sweep(result.sweep_counts(), **result.to_dict())
+                report_sweep(deps.aws, result.sweep_counts(), **result.to_dict())
                 _release_lock(deps, place, sweep_id)
                 return result.to_dict()
             logger.info("sweep: planning outgrew the budget, sharding", extra={"sweep": sweep_id})
@@ -213,7 +221,7 @@ def _complete_shard(deps: Deps, place: Place, sweep_id: str, shard: int, shards:
         return
     if len(after.get("finished_shards", {}).get("SS", ())) == shards:
         totals = {name: int(after.get(f"count_{name}", {}).get("N", "0")) for name in COUNTED}
-        report_sweep(totals, sweep=sweep_id, shards=shards)
+        report_sweep(deps.aws, totals, sweep=sweep_id, shards=shards)
         _release_lock(deps, place, sweep_id)
 
 

@@ -46,6 +46,9 @@ cloudwatch  PutMetricAlarm refuses what AWS refuses and takes     botocore's ser
             every extended statistic                              PutMetricAlarm
 cloudwatch  DescribeAlarms pages MaxRecords 1-100 (50 when not    CloudWatch API Reference, DescribeAlarms
             given: undocumented)
+quotas      AAS's scalable-target quota for SageMaker: default    Service Quotas API Reference, GetServiceQuota,
+            500 (L-1AAF0700), no applied value until granted      GetAWSDefaultServiceQuota; AAS User Guide, "Quotas
+            (NoSuchResourceException), GetAWSDefaultServiceQuota  for Application Auto Scaling"
 
 Resource Groups Tagging GetResources needs no rule: moto pages it as AWS documents (ResourcesPerPage "a minimum of 1
 and a maximum value of 100": Resource Groups Tagging API Reference, GetResources).
@@ -60,9 +63,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from localaws.fidelity import application_autoscaling, cloudwatch, sagemaker, sagemaker_names
+from localaws.fidelity import application_autoscaling, cloudwatch, sagemaker, sagemaker_names, service_quotas
 from localaws.fidelity.application_autoscaling import ObjectNotFoundException
 from localaws.fidelity.sagemaker import ENDPOINT_RECORD_FIELDS
+from localaws.fidelity.service_quotas import grant_quota
 from localaws.fidelity.shared import _MISSING, FidelityConfig, _lock, _state, settle
 
 __all__ = [
@@ -70,6 +74,7 @@ __all__ = [
     "FidelityConfig",
     "ObjectNotFoundException",
     "fidelity",
+    "grant_quota",
     "install",
     "installed",
     "settle",
@@ -81,6 +86,7 @@ PATCHES: tuple[tuple[object, str, object], ...] = (
     *sagemaker.PATCHES,
     *sagemaker_names.PATCHES,
     *cloudwatch.PATCHES,
+    *service_quotas.PATCHES,
 )
 
 

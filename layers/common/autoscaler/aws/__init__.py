@@ -44,6 +44,7 @@ from autoscaler.aws.events import EventsWrites
 from autoscaler.aws.pages import PageReads
 from autoscaler.aws.sagemaker import SageMakerReads, SageMakerWrites
 from autoscaler.aws.sagemaker_shapes import Descriptions, EndpointSummary, endpoint_version
+from autoscaler.aws.servicequotas import ServiceQuota, ServiceQuotasReads
 from autoscaler.aws.sqs import SqsWrites
 from autoscaler.aws.ssm import ParameterText, SsmReads
 from autoscaler.aws.sweepstore import SweepStore
@@ -58,6 +59,7 @@ __all__ = [
     "EndpointSummary",
     "ParameterText",
     "RetryMode",
+    "ServiceQuota",
     "classified",
     "endpoint_version",
     "error_code",
@@ -84,6 +86,7 @@ class Aws(
     CloudWatchReads,
     CloudWatchWrites,
     SsmReads,
+    ServiceQuotasReads,
     TaggingReads,
     SqsWrites,
     EventsWrites,
@@ -104,6 +107,7 @@ class Aws(
     # How create() makes a client (session, retry configuration, endpoint URL), for the extra clients of client().
     _make_client: Callable[[str], Any] | None = None
     _extra_clients: dict[str, Any] = field(default_factory=dict)  # see client()
+    _quotas: dict[tuple[str, str], tuple[float, ServiceQuota]] = field(default_factory=dict)  # see read_service_quota
 
     @classmethod
     def create(
@@ -148,7 +152,7 @@ class Aws(
 
     def without_caches(self) -> Aws:
         """The same clients with none of the per-environment caches: what a cold execution environment holds."""
-        return replace(self, _configs={}, _hardware={}, _described={})
+        return replace(self, _configs={}, _hardware={}, _described={}, _quotas={})
 
     def apply(self, action: Action, policy_arns: dict[str, str] | None = None) -> str | None:
         """Carry out one planned action; returns the policy ARN of a put policy.

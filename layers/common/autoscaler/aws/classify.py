@@ -67,9 +67,11 @@ REFUSED_CODES = frozenset(
 NOT_READY_TEXTS = ("should be in 'InService'", "Cannot update in-progress endpoint")
 ENDPOINT_MISSING_TEXT = "Could not find endpoint"
 # A read of something that does not exist: SSM GetParameter's ParameterNotFound and ParameterVersionNotFound (botocore's
-# ssm service model, GetParameter errors), and SageMaker's ValidationException "Could not find ..." (DescribeEndpoint's
-# "Could not find endpoint ..."; taken to be the same for DescribeInferenceComponent, for which AWS documents none).
-NOT_FOUND_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound"})
+# ssm service model, GetParameter errors), Service Quotas' NoSuchResourceException ("The specified resource does not
+# exist.": GetServiceQuota when no applied value exists, Service Quotas API Reference), and SageMaker's
+# ValidationException "Could not find ..." (DescribeEndpoint's "Could not find endpoint ..."; taken to be the same for
+# DescribeInferenceComponent, for which AWS documents none).
+NOT_FOUND_CODES = frozenset({"ParameterNotFound", "ParameterVersionNotFound", "NoSuchResourceException"})
 NOT_FOUND_TEXT = "Could not find"
 
 
