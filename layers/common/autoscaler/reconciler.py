@@ -1,26 +1,8 @@
 """reconcile_endpoint(name): observe -> desire -> plan -> act -> report, for one endpoint.
 
-Outcomes: ``applied`` (writes made), ``unchanged`` (nothing to write), ``dry-run`` (planned, not written), ``rejected``
-(invalid configuration: nothing written, the applied state kept; or AWS refused a write of the plan: see below),
-``skipped`` (endpoint not InService: the IN_SERVICE event or the sweep brings it back), ``disabled`` (not opted in;
-what it owned removed), ``deleted`` (endpoint gone; its owned alarms removed). Temporary AWS failures raise
-TemporaryError so the queue retries the message.
-
-AWS refusing a write (``RefusedError``: a ValidationException and the like, ``autoscaler.aws.REFUSED_CODES``) is a
-permanent configuration error: the plan is an ordered list, so the writes before the refused one were made and stand
-(``writes`` counts them, ``actions`` lists them), the refused one is the outcome's error (its action, target and AWS's
-operation, code and message), the ones after it are not attempted (``not_attempted``). The outcome is ``rejected``,
-the message is acknowledged, and the refusal is recorded for the sweep (``autoscaler.refusals``). Two races keep
-their meaning: refused because the endpoint was deleted meanwhile is a TemporaryError (the next pass reconciles it
-as deleted), and refused because it stopped being InService is ``skipped``.
-
-Where an endpoint's own data ends (``rejecting_crashes``): an exception raised while evaluating its configuration
-(``desire``, ``plan``, deciding whether to look up its components) that is not an AWS failure is a deterministic crash
-of pure code on that endpoint's data (a parser's KeyError, an OverflowError from a date out of range): that endpoint's
-``rejected`` (EvaluationError, logged with the exception), never a retried message and never another endpoint's
-problem. AWS failures (the adapter raises only the controller's own errors: autoscaler/aws/classify.py) pass
-through the boundary unchanged, including those of the reads ``desire`` makes (profiles, instance types), so
-retries, the dead-letter queue and alarms work.
+Each outcome (``applied``, ``unchanged``, ``dry-run``, ``rejected``, ``skipped``, ``disabled``, ``deleted``), what a
+refused write leaves, and where one endpoint's bad data stops (``rejecting_crashes``): docs/reconcile.md. Temporary
+AWS failures raise TemporaryError so that the queue retries the message.
 """
 
 from __future__ import annotations

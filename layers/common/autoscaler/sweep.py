@@ -1,45 +1,10 @@
 """The sweep: read the whole namespace in pages, plan every opted-in endpoint, enqueue only the drifted ones.
 
-Events are best effort (and CloudTrail needs a trail), so the sweep is what makes the controller level-triggered in
-the end. It reads everything at once instead of per endpoint: the opted-in endpoints (Tagging API GetResources, with
-their tags), every scalable target, policy and scheduled action of the ``sagemaker`` namespace, and every owned alarm.
-Then, for each endpoint that is opted in or still holds something the controller owns, its description, ``desire``
-and ``plan`` exactly as a reconcile would. It never writes to Application Auto Scaling itself: drifted endpoints go on
-the queue, so every write stays serialised per endpoint in the reconciler.
-
-Descriptions cost as few calls as the facts allow (``Aws.describe_all_listed``): kept per execution environment while
-ListEndpoints shows the same version (a warm sweep reads none); otherwise read 100 at a time from SageMaker Search
-when that is fewer calls than one DescribeEndpoint each, using a record only where it shows the listed version
-InService (Search is an index and may lag). A Search record does not say whether an endpoint is asynchronous, so its
-verdict is worked out both ways: when they agree (an invocations target means the same on both), the answer does not
-depend on it; when they differ (backlog tracking, min 0) that endpoint is described.
-
-Inference components are listed region-wide only when an endpoint's configuration asks for them or the controller
-owns something on one (a policy, a schedule, or an alarm); their tags are read only for the endpoints hosting them.
-An endpoint whose configuration no longer asks for its components but still holds something the controller owns on
-one is enqueued with ``components=True``, so its reconcile looks them up and removes what is no longer wanted.
-
-Decisions:
-
-- Rejected (invalid) configurations are not enqueued: a reconcile of one writes nothing, so re-queueing it every sweep
-  would only repeat the same reject (an outcome event and a ``Rejects`` datapoint per endpoint per sweep, which would
-  keep the reject-rate alarm up on one old typo). The sweep logs each with its errors and counts them
-  (``SweepRejected``). The exception: with WriteStatusTags on, an endpoint whose status tag does not say ``rejected``
-  yet is enqueued once, so the reconciler (the only writer of status tags) records it.
-- A plan AWS refused is not enqueued either (``autoscaler.refusals``): when the reconciler recorded that AWS refused
-  a write for what it asked, and this sweep plans exactly the requests that were still to make then, the endpoint is
-  counted in ``SweepRejected`` and logged with AWS's message, like an invalid configuration. A new desired state (a
-  tag or profile change) or a hand-made change plans other requests: enqueued. A reconcile that writes its plan
-  deletes the record. The records are read in one Scan per sweep (per 1 MB).
-- One endpoint's bad data never stops another's work: an exception other than an AWS failure while evaluating one
-  endpoint (``autoscaler.reconciler.rejecting_crashes``: desire, plan, whether to look up its components) makes that
-  endpoint rejected, logged with the exception's type and message and counted; the others are planned and enqueued
-  as usual. AWS failures still fail the sweep (the next one comes soon).
-- Endpoints not InService are skipped (the IN_SERVICE event, or the next sweep, brings them back).
-- An expired capacity hold tag is drift too, even when the bounds already match: the reconciler removes it.
-- Owned alarms whose endpoint no longer exists are deleted here (AAS leaves step-scaling alarms behind, and no
-  endpoint remains whose reconcile could own the write). So are owned scalable targets of inference components that
-  no longer exist (``autoscaler.sweep_namespace.release_orphan_components``): the only writes the sweep makes itself.
+Events are best effort, so the sweep is what makes the controller level-triggered in the end: it reads the namespace
+in pages, plans each opted-in endpoint (or one still holding something the controller owns) exactly as a reconcile
+would, and enqueues the drifted ones; it never writes to Application Auto Scaling itself, except to remove what no
+endpoint remains to own. How descriptions, components, rejected configurations, refused plans and crashes are
+handled, and why: docs/sweep.md.
 """
 
 from __future__ import annotations
