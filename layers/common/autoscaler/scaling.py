@@ -181,11 +181,15 @@ def check_tracking_table(table: Mapping[str, TrackingSetting]) -> dict[str, Any]
     """Each row names a field of TrackingSettings and each field has a row, with a known kind, and no AWS member or
     tag key is named twice; run when the module loads. Returns the settings' defaults, by field."""
     defaults = {f.name: f.default for f in fields(TrackingSettings)}
-    for name in (name for name, default in defaults.items() if default is MISSING):
-        raise TypeError(f"target-tracking setting {name!r}: needs a default (AWS's, when the member is absent)")
-    for name in sorted(set(defaults) - set(table)):
+    no_default = [name for name, default in defaults.items() if default is MISSING]
+    if no_default:
         raise TypeError(
-            f"target-tracking setting {name!r} (a field of TrackingSettings) has no row in TRACKING_SETTINGS"
+            f"target-tracking setting {no_default[0]!r}: needs a default (AWS's, when the member is absent)"
+        )
+    no_row = [name for name in defaults if name not in table]
+    if no_row:
+        raise TypeError(
+            f"target-tracking setting {no_row[0]!r} (a field of TrackingSettings) has no row in TRACKING_SETTINGS"
         )
     for name, row in table.items():
         if name not in defaults:
