@@ -21,6 +21,7 @@ from autoscaler.names import alarm_name, policy_name
 from autoscaler.precedence import Layers
 from autoscaler.profiles import ScheduleEntry, StepEntry
 from autoscaler.resolve import Findings, MetricResolver
+from autoscaler.scaling import TRACKING_SETTINGS
 from autoscaler.schedules import is_rate
 from autoscaler.spec import (
     AlarmSpec,
@@ -103,9 +104,7 @@ class PolicyAssembler:
                     metric_key=key,
                     metric=metric,
                     target=entry.target,
-                    scale_in_cooldown=entry.scale_in_cooldown,
-                    scale_out_cooldown=entry.scale_out_cooldown,
-                    disable_scale_in=entry.disable_scale_in,
+                    **{setting: getattr(entry, setting) for setting in TRACKING_SETTINGS},
                 )
             )
         return tuple(policies)

@@ -6,21 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS
 from autoscaler.errors import Problem
+from autoscaler.scaling import TrackingSettings
 from autoscaler.spec import CustomMetric, MetricMath, StepAdjustment, SuspendedState
 
 MetricTemplate = str | CustomMetric | MetricMath  # a metric key, or a metric whose dimensions may hold placeholders
 
 
 @dataclass(frozen=True)
-class TrackingEntry:
+class _TrackingMetric:
     key: str  # part of the policy name: the metric key, or the entry's name
     metric: MetricTemplate
     target: float
-    scale_in_cooldown: int = DEFAULT_COOLDOWN_SECONDS
-    scale_out_cooldown: int = DEFAULT_COOLDOWN_SECONDS
-    disable_scale_in: bool = False
+
+
+@dataclass(frozen=True)
+class TrackingEntry(TrackingSettings, _TrackingMetric):
+    """A target-tracking entry: its metric and target, then its settings (``autoscaler.scaling.TRACKING_SETTINGS``)."""
+
     default_dimensions: bool = field(default=False)  # a custom metric without `dimensions`: EndpointName/VariantName
 
 

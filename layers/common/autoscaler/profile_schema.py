@@ -29,11 +29,12 @@ from autoscaler.constants import (
     MAX_TARGET_VALUE,
 )
 from autoscaler.errors import Problem
-from autoscaler.fields import boolean, choice, instant, name, number, optional, suspend, text, whole
+from autoscaler.fields import Read, boolean, choice, instant, name, number, optional, suspend, text, whole
 from autoscaler.messages import ENDPOINT_NAME
 from autoscaler.metrics import value_kind
 from autoscaler.profile_metrics import ALARM, CUSTOM, tracking_metric
 from autoscaler.profile_model import Profile, ProfileScope, ScheduleEntry, StepEntry, TrackingEntry
+from autoscaler.scaling import TRACKING_DEFAULTS, TRACKING_SETTINGS, TrackingKind
 from autoscaler.schedules import DEFAULT_TIMEZONE, parse_timezone, validate_schedule
 from autoscaler.schema import NOT_BUILT, Check, Each, Entry, Field, Named, Reader, Section, valid
 from autoscaler.spec import CustomMetric, MetricMath, StepAdjustment
@@ -64,6 +65,7 @@ ALARM_WINDOW_SECONDS = 604_800
 SHORT_PERIOD_ALARM_WINDOW_SECONDS = 86_400
 PER_TARGET = "{count} entries: AWS allows at most {limit} per scalable target"
 COOLDOWN = whole(0, MAX_COOLDOWN_SECONDS)
+_SETTING_READERS: dict[TrackingKind, Read] = {"cooldown": COOLDOWN, "bool": boolean}
 
 # ------------------------------------------------------------ checks: one field against the fields before it
 
@@ -247,10 +249,13 @@ TRACKING = Section(
             checks=(Check(_percent_target), Check(_ratio_target), Check(_largest_target, effect="reject")),
         ),
         Field("name", name, checks=(Check(_math_named), Check(_not_step_named)), attr=NOT_BUILT),
-        # the policy's settings are read once its metric and target are good
-        Field("scale_in_cooldown", COOLDOWN, default=DEFAULT_COOLDOWN_SECONDS, when=valid("metric", "target")),
-        Field("scale_out_cooldown", COOLDOWN, default=DEFAULT_COOLDOWN_SECONDS, when=valid("metric", "target")),
-        Field("disable_scale_in", boolean, default=False, when=valid("metric", "target")),
+        # the policy's settings (autoscaler.scaling.TRACKING_SETTINGS) are read once its metric and target are good
+        *(
+            Field(
+                setting, _SETTING_READERS[row.kind], default=TRACKING_DEFAULTS[setting], when=valid("metric", "target")
+            )
+            for setting, row in TRACKING_SETTINGS.items()
+        ),
     ),
     TrackingEntry,
     derive=_tracking_key,

@@ -6,10 +6,10 @@ the decoders."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import KW_ONLY, MISSING, dataclass, field, fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from autoscaler.constants import DEFAULT_COOLDOWN_SECONDS, STANDARD_STATISTICS
 
@@ -140,42 +140,99 @@ def metric_from_api(config: Mapping[str, Any]) -> Metric | None:
     return None
 
 
-@dataclass(frozen=True)
-class TargetTrackingPolicy:
-    """A target-tracking policy, with every setting explicit so that a read-back compares equal."""
+TrackingKind = Literal["cooldown", "bool"]
 
+
+class TrackingSetting(NamedTuple):
+    """A setting of every target-tracking policy: its member of TargetTrackingScalingPolicyConfiguration, its kind
+    (which reads it from a tag, a profile and AWS's answer) and its tag key (``autoscaling:<tag>``)."""
+
+    aws: str
+    kind: TrackingKind
+    tag: str
+
+
+# Every target-tracking setting, by its field of TrackingSettings (also its profile field,
+# ``target_tracking[i].<field>``), in the order of the request's members. The tag grammar (``autoscaler.tags``), the
+# profile schema (``autoscaler.profile_schema``), the policy assembly (``autoscaler.policies``) and the AWS encoding
+# below read it.
+TRACKING_SETTINGS: dict[str, TrackingSetting] = {
+    "scale_in_cooldown": TrackingSetting("ScaleInCooldown", "cooldown", "scale-in-cooldown"),
+    "scale_out_cooldown": TrackingSetting("ScaleOutCooldown", "cooldown", "scale-out-cooldown"),
+    "disable_scale_in": TrackingSetting("DisableScaleIn", "bool", "disable-scale-in"),
+}
+_DECODE: dict[TrackingKind, Callable[[Any], Any]] = {"cooldown": int, "bool": bool}
+
+
+@dataclass(frozen=True)
+class TrackingSettings:
+    """The fields of ``TRACKING_SETTINGS``, shared by ``TargetTrackingPolicy`` and the profile's ``TrackingEntry``.
+    Each class puts its own leading fields in a base listed after this one, so these follow them in ``__init__``.
+
+    A new setting goes below ``_``: keyword-only, so the callers that pass the three above by position still can."""
+
+    scale_in_cooldown: int = DEFAULT_COOLDOWN_SECONDS
+    scale_out_cooldown: int = DEFAULT_COOLDOWN_SECONDS
+    disable_scale_in: bool = False
+    _: KW_ONLY
+
+
+def check_tracking_table(table: Mapping[str, TrackingSetting]) -> dict[str, Any]:
+    """Each row names a field of TrackingSettings and each field has a row, with a known kind, and no AWS member or
+    tag key is named twice; run when the module loads. Returns the settings' defaults, by field."""
+    defaults = {f.name: f.default for f in fields(TrackingSettings)}
+    no_default = [name for name, default in defaults.items() if default is MISSING]
+    if no_default:
+        raise TypeError(
+            f"target-tracking setting {no_default[0]!r}: needs a default (AWS's, when the member is absent)"
+        )
+    no_row = [name for name in defaults if name not in table]
+    if no_row:
+        raise TypeError(
+            f"target-tracking setting {no_row[0]!r} (a field of TrackingSettings) has no row in TRACKING_SETTINGS"
+        )
+    for name, row in table.items():
+        if name not in defaults:
+            raise TypeError(f"target-tracking setting {name!r}: not a field of TrackingSettings")
+        if row.kind not in _DECODE:
+            raise TypeError(f"target-tracking setting {name!r}: kind {row.kind!r} is not {' or '.join(_DECODE)}")
+    for what, named in (("aws", "AWS member"), ("tag", "tag key")):
+        values = [getattr(row, what) for row in table.values()]
+        if len(set(values)) != len(values):
+            raise TypeError(f"TRACKING_SETTINGS: two settings have the same {named}")
+    return defaults
+
+
+TRACKING_DEFAULTS = check_tracking_table(TRACKING_SETTINGS)
+
+
+@dataclass(frozen=True)
+class _TrackingTarget:
     name: str
     # invocations | concurrency | memory | ...: part of the name, shown to operators; AWS does not store it
     metric_key: str = field(compare=False)
     metric: Metric
     target: float
-    scale_in_cooldown: int = DEFAULT_COOLDOWN_SECONDS
-    scale_out_cooldown: int = DEFAULT_COOLDOWN_SECONDS
-    disable_scale_in: bool = False
+
+
+@dataclass(frozen=True)
+class TargetTrackingPolicy(TrackingSettings, _TrackingTarget):
+    """A target-tracking policy, with every setting explicit so that a read-back compares equal."""
 
     def configuration(self) -> dict[str, Any]:
-        return {
-            "TargetValue": self.target,
-            **self.metric.api(),
-            "ScaleInCooldown": self.scale_in_cooldown,
-            "ScaleOutCooldown": self.scale_out_cooldown,
-            "DisableScaleIn": self.disable_scale_in,
-        }
+        settings = {row.aws: getattr(self, name) for name, row in TRACKING_SETTINGS.items()}
+        return {"TargetValue": self.target, **self.metric.api(), **settings}
 
     @classmethod
     def from_api(cls, name: str, config: Mapping[str, Any]) -> TargetTrackingPolicy | None:
         metric = metric_from_api(config)
         if metric is None or "TargetValue" not in config:
             return None
-        return cls(
-            name=name,
-            metric_key="",
-            metric=metric,
-            target=float(config["TargetValue"]),
-            scale_in_cooldown=int(config.get("ScaleInCooldown", DEFAULT_COOLDOWN_SECONDS)),
-            scale_out_cooldown=int(config.get("ScaleOutCooldown", DEFAULT_COOLDOWN_SECONDS)),
-            disable_scale_in=bool(config.get("DisableScaleIn", False)),
-        )
+        settings = {
+            setting: _DECODE[row.kind](config.get(row.aws, TRACKING_DEFAULTS[setting]))
+            for setting, row in TRACKING_SETTINGS.items()
+        }
+        return cls(name=name, metric_key="", metric=metric, target=float(config["TargetValue"]), **settings)
 
     def describe(self) -> str:
         extra = " scale-in disabled" if self.disable_scale_in else ""

@@ -20,6 +20,7 @@ from typing import Any
 from autoscaler.constants import MAX_COOLDOWN_SECONDS, MAX_TARGET_VALUE
 from autoscaler.errors import Problem
 from autoscaler.metrics import METRICS, ValueKind
+from autoscaler.scaling import TRACKING_SETTINGS, TrackingKind
 from autoscaler.spec import AdoptMode, Hold, SuspendedState
 
 OPT_IN = "enabled"
@@ -61,6 +62,7 @@ class ScopeTags:
     min_capacity: int | None = None
     max_capacity: int | None = None
     targets: tuple[tuple[str, float], ...] = ()
+    # the target-tracking settings (autoscaler.scaling.TRACKING_SETTINGS), each set by the tag key of its row
     scale_in_cooldown: int | None = None
     scale_out_cooldown: int | None = None
     disable_scale_in: bool | None = None
@@ -206,13 +208,13 @@ class TagKey:
     tracking: str | None = None  # the TrackingEntry field it sets on every target-tracking policy of its scope
 
 
+_SETTING_PARSERS: dict[TrackingKind, Callable[[str], Any]] = {"cooldown": parse_cooldown, "bool": parse_bool}
 KEYS: dict[str, TagKey] = {
     OPT_IN: TagKey("enabled", parse_bool),
     "min": TagKey("min_capacity", parse_count),
     "max": TagKey("max_capacity", parse_count),
-    "scale-in-cooldown": TagKey("scale_in_cooldown", parse_cooldown, tracking="scale_in_cooldown"),
-    "scale-out-cooldown": TagKey("scale_out_cooldown", parse_cooldown, tracking="scale_out_cooldown"),
-    "disable-scale-in": TagKey("disable_scale_in", parse_bool, tracking="disable_scale_in"),
+    # the target-tracking settings: one key each, from autoscaler.scaling.TRACKING_SETTINGS
+    **{row.tag: TagKey(name, _SETTING_PARSERS[row.kind], tracking=name) for name, row in TRACKING_SETTINGS.items()},
     "suspend": TagKey("suspend", parse_suspend),
     "hold": TagKey("hold", parse_hold, Scope.VARIANT),
     "profile": TagKey("profile", parse_profile_ref, Scope.ENDPOINT),
