@@ -40,7 +40,9 @@ from typing import Any
 import boto3
 from botocore import serialize
 
+from autoscaler import coalesce
 from autoscaler.actions import CLOUDWATCH, PutAlarm, request
+from autoscaler.aws import Aws
 from autoscaler.events import enqueue, route
 from autoscaler.messages import ReconcileRequest
 from autoscaler.reconciler import Deps
@@ -82,7 +84,9 @@ def run_sweep(deps: Deps, queue_url: str, sweep_id: str, calls: Callable[[], int
     read (``pages_budget``) at ``scale_model.LATENCIES_MS[0]`` per call, so a fleet the benchmark measures splits into
     invocations where a real one would. ``calls`` (the running total) is not needed: each invocation counts its own."""
     del calls
-    place = create_place(deps.aws, name=sweep_id)
+    # The stack's bucket, queue and table exist before any sweep: made with an Aws of their own, not counted.
+    sqs = deps.aws.client("sqs")
+    place = create_place(Aws.create(endpoint_url=sqs.meta.endpoint_url), name=sweep_id)
     budget = pages_budget(scale_model.budget_calls(sweeper_timeout(), scale_model.LATENCIES_MS[0]))
     runs = run_local_sweep(deps, queue_url, place, budget, sweep_id=sweep_id)
     return [InvocationStats(run.call_count, run.seconds) for run in runs]
@@ -277,18 +281,26 @@ def measure_burst(url: str, messages: int, endpoints: int, log: Callable[[str], 
     env = Environment(url, counter)
     function = Function(Template.load(), "ReconcilerFunction", {"REFUSALS_TABLE": world.REFUSALS_TABLE})
     module: Any = function.module
-    module.deps = env.deps  # the handler's execution environment: this one, counted
+    # The handler's execution environment: one Deps for the whole burst (the handler caches its own), counted, on
+    # the wall clock: coalescing compares SQS's SentTimestamp with when a reconcile started (autoscaler/recent.py),
+    # which a fixed planning clock in the past would never let cover anything.
+    burst_deps = Deps(SETTINGS, env.aws)
+    module.deps = lambda: burst_deps
     runs = Counter[str]()
-    reconcile = module.reconcile_endpoint
+    calling: Any = coalesce  # the handler's record handler calls coalesce.reconcile_endpoint (autoscaler/coalesce.py)
+    reconcile = calling.reconcile_endpoint
 
     def counted(name: str, *args: Any, **kwargs: Any) -> Any:
         runs[name] += 1
         return reconcile(name, *args, **kwargs)
 
-    module.reconcile_endpoint = counted
+    calling.reconcile_endpoint = counted
     mapping = EventSourceMapping(world.client(url, "sqs"), queue_url, partial(_deliver, function), batch_size=10)
     started = time.perf_counter()
-    delivered = mapping.drain(max_batches=messages)
+    try:
+        delivered = mapping.drain(max_batches=messages)
+    finally:
+        calling.reconcile_endpoint = reconcile
     seconds = time.perf_counter() - started
     described = counter.calls.get(("sagemaker", "DescribeEndpoint"), 0)
     reconciles = max(sum(runs.values()), described)  # whichever the handler's path shows more of

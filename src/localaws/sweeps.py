@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import boto3
+
 from autoscaler.aws import Aws
 from autoscaler.reconciler import Deps
 from autoscaler.sweep_shards import Place, run_sweep_step, time_budget
@@ -84,7 +86,11 @@ def run_sweep(
     execution environment of every invocation, or a function giving each invocation its own (a fresh one is a cold
     environment). Returns the invocations in the order they ran."""
     environment = deps if callable(deps) else (lambda: deps)
-    sqs = environment().aws.client("sqs")
+    # The event source mapping's polling is Lambda's, not the function's: its own client, outside every count.
+    counted = environment().aws.client("sqs")
+    sqs = boto3.session.Session().client(
+        "sqs", endpoint_url=counted.meta.endpoint_url, region_name=counted.meta.region_name
+    )
     invocations = [_invoke(environment(), queue_url, place, budget, sweep_id, {"id": sweep_id}, "start")]
     while len(invocations) < max_invocations:
         messages = sqs.receive_message(QueueUrl=place.queue_url, MaxNumberOfMessages=10).get("Messages", [])

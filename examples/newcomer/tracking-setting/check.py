@@ -6,40 +6,18 @@ has no member left to add, and the controller checks every request against botoc
 ``aws-members.json`` names the member, and ``tests/unit/test_newcomer_changes.py`` runs this under a home whose
 ``~/.aws/models`` has the model with it. Nothing calls AWS."""
 
-import json
 from typing import Any
 
 from autoscaler.errors import ConfigError
-from autoscaler.profiles import parse_profile
-from autoscaler.settings import Settings
-from autoscaler.sources import desire
-from autoscaler.spec import TargetTrackingPolicy, VariantKind
-from autoscaler.state import EndpointInfo, Hardware, VariantInfo
+from autoscaler.spec import TargetTrackingPolicy
 from autoscaler.tags import parse_tags
-
-ENDPOINT = EndpointInfo(
-    "ep",
-    "arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep",
-    "InService",
-    "cfg",
-    (VariantInfo("AllTraffic", VariantKind.INSTANCE, "ml.m5.xlarge"),),
-)
+from examples.newcomer.world import only_policy
 
 
 def policy(tags: dict[str, str], entry: dict[str, Any]) -> TargetTrackingPolicy:
     profile = {"version": 1, "min": 1, "max": 4, "target_tracking": [{"metric": "invocations", "target": 70, **entry}]}
-    (only,) = (
-        desire(
-            ENDPOINT,
-            {"autoscaling:enabled": "true", "autoscaling:profile": "p", **tags},
-            Settings(max_capacity_ceiling=20),
-            profiles=lambda ref: parse_profile(json.dumps(profile), f"profile {ref.name}"),
-            hardware={"ml.m5.xlarge": Hardware(4, 0)}.get,
-        )
-        .spec.variants[0]
-        .policies
-    )
-    return only
+    made: TargetTrackingPolicy = only_policy({"autoscaling:profile": "p", **tags}, profile)
+    return made
 
 
 tagged = parse_tags({"autoscaling:AllTraffic:instance-warmup": "90"}, "autoscaling")
