@@ -53,7 +53,7 @@ from bench.seeding import POLICY_ARN_PLACEHOLDER
 from bench.server import BenchServer
 from localaws.calls import CallCounter
 from localaws.pipeline import EventSourceMapping, Function, Template
-from localaws.sweeps import create_place, pages_budget
+from localaws.sweeps import create_place
 from localaws.sweeps import run_sweep as run_local_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,14 +80,18 @@ def run_sweep(deps: Deps, queue_url: str, sweep_id: str, calls: Callable[[], int
     """One whole sweep as the sweeper function runs it (``localaws.sweeps.run_sweep``: the scheduled invocation, then
     every continuation and shard message of the sweep queue, each its own invocation), one ``InvocationStats`` per
     invocation, in order; its calls include the sweep's own S3, SQS and DynamoDB calls. Each invocation's budget is
-    what the handler's would be on real AWS at the projection's latency: half the sweeper's timeout, counted in pages
-    read (``pages_budget``) at ``scale_model.LATENCIES_MS[0]`` per call, so a fleet the benchmark measures splits into
-    invocations where a real one would. ``calls`` (the running total) is not needed: each invocation counts its own."""
-    del calls
+    what the handler's would be on real AWS at the projection's latency: it is spent when the calls it made
+    (``calls``, the running total of the counted calls) at ``scale_model.LATENCIES_MS[0]`` each fill half the sweeper's
+    timeout, so a fleet the benchmark measures splits into invocations where a real one would."""
     # The stack's bucket, queue and table exist before any sweep: made with an Aws of their own, not counted.
     sqs = deps.aws.client("sqs")
     place = create_place(Aws.create(endpoint_url=sqs.meta.endpoint_url), name=sweep_id)
-    budget = pages_budget(scale_model.budget_calls(sweeper_timeout(), scale_model.LATENCIES_MS[0]))
+    limit = scale_model.budget_calls(sweeper_timeout(), scale_model.LATENCIES_MS[0])
+
+    def budget() -> Callable[[], bool]:
+        started = calls()
+        return lambda: calls() - started >= limit
+
     runs = run_local_sweep(deps, queue_url, place, budget, sweep_id=sweep_id)
     return [InvocationStats(run.call_count, run.seconds) for run in runs]
 

@@ -20,7 +20,7 @@ from autoscaler.sweep_shards import Place, run_sweep_step, time_budget
 from localaws.calls import CallCounter
 
 # The services a sweep's invocations call beyond Aws's own six clients (made by Aws.client).
-EXTRA_SERVICES = ("resourcegroupstaggingapi", "sqs", "s3", "dynamodb")
+EXTRA_SERVICES = ("resourcegroupstaggingapi", "sqs", "s3", "dynamodb", "service-quotas")
 
 
 @dataclass(frozen=True)
